@@ -1,0 +1,744 @@
+package io.dash4j.dashtable;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.function.BiConsumer;
+
+/**
+ * One segment of a {@link DashTable}: a small open-addressing table of {@code R} regular buckets
+ * and {@code T} stash buckets, each of {@code S} slots, in flat arrays (no object per entry).
+ *
+ * <pre>
+ *  bucket:   0     1     2    ...  R-1  |  R   ...  R+T-1      (regular | stash)
+ *  slot:     [0 1 2 ... S-1]  rank: slot 0 is the highest, slot S-1 the lowest
+ *  per slot: fingerprint (8 bits of the hash), busy bit, probe bit, key, value
+ *  per regular bucket: 4 stash pointers (fingerprint + stash index + probe bit),
+ *                      a "some item of mine is in a stash" bit, an overflow counter
+ * </pre>
+ *
+ * A key with hash {@code h} lives in its home bucket {@code (h >>> 8) % R} (probe bit 0), in the
+ * neighbour {@code home + 1} (probe bit 1: "my home is the previous bucket") or in one of the
+ * stash buckets, found through a stash pointer kept on the home bucket (or, when its four are
+ * taken, on the neighbour with the probe bit, or else counted as overflow, which makes lookups
+ * scan all stash buckets). This is Dragonfly's {@code dash_internal.h}; the comments name its
+ * functions where we follow one.
+ *
+ * <p>Positions inside a segment are packed ints: {@code bucket << 4 | slot}.
+ * Not thread-safe; a segment belongs to one table.
+ */
+public final class Segment<K, V> {
+
+    /** Stash pointers per regular bucket ({@code kStashFpLen}). */
+    public static final int STASH_POINTERS = 4;
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+
+    // stashMeta layout, per regular bucket
+    private static final int PTR_BUSY_SHIFT = 0;   // 4 bits: pointer i in use
+    private static final int PTR_PROBE_SHIFT = 4;  // 4 bits: pointer i belongs to the previous bucket's item
+    private static final int PRESENT_BIT = 1 << 8; // some item whose home is this bucket is in a stash
+    private static final int PTR_POS_SHIFT = 16;   // 4 x 4 bits: stash bucket index of pointer i
+
+    private final DashTable<K, V> owner;
+    private final int regular;
+    private final int stash;
+    private final int slots;
+    private final int slotMask;
+
+    /** Fingerprint per slot, index {@code bucket * S + slot}; padded so 16 bytes can be read at any bucket. */
+    private final byte[] fingerprints;
+    /** Per bucket: busy mask in the low 16 bits, probe mask in the high 16 bits. */
+    private final int[] bitmaps;
+    /** Per regular bucket: stash pointer busy/probe bits, present bit, positions. */
+    private final int[] stashMeta;
+    /** Per regular bucket, {@link #STASH_POINTERS} fingerprints of items kept in a stash. */
+    private final byte[] stashFingerprints;
+    /** Per regular bucket: stash items of this home that have no pointer (lookups then scan every stash). */
+    private final short[] overflow;
+    private final Object[] keys;
+    private final Object[] values;
+
+    private int localDepth;
+    private int size;
+
+    Segment(DashTable<K, V> owner, SegmentLayout layout, int localDepth) {
+        this.owner = owner;
+        this.regular = layout.regularBuckets();
+        this.stash = layout.stashBuckets();
+        this.slots = layout.slots();
+        this.slotMask = (1 << slots) - 1;
+        int total = layout.capacity();
+        this.fingerprints = new byte[total + 16];
+        this.bitmaps = new int[layout.totalBuckets()];
+        this.stashMeta = new int[regular];
+        this.stashFingerprints = new byte[regular * STASH_POINTERS];
+        this.overflow = new short[regular];
+        this.keys = new Object[total];
+        this.values = new Object[total];
+        this.localDepth = localDepth;
+    }
+
+    // ------------------------------------------------------------------ positions and shape
+
+    public static int position(int bucket, int slot) {
+        return bucket << 4 | slot;
+    }
+
+    public static int bucketOf(int position) {
+        return position >>> 4;
+    }
+
+    public static int slotOf(int position) {
+        return position & 0xF;
+    }
+
+    public int regularBuckets() {
+        return regular;
+    }
+
+    public int stashBuckets() {
+        return stash;
+    }
+
+    public int slotsPerBucket() {
+        return slots;
+    }
+
+    public int capacity() {
+        return (regular + stash) * slots;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public int localDepth() {
+        return localDepth;
+    }
+
+    public boolean isStash(int bucket) {
+        return bucket >= regular;
+    }
+
+    /** {@code HomeIndex}: bucket id from the bits above the fingerprint. */
+    public int homeBucket(long hash) {
+        return (int) Long.remainderUnsigned(hash >>> 8, regular);
+    }
+
+    public int nextBucket(int bucket) {
+        return bucket + 1 == regular ? 0 : bucket + 1;
+    }
+
+    public int prevBucket(int bucket) {
+        return bucket == 0 ? regular - 1 : bucket - 1;
+    }
+
+    /** Stash bucket chosen by eviction for an incoming key: {@code R + hash % T}. */
+    public int stashBucketFor(long hash) {
+        return regular + (int) Long.remainderUnsigned(hash, stash);
+    }
+
+    /** Regular buckets an insert of {@code hash} touches ({@code HotBuckets}): home-1, home, home+1, home+2. */
+    public static final int HOT_REGULAR_BUCKETS = 4;
+
+    /** The {@code i}-th hot regular bucket of {@code hash}, {@code i} in [0, 4): home-1, home, home+1, home+2. */
+    public int hotBucket(long hash, int i) {
+        int home = homeBucket(hash);
+        return Math.floorMod(home - 1 + i, regular);
+    }
+
+    public static int fingerprint(long hash) {
+        return (int) (hash & 0xFF);
+    }
+
+    // ------------------------------------------------------------------ slot state
+
+    public int busyMask(int bucket) {
+        return bitmaps[bucket] & 0xFFFF;
+    }
+
+    public int probeMask(int bucket) {
+        return bitmaps[bucket] >>> 16;
+    }
+
+    public int bucketSize(int bucket) {
+        return Integer.bitCount(busyMask(bucket));
+    }
+
+    public boolean isBusy(int bucket, int slot) {
+        return (bitmaps[bucket] & (1 << slot)) != 0;
+    }
+
+    public boolean isProbe(int bucket, int slot) {
+        return (bitmaps[bucket] & (1 << (slot + 16))) != 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    public K keyAt(int bucket, int slot) {
+        return (K) keys[bucket * slots + slot];
+    }
+
+    @SuppressWarnings("unchecked")
+    public V valueAt(int bucket, int slot) {
+        return (V) values[bucket * slots + slot];
+    }
+
+    @SuppressWarnings("unchecked")
+    public V valueAt(int position) {
+        return (V) values[bucketOf(position) * slots + slotOf(position)];
+    }
+
+    public void setValueAt(int bucket, int slot, V value) {
+        values[bucket * slots + slot] = value;
+    }
+
+    public int fingerprintAt(int bucket, int slot) {
+        return fingerprints[bucket * slots + slot] & 0xFF;
+    }
+
+    /** {@code FindEmptySlot}: the lowest free slot, or -1. */
+    private int emptySlot(int bucket) {
+        int free = ~bitmaps[bucket] & slotMask;
+        return free == 0 ? -1 : Integer.numberOfTrailingZeros(free);
+    }
+
+    private void place(int bucket, int slot, Object key, Object value, int fp, boolean probe) {
+        int i = bucket * slots + slot;
+        keys[i] = key;
+        values[i] = value;
+        fingerprints[i] = (byte) fp;
+        int bits = bitmaps[bucket] | (1 << slot);
+        bitmaps[bucket] = probe ? bits | (1 << (slot + 16)) : bits & ~(1 << (slot + 16));
+    }
+
+    private void clearSlot(int bucket, int slot) {
+        int i = bucket * slots + slot;
+        keys[i] = null;
+        values[i] = null;
+        bitmaps[bucket] &= ~(1 << slot | 1 << (slot + 16));
+    }
+
+    /**
+     * Slots of {@code bucket} whose fingerprint equals {@code fp}, as a bit mask (busy or not).
+     * SWAR over two 8-byte words: a byte is zero after the XOR exactly where it matched.
+     */
+    int matchFingerprint(int bucket, int fp) {
+        int base = bucket * slots;
+        long pattern = (fp & 0xFFL) * 0x0101010101010101L;
+        long lo = (long) LONGS.get(fingerprints, base) ^ pattern;
+        long hi = (long) LONGS.get(fingerprints, base + 8) ^ pattern;
+        return (zeroBytes(lo) | zeroBytes(hi) << 8) & slotMask;
+    }
+
+    /** Bit i set iff byte i of {@code x} is zero (exact: no false positives from borrows). */
+    static int zeroBytes(long x) {
+        long y = ~(((x & LOW7) + LOW7) | x | LOW7); // 0x80 exactly in the zero bytes
+        // gather the eight 0x80 bits into the top byte (the multiplier has no colliding terms)
+        return (int) (((y >>> 7) * 0x0102040810204080L) >>> 56);
+    }
+
+    // ------------------------------------------------------------------ lookup
+
+    /** {@code FindIt}: the position of {@code key}, or -1. */
+    public int find(K key, long hash) {
+        int fp = fingerprint(hash);
+        int home = homeBucket(hash);
+        int p = findIn(home, key, fp, matchFingerprint(home, fp) & busyMask(home) & ~probeMask(home));
+        if (p >= 0) {
+            return p;
+        }
+        int next = nextBucket(home);
+        p = findIn(next, key, fp, matchFingerprint(next, fp) & busyMask(next) & probeMask(next));
+        if (p >= 0 || (stashMeta[home] & PRESENT_BIT) == 0) {
+            return p;
+        }
+        if (overflow[home] > 0) {
+            for (int s = regular; s < regular + stash; s++) {
+                p = findIn(s, key, fp, matchFingerprint(s, fp) & busyMask(s));
+                if (p >= 0) {
+                    return p;
+                }
+            }
+            return -1;
+        }
+        p = findViaPointers(home, false, key, fp);
+        return p >= 0 ? p : findViaPointers(next, true, key, fp);
+    }
+
+    private int findViaPointers(int bucket, boolean probe, K key, int fp) {
+        int meta = stashMeta[bucket];
+        int ptrs = (meta >>> PTR_BUSY_SHIFT) & 0xF;
+        int probes = (meta >>> PTR_PROBE_SHIFT) & 0xF;
+        ptrs &= probe ? probes : ~probes;
+        while (ptrs != 0) {
+            int i = Integer.numberOfTrailingZeros(ptrs);
+            ptrs &= ptrs - 1;
+            if ((stashFingerprints[bucket * STASH_POINTERS + i] & 0xFF) == fp) {
+                int s = regular + ((meta >>> (PTR_POS_SHIFT + 4 * i)) & 0xF);
+                int p = findIn(s, key, fp, matchFingerprint(s, fp) & busyMask(s));
+                if (p >= 0) {
+                    return p;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private int findIn(int bucket, K key, int fp, int candidates) {
+        KeyStrategy<K> strategy = owner.strategy();
+        while (candidates != 0) {
+            int slot = Integer.numberOfTrailingZeros(candidates);
+            candidates &= candidates - 1;
+            @SuppressWarnings("unchecked")
+            K k = (K) keys[bucket * slots + slot];
+            if (strategy.equals(key, k)) {
+                return position(bucket, slot);
+            }
+        }
+        return -1;
+    }
+
+    // ------------------------------------------------------------------ insert
+
+    /**
+     * {@code InsertUniq}: places a key known to be absent, or returns -1 when the segment is full
+     * for this key (home, neighbour, both displacements and every stash failed).
+     *
+     * @param spread balanced insert (the emptier of home and neighbour first); split uses
+     *               {@code false}: home first, which keeps a split from failing (Dragonfly PR #318)
+     */
+    public int insert(K key, V value, long hash, boolean spread) {
+        int fp = fingerprint(hash);
+        int home = homeBucket(hash);
+        int next = nextBucket(home);
+        boolean neighbourFirst = spread && bucketSize(next) < bucketSize(home);
+        int first = neighbourFirst ? next : home;
+        int slot = emptySlot(first);
+        if (slot >= 0) {
+            return placeNew(first, slot, key, value, fp, neighbourFirst);
+        }
+        if (!spread) {
+            slot = emptySlot(next);
+            if (slot >= 0) {
+                return placeNew(next, slot, key, value, fp, true);
+            }
+        }
+        // displacement 1: an item owned by the neighbour moves on to the bucket after it
+        slot = moveToOther(true, next, nextBucket(next));
+        if (slot >= 0) {
+            return placeNew(next, slot, key, value, fp, true);
+        }
+        // displacement 2: an item probing in home goes back to its own home, the previous bucket
+        slot = moveToOther(false, home, prevBucket(home));
+        if (slot >= 0) {
+            return placeNew(home, slot, key, value, fp, false);
+        }
+        // stash, starting at (home + i) % T so stash buckets fill evenly
+        for (int i = 0; i < stash; i++) {
+            int pos = (home + i) % stash;
+            int s = regular + pos;
+            slot = emptySlot(s);
+            if (slot >= 0) {
+                setStashPointer(home, next, pos, fp);
+                return placeNew(s, slot, key, value, fp, false);
+            }
+        }
+        return -1;
+    }
+
+    private int placeNew(int bucket, int slot, Object key, Object value, int fp, boolean probe) {
+        place(bucket, slot, key, value, fp, probe);
+        size++;
+        return position(bucket, slot);
+    }
+
+    /** {@code MoveToOther}: frees the lowest owned (or probing) slot of {@code from} into {@code to}. */
+    private int moveToOther(boolean ownItems, int from, int to) {
+        int mask = ownItems ? busyMask(from) & ~probeMask(from) : busyMask(from) & probeMask(from);
+        if (mask == 0) {
+            return -1;
+        }
+        int dst = emptySlot(to);
+        if (dst < 0) {
+            return -1;
+        }
+        int src = Integer.numberOfTrailingZeros(mask);
+        int i = from * slots + src;
+        // an owned item of `from` probes in from+1; a probing item of `from` returns home to from-1
+        place(to, dst, keys[i], values[i], fingerprints[i] & 0xFF, ownItems);
+        clearSlot(from, src);
+        return src;
+    }
+
+    // ------------------------------------------------------------------ stash pointers
+
+    /** {@code SetStashPtr}: on home, else on the neighbour with the probe bit, else overflow. */
+    private void setStashPointer(int home, int next, int stashPos, int fp) {
+        if (!addPointer(home, fp, stashPos, false) && !addPointer(next, fp, stashPos, true)) {
+            overflow[home]++;
+        }
+        stashMeta[home] |= PRESENT_BIT;
+    }
+
+    private boolean addPointer(int bucket, int fp, int stashPos, boolean probe) {
+        int meta = stashMeta[bucket];
+        int free = ~(meta >>> PTR_BUSY_SHIFT) & 0xF;
+        if (free == 0) {
+            return false;
+        }
+        int i = Integer.numberOfTrailingZeros(free);
+        stashFingerprints[bucket * STASH_POINTERS + i] = (byte) fp;
+        meta |= 1 << (PTR_BUSY_SHIFT + i);
+        meta = probe ? meta | 1 << (PTR_PROBE_SHIFT + i) : meta & ~(1 << (PTR_PROBE_SHIFT + i));
+        meta = (meta & ~(0xF << (PTR_POS_SHIFT + 4 * i))) | stashPos << (PTR_POS_SHIFT + 4 * i);
+        stashMeta[bucket] = meta;
+        return true;
+    }
+
+    /**
+     * {@code UnsetStashPtr}: forgets one pointer (fingerprint, stash position) of {@code home}'s
+     * items. Returns 1 when it was held by the neighbour, 0 when by home or counted as overflow.
+     * Pointers with the same fingerprint and position are interchangeable, so the invariant
+     * "pointers + overflow = stash items of this home" holds whichever one is removed.
+     */
+    private int unsetStashPointer(int home, int next, int stashPos, int fp) {
+        int offset = 0;
+        if (!removePointer(home, fp, stashPos, false)) {
+            if (removePointer(next, fp, stashPos, true)) {
+                offset = 1;
+            } else {
+                if (overflow[home] == 0) {
+                    throw new IllegalStateException("stash pointer accounting broken in bucket " + home);
+                }
+                overflow[home]--;
+            }
+        }
+        if (ownPointers(home) == 0 && spilledPointers(next) == 0 && overflow[home] == 0) {
+            stashMeta[home] &= ~PRESENT_BIT;
+        }
+        return offset;
+    }
+
+    private int ownPointers(int bucket) {
+        int meta = stashMeta[bucket];
+        return (meta >>> PTR_BUSY_SHIFT) & ~(meta >>> PTR_PROBE_SHIFT) & 0xF;
+    }
+
+    private int spilledPointers(int bucket) {
+        int meta = stashMeta[bucket];
+        return (meta >>> PTR_BUSY_SHIFT) & (meta >>> PTR_PROBE_SHIFT) & 0xF;
+    }
+
+    private boolean removePointer(int bucket, int fp, int stashPos, boolean probe) {
+        int meta = stashMeta[bucket];
+        int candidates = probe ? spilledPointers(bucket) : ownPointers(bucket);
+        while (candidates != 0) {
+            int i = Integer.numberOfTrailingZeros(candidates);
+            candidates &= candidates - 1;
+            if ((stashFingerprints[bucket * STASH_POINTERS + i] & 0xFF) == fp
+                    && ((meta >>> (PTR_POS_SHIFT + 4 * i)) & 0xF) == stashPos) {
+                stashMeta[bucket] = meta & ~(1 << (PTR_BUSY_SHIFT + i) | 1 << (PTR_PROBE_SHIFT + i));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when some item whose home is {@code bucket} lives in a stash ({@code HasStash}). */
+    public boolean hasStashedItems(int bucket) {
+        return (stashMeta[bucket] & PRESENT_BIT) != 0;
+    }
+
+    /** Stash items of {@code bucket}'s home that have no pointer. */
+    public int stashOverflow(int bucket) {
+        return overflow[bucket];
+    }
+
+    /** Stash pointers held by {@code bucket}: its own and, with the probe bit, its predecessor's. */
+    public int stashPointerCount(int bucket) {
+        return Integer.bitCount((stashMeta[bucket] >>> PTR_BUSY_SHIFT) & 0xF);
+    }
+
+    // ------------------------------------------------------------------ delete, move, shift
+
+    /** {@code Delete}: frees the slot and, for a stash item, its stash pointer. */
+    public void removeAt(int bucket, int slot) {
+        if (!isBusy(bucket, slot)) {
+            throw new IllegalArgumentException("slot is empty: bucket " + bucket + " slot " + slot);
+        }
+        if (bucket >= regular) {
+            long hash = owner.hash(keyAt(bucket, slot));
+            int home = homeBucket(hash);
+            unsetStashPointer(home, nextBucket(home), bucket - regular, fingerprintAt(bucket, slot));
+        }
+        clearSlot(bucket, slot);
+        size--;
+    }
+
+    /** Swaps two slots of one bucket: busy and probe bits, fingerprint, key and value. */
+    public void swap(int bucket, int a, int b) {
+        int ia = bucket * slots + a;
+        int ib = bucket * slots + b;
+        Object k = keys[ia];
+        keys[ia] = keys[ib];
+        keys[ib] = k;
+        Object v = values[ia];
+        values[ia] = values[ib];
+        values[ib] = v;
+        byte f = fingerprints[ia];
+        fingerprints[ia] = fingerprints[ib];
+        fingerprints[ib] = f;
+        int bits = bitmaps[bucket];
+        int fieldA = 1 << a | 1 << (a + 16);
+        int fieldB = 1 << b | 1 << (b + 16);
+        int movedToB = (a < b ? (bits & fieldA) << (b - a) : (bits & fieldA) >>> (a - b));
+        int movedToA = (a < b ? (bits & fieldB) >>> (b - a) : (bits & fieldB) << (a - b));
+        bitmaps[bucket] = (bits & ~(fieldA | fieldB)) | movedToA | movedToB;
+    }
+
+    /**
+     * {@code ShiftRight}: every item moves one slot right, slot 0 becomes free. An item in the
+     * last slot is removed first (with its stash pointer). Returns true when one was removed.
+     */
+    public boolean shiftRight(int bucket) {
+        boolean dropped = isBusy(bucket, slots - 1);
+        if (dropped) {
+            removeAt(bucket, slots - 1);
+        }
+        int base = bucket * slots;
+        System.arraycopy(fingerprints, base, fingerprints, base + 1, slots - 1);
+        System.arraycopy(keys, base, keys, base + 1, slots - 1);
+        System.arraycopy(values, base, values, base + 1, slots - 1);
+        keys[base] = null;
+        values[base] = null;
+        int busy = (busyMask(bucket) << 1) & slotMask;
+        int probe = (probeMask(bucket) << 1) & slotMask;
+        bitmaps[bucket] = busy | probe << 16;
+        return dropped;
+    }
+
+    /**
+     * {@code TryMoveFromStash}: moves a stash item to a free slot of its home (else of its
+     * neighbour, as probing) and drops its stash pointer. Returns the new position or -1.
+     */
+    public int tryMoveFromStash(int bucket, int slot, long hash) {
+        int home = homeBucket(hash);
+        int next = nextBucket(home);
+        int target = home;
+        int dst = emptySlot(home);
+        if (dst < 0) {
+            target = next;
+            dst = emptySlot(next);
+            if (dst < 0) {
+                return -1;
+            }
+        }
+        int i = bucket * slots + slot;
+        int fp = fingerprints[i] & 0xFF;
+        place(target, dst, keys[i], values[i], fp, target == next);
+        unsetStashPointer(home, next, bucket - regular, fp);
+        clearSlot(bucket, slot);
+        return position(target, dst);
+    }
+
+    /** {@code UnloadStash}: moves every stash item that fits back into regular buckets. */
+    public int unloadStash() {
+        int moved = 0;
+        for (int s = regular; s < regular + stash; s++) {
+            int busy = busyMask(s);
+            while (busy != 0) {
+                int slot = Integer.numberOfTrailingZeros(busy);
+                busy &= busy - 1;
+                if (tryMoveFromStash(s, slot, owner.hash(keyAt(s, slot))) >= 0) {
+                    moved++;
+                }
+            }
+        }
+        return moved;
+    }
+
+    /**
+     * {@code BumpUp}: promotes the item at ({@code bucket}, {@code slot}) one rank, as Dragonfly's
+     * cache does on a hit. In a regular bucket it swaps with slot-1 (slot 0 stays). From a stash
+     * it moves to a free home/neighbour slot, or else swaps with the last slot of the bucket that
+     * held its stash pointer: the demoted item takes the same stash slot. Items {@code canBump}
+     * refuses (sticky) never move and are never demoted. Returns the item's new position.
+     */
+    public int bumpUp(int bucket, int slot, long hash, TablePolicy<K, V> policy) {
+        K key = keyAt(bucket, slot);
+        if (!policy.canBump(key)) {
+            return position(bucket, slot);
+        }
+        if (bucket < regular) {
+            if (slot > 0) {
+                K above = keyAt(bucket, slot - 1);
+                if (above == null || policy.canBump(above)) {
+                    swap(bucket, slot - 1, slot);
+                    return position(bucket, slot - 1);
+                }
+            }
+            return position(bucket, slot);
+        }
+        int moved = tryMoveFromStash(bucket, slot, hash);
+        if (moved >= 0) {
+            return moved;
+        }
+        int fp = fingerprintAt(bucket, slot);
+        int home = homeBucket(hash);
+        int next = nextBucket(home);
+        int stashPos = bucket - regular;
+        int offset = unsetStashPointer(home, next, stashPos, fp);
+        int swapBucket = offset == 0 ? home : next;
+        int last = slots - 1;
+        K demotedKey = keyAt(swapBucket, last);
+        if (!policy.canBump(demotedKey)) {
+            setStashPointer(home, next, stashPos, fp);
+            return position(bucket, slot);
+        }
+        int si = bucket * slots + slot;
+        int di = swapBucket * slots + last;
+        Object demotedValue = values[di];
+        int demotedFp = fingerprints[di] & 0xFF;
+        boolean demotedProbe = isProbe(swapBucket, last);
+        place(swapBucket, last, key, values[si], fp, offset == 1);
+        place(bucket, slot, demotedKey, demotedValue, demotedFp, false);
+        if (demotedProbe) {
+            setStashPointer(prevBucket(swapBucket), swapBucket, stashPos, demotedFp);
+        } else {
+            setStashPointer(swapBucket, nextBucket(swapBucket), stashPos, demotedFp);
+        }
+        return position(swapBucket, last);
+    }
+
+    // ------------------------------------------------------------------ split and traversal
+
+    /**
+     * {@code Segment::Split}: raises the local depth and moves to {@code right} every item whose
+     * hash has bit {@code 64 - newDepth} set. Movers are reinserted home-first; stash items that
+     * stay are unloaded into regular buckets where they fit.
+     */
+    void splitInto(Segment<K, V> right) {
+        localDepth++;
+        right.localDepth = localDepth;
+        int shift = 64 - localDepth;
+        for (int b = 0; b < regular; b++) {
+            int busy = busyMask(b);
+            while (busy != 0) {
+                int slot = Integer.numberOfTrailingZeros(busy);
+                busy &= busy - 1;
+                K key = keyAt(b, slot);
+                long hash = owner.hash(key);
+                if (((hash >>> shift) & 1) == 0) {
+                    continue;
+                }
+                moveOut(right, key, valueAt(b, slot), hash);
+                clearSlot(b, slot);
+                size--;
+            }
+        }
+        for (int s = regular; s < regular + stash; s++) {
+            int busy = busyMask(s);
+            while (busy != 0) {
+                int slot = Integer.numberOfTrailingZeros(busy);
+                busy &= busy - 1;
+                K key = keyAt(s, slot);
+                long hash = owner.hash(key);
+                if (((hash >>> shift) & 1) == 0) {
+                    tryMoveFromStash(s, slot, hash);
+                    continue;
+                }
+                moveOut(right, key, valueAt(s, slot), hash);
+                removeAt(s, slot);
+            }
+        }
+    }
+
+    private void moveOut(Segment<K, V> right, K key, V value, long hash) {
+        if (right.insert(key, value, hash, false) < 0) {
+            // Cannot happen: the right half receives a subset of a segment of the same shape.
+            throw new IllegalStateException("split could not place a key in the new segment");
+        }
+    }
+
+    /**
+     * Visits the items whose home is {@code bucket} ({@code TraverseLogicalBucket}): owned items
+     * of the bucket, probing items of its neighbour, and its items kept in a stash. Logical
+     * buckets are stable under displacement, bumps and splits, which makes cursor scans stable.
+     */
+    public int forEachInLogicalBucket(int bucket, BiConsumer<? super K, ? super V> visitor) {
+        int visited = visitMask(bucket, busyMask(bucket) & ~probeMask(bucket), visitor);
+        int next = nextBucket(bucket);
+        visited += visitMask(next, busyMask(next) & probeMask(next), visitor);
+        if (hasStashedItems(bucket)) {
+            for (int s = regular; s < regular + stash; s++) {
+                int busy = busyMask(s);
+                while (busy != 0) {
+                    int slot = Integer.numberOfTrailingZeros(busy);
+                    busy &= busy - 1;
+                    if (homeBucket(owner.hash(keyAt(s, slot))) == bucket) {
+                        visitor.accept(keyAt(s, slot), valueAt(s, slot));
+                        visited++;
+                    }
+                }
+            }
+        }
+        return visited;
+    }
+
+    private int visitMask(int bucket, int mask, BiConsumer<? super K, ? super V> visitor) {
+        int n = 0;
+        while (mask != 0) {
+            int slot = Integer.numberOfTrailingZeros(mask);
+            mask &= mask - 1;
+            visitor.accept(keyAt(bucket, slot), valueAt(bucket, slot));
+            n++;
+        }
+        return n;
+    }
+
+    /** Visits every item, bucket by bucket. */
+    public void forEach(BiConsumer<? super K, ? super V> visitor) {
+        for (int b = 0; b < regular + stash; b++) {
+            visitMask(b, busyMask(b), visitor);
+        }
+    }
+
+    /**
+     * OR of (item hash XOR {@code hash}) over the buckets an insert of {@code hash} may use. A
+     * split can only make room for it if this has a set bit among the segment-id bits below the
+     * current depth; otherwise every candidate item would follow the key into the same half.
+     */
+    long hashDifferenceAround(long hash) {
+        int home = homeBucket(hash);
+        long diff = 0;
+        diff |= hashDifference(home, hash);
+        diff |= hashDifference(nextBucket(home), hash);
+        for (int s = regular; s < regular + stash; s++) {
+            diff |= hashDifference(s, hash);
+        }
+        return diff;
+    }
+
+    private long hashDifference(int bucket, long hash) {
+        long diff = 0;
+        int busy = busyMask(bucket);
+        while (busy != 0) {
+            int slot = Integer.numberOfTrailingZeros(busy);
+            busy &= busy - 1;
+            diff |= owner.hash(keyAt(bucket, slot)) ^ hash;
+        }
+        return diff;
+    }
+
+    /** Drops every item (the segment keeps its depth). */
+    void clear() {
+        java.util.Arrays.fill(keys, null);
+        java.util.Arrays.fill(values, null);
+        java.util.Arrays.fill(bitmaps, 0);
+        java.util.Arrays.fill(stashMeta, 0);
+        java.util.Arrays.fill(overflow, (short) 0);
+        size = 0;
+    }
+}
