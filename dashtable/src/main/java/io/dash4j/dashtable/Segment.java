@@ -568,13 +568,13 @@ public final class Segment<K, V> {
      */
     public int bumpUp(int bucket, int slot, long hash, TablePolicy<K, V> policy) {
         K key = keyAt(bucket, slot);
-        if (!policy.canBump(key)) {
+        if (!policy.canBump(key, valueAt(bucket, slot))) {
             return position(bucket, slot);
         }
         if (bucket < regular) {
             if (slot > 0) {
                 K above = keyAt(bucket, slot - 1);
-                if (above == null || policy.canBump(above)) {
+                if (above == null || policy.canBump(above, valueAt(bucket, slot - 1))) {
                     swap(bucket, slot - 1, slot);
                     return position(bucket, slot - 1);
                 }
@@ -593,7 +593,7 @@ public final class Segment<K, V> {
         int swapBucket = offset == 0 ? home : next;
         int last = slots - 1;
         K demotedKey = keyAt(swapBucket, last);
-        if (!policy.canBump(demotedKey)) {
+        if (!policy.canBump(demotedKey, valueAt(swapBucket, last))) {
             setStashPointer(home, next, stashPos, fp);
             return position(bucket, slot);
         }

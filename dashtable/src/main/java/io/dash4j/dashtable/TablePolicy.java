@@ -41,6 +41,11 @@ public interface TablePolicy<K, V> {
         return true;
     }
 
+    /** Like {@link #canBump(Object)}, for policies that keep the pin beside the value. */
+    default boolean canBump(K key, V value) {
+        return canBump(key);
+    }
+
     /** Called after {@code left} was split into {@code left} and {@code right}. */
     default void onSplit(DashTable<K, V> table, Segment<K, V> left, Segment<K, V> right) {
     }

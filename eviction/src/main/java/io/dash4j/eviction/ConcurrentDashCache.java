@@ -1,0 +1,371 @@
+package io.dash4j.eviction;
+
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.Function;
+
+/**
+ * The thread-safe {@link DashCache}: keys are partitioned (by hash bits the tables do not use for
+ * segment ids) over independent single-owner caches, each guarded by its own {@link StampedLock}.
+ *
+ * <p><b>Reads scale</b>: a lookup is an optimistic read, retried under the shared read lock only
+ * when a writer intervened; it takes no exclusive lock. The hit's <b>bump</b> (the slot-order
+ * promotion) needs the write lock and is attempted with {@code tryWriteLock}: under contention it
+ * is <b>dropped</b>. This is the only lossy part, and it only weakens the eviction order (a hot
+ * entry climbs a little slower), never correctness. Expired entries found by a read are reported
+ * absent and removed by the next write that reaches them.
+ *
+ * <p>Loads are single-flight per key: concurrent {@code get(key, loader)} or {@link #getAsync}
+ * calls for one key share one load.
+ */
+public final class ConcurrentDashCache<K, V> implements Cache<K, V> {
+
+    private final DashCache<K, V>[] parts;
+    private final StampedLock[] locks;
+    private final LongAdder[] hits;
+    private final LongAdder[] misses;
+    private final LongAdder droppedBumps = new LongAdder();
+    private final int mask;
+    private final ConcurrentHashMap<KeyRef<K>, CompletableFuture<V>> inFlight = new ConcurrentHashMap<>();
+    private final io.dash4j.dashtable.KeyStrategy<K> strategy;
+
+    @SuppressWarnings("unchecked")
+    ConcurrentDashCache(DashCache.Builder<K, V> b) {
+        int n = b.partitions != 0 ? b.partitions : defaultPartitions(b);
+        this.parts = new DashCache[n];
+        this.locks = new StampedLock[n];
+        this.hits = new LongAdder[n];
+        this.misses = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            parts[i] = b.copyForPartition(n).buildSingleOwner();
+            locks[i] = new StampedLock();
+            hits[i] = new LongAdder();
+            misses[i] = new LongAdder();
+        }
+        this.mask = n - 1;
+        this.strategy = b.keyStrategy;
+    }
+
+    /**
+     * Enough partitions for the cores, but each keeps at least ~1000 entries so that segment
+     * granularity does not bite a small bound.
+     */
+    private static int defaultPartitions(DashCache.Builder<?, ?> b) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        int want = Integer.highestOneBit(Math.max(1, cores * 4 - 1) * 2);
+        long bound = Math.min(b.maximumSize, b.maximumWeight);
+        if (bound != Long.MAX_VALUE) {
+            long byBound = Math.max(1, bound / 1000);
+            want = (int) Math.min(want, Long.highestOneBit(byBound));
+        }
+        return Math.max(1, Math.min(want, 64));
+    }
+
+    private int partition(long hash) {
+        // bits 24.. are used by neither fingerprint (0-7) nor segment ids (top bits) of a partition's table
+        return (int) (hash >>> 24) & mask;
+    }
+
+    @Override
+    public V getIfPresent(K key) {
+        Objects.requireNonNull(key, "key");
+        DashCache<K, V> any = parts[0];
+        long hash = any.hash(key);
+        int p = partition(hash);
+        DashCache<K, V> part = parts[p];
+        StampedLock lock = locks[p];
+        V v = null;
+        long stamp = lock.tryOptimisticRead();
+        if (stamp != 0) {
+            try {
+                v = part.peek(key, hash);
+            } catch (RuntimeException torn) {
+                stamp = 0; // a concurrent writer moved things under us: retry under the read lock
+            }
+        }
+        if (stamp == 0 || !lock.validate(stamp)) {
+            stamp = lock.readLock();
+            try {
+                v = part.peek(key, hash);
+            } finally {
+                lock.unlockRead(stamp);
+            }
+        }
+        if (v == null) {
+            misses[p].increment();
+            return null;
+        }
+        hits[p].increment();
+        long ws = lock.tryWriteLock();
+        if (ws != 0) {
+            try {
+                part.bumpIfPresent(key, hash);
+            } finally {
+                lock.unlockWrite(ws);
+            }
+        } else {
+            droppedBumps.increment();
+        }
+        return v;
+    }
+
+    @Override
+    public V get(K key, Function<? super K, ? extends V> loader) {
+        Objects.requireNonNull(loader, "loader");
+        V v = getIfPresent(key);
+        if (v != null) {
+            return v;
+        }
+        try {
+            return getAsync(key, k -> CompletableFuture.completedFuture(loader.apply(k))).join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The value for {@code key}, loading it asynchronously on a miss. One load per key at a time:
+     * callers that arrive while a load is in flight get the same future. A load that completes
+     * with null caches nothing; one that fails is counted and not cached.
+     */
+    public CompletableFuture<V> getAsync(K key, Function<? super K, ? extends CompletableFuture<? extends V>> loader) {
+        V v = getIfPresent(key);
+        if (v != null) {
+            return CompletableFuture.completedFuture(v);
+        }
+        KeyRef<K> ref = new KeyRef<>(key, strategy);
+        CompletableFuture<V> mine = new CompletableFuture<>();
+        CompletableFuture<V> existing = inFlight.putIfAbsent(ref, mine);
+        if (existing != null) {
+            return existing;
+        }
+        // re-check: a load may have finished between our miss and our registration
+        V now = peekLocked(key);
+        if (now != null) {
+            inFlight.remove(ref, mine);
+            mine.complete(now);
+            return mine;
+        }
+        CompletableFuture<? extends V> load;
+        try {
+            load = Objects.requireNonNull(loader.apply(key), "loader returned a null future");
+        } catch (RuntimeException | Error e) {
+            recordLoad(key, false);
+            inFlight.remove(ref, mine);
+            mine.completeExceptionally(e);
+            return mine;
+        }
+        load.whenComplete((value, error) -> {
+            try {
+                if (error == null && value != null) {
+                    putIfAbsent(key, value);
+                    recordLoad(key, true);
+                } else {
+                    recordLoad(key, false);
+                }
+            } finally {
+                inFlight.remove(ref, mine);
+            }
+            if (error != null) {
+                mine.completeExceptionally(error instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : error);
+            } else {
+                mine.complete(value);
+            }
+        });
+        return mine;
+    }
+
+    /** Like {@link #getAsync(Object, Function)} with a synchronous loader run on {@code executor}. */
+    public CompletableFuture<V> getAsync(K key, Function<? super K, ? extends V> loader, Executor executor) {
+        return getAsync(key, k -> CompletableFuture.supplyAsync(() -> loader.apply(k), executor));
+    }
+
+    private V peekLocked(K key) {
+        long hash = parts[0].hash(key);
+        int p = partition(hash);
+        long stamp = locks[p].readLock();
+        try {
+            return parts[p].peek(key, hash);
+        } finally {
+            locks[p].unlockRead(stamp);
+        }
+    }
+
+    private void recordLoad(K key, boolean success) {
+        int p = partition(parts[0].hash(key));
+        long stamp = locks[p].writeLock();
+        try {
+            parts[p].recordLoad(success);
+        } finally {
+            locks[p].unlockWrite(stamp);
+        }
+    }
+
+    private interface Write<K, V, R> {
+        R apply(DashCache<K, V> part);
+    }
+
+    private <R> R write(K key, Write<K, V, R> op) {
+        Objects.requireNonNull(key, "key");
+        int p = partition(parts[0].hash(key));
+        long stamp = locks[p].writeLock();
+        try {
+            return op.apply(parts[p]);
+        } finally {
+            locks[p].unlockWrite(stamp);
+        }
+    }
+
+    @Override
+    public void put(K key, V value) {
+        Objects.requireNonNull(value, "value");
+        write(key, part -> {
+            part.put(key, value);
+            return null;
+        });
+    }
+
+    /** Stores with a per-entry time to live ({@link DashCache#put(Object, Object, long)}). */
+    public void put(K key, V value, long ttlNanos) {
+        Objects.requireNonNull(value, "value");
+        write(key, part -> {
+            part.put(key, value, ttlNanos);
+            return null;
+        });
+    }
+
+    @Override
+    public V putIfAbsent(K key, V value) {
+        Objects.requireNonNull(value, "value");
+        return write(key, part -> part.putIfAbsent(key, value));
+    }
+
+    @Override
+    public V remove(K key) {
+        return write(key, part -> part.remove(key));
+    }
+
+    /** Pins a key: never evicted, never moved. */
+    public boolean stick(K key) {
+        return write(key, part -> part.stick(key));
+    }
+
+    @Override
+    public void invalidateAll() {
+        for (int i = 0; i < parts.length; i++) {
+            long stamp = locks[i].writeLock();
+            try {
+                parts[i].invalidateAll();
+            } finally {
+                locks[i].unlockWrite(stamp);
+            }
+        }
+    }
+
+    /** Removes every expired entry now. */
+    public void cleanUp() {
+        for (int i = 0; i < parts.length; i++) {
+            long stamp = locks[i].writeLock();
+            try {
+                parts[i].cleanUp();
+            } finally {
+                locks[i].unlockWrite(stamp);
+            }
+        }
+    }
+
+    @Override
+    public long size() {
+        long n = 0;
+        for (int i = 0; i < parts.length; i++) {
+            long stamp = locks[i].readLock();
+            try {
+                n += parts[i].size();
+            } finally {
+                locks[i].unlockRead(stamp);
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public long weightedSize() {
+        long n = 0;
+        for (int i = 0; i < parts.length; i++) {
+            long stamp = locks[i].readLock();
+            try {
+                n += parts[i].weightedSize();
+            } finally {
+                locks[i].unlockRead(stamp);
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public CacheStats stats() {
+        CacheStats total = CacheStats.EMPTY;
+        for (int i = 0; i < parts.length; i++) {
+            CacheStats s;
+            long stamp = locks[i].readLock();
+            try {
+                s = parts[i].stats();
+            } finally {
+                locks[i].unlockRead(stamp);
+            }
+            // reads are counted here, not in the partition (they never lock it exclusively)
+            total = total.plus(new CacheStats(s.hitCount() + hits[i].sum(), s.missCount() + misses[i].sum(),
+                    s.evictionCount(), s.bumpCount(), s.expirationCount(), s.loadSuccessCount(), s.loadFailureCount()));
+        }
+        return total;
+    }
+
+    /** Bumps skipped because the partition's write lock was busy (the lossy part). */
+    public long droppedBumps() {
+        return droppedBumps.sum();
+    }
+
+    public int partitionCount() {
+        return parts.length;
+    }
+
+    /** A key compared with the cache's key strategy (so byte[] keys work by content). */
+    private static final class KeyRef<K> {
+        final K key;
+        final io.dash4j.dashtable.KeyStrategy<K> strategy;
+        final int hash;
+
+        KeyRef(K key, io.dash4j.dashtable.KeyStrategy<K> strategy) {
+            this.key = key;
+            this.strategy = strategy;
+            this.hash = Long.hashCode(strategy.hash(key, 0));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof KeyRef<?> r && strategy.equals(key, uncheckedKey(r));
+        }
+
+        @SuppressWarnings("unchecked")
+        private K uncheckedKey(KeyRef<?> r) {
+            return (K) r.key;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+}

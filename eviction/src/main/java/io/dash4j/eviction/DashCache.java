@@ -1,0 +1,884 @@
+package io.dash4j.eviction;
+
+import io.dash4j.dashtable.DashTable;
+import io.dash4j.dashtable.KeyStrategy;
+import io.dash4j.dashtable.Segment;
+import io.dash4j.dashtable.SegmentLayout;
+import io.dash4j.dashtable.TablePolicy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * The Dashtable cache: a bounded cache whose only eviction order is the slot order inside the
+ * buckets of a {@link DashTable} — stash buckets are the probationary FIFOs, regular buckets the
+ * protected region (Dragonfly's 2Q, see {@link SlotPolicy}). It keeps no per-entry metadata:
+ * an entry costs its slot (two references, a fingerprint byte and two bitmap bits).
+ *
+ * <h2>Bounds</h2>
+ * A maximum entry count and/or a maximum weight. The segment-full eviction of Dragonfly only
+ * acts when a segment fills, and segments hold 840 slots; so the cache (1) sizes its segments and
+ * their number from the bound, (2) lets the table grow only up to that many segments, and (3)
+ * before admitting an entry that would cross the bound, evicts by slot rank from the incoming
+ * key's segment: the last slot of its stash bucket first (the FIFO tail), else the lowest-rank
+ * unpinned slot, stash before regular — the size-aware step Dragonfly added for skewed sizes
+ * (its issues #224, #1936). The bound is therefore never exceeded.
+ *
+ * <h2>Expiry</h2>
+ * Expire-after-write and per-put TTLs. Only entries with a TTL pay for it (their value slot holds
+ * a small holder). Expired entries are never returned; they are removed lazily on access, by the
+ * table's garbage-collect hook on the hot buckets before any eviction, and by an incremental sweep
+ * over the scan cursor that runs a step per write.
+ *
+ * <p><b>Not thread-safe</b>: this is the single-owner form (a server shard thread, a simulator).
+ * {@link ConcurrentDashCache} partitions keys over several of these for shared use.
+ * The removal listener runs synchronously and must not call back into the cache.
+ */
+public final class DashCache<K, V> implements Cache<K, V> {
+
+    /** Fill the table is sized for: segments fill to 85-95 % before the first insert fails. */
+    static final double TARGET_FILL = 0.92;
+
+    private final DashTable<K, Object> table;
+    private final long maximumSize;
+    private final long maximumWeight;
+    private final Weigher<? super K, ? super V> weigher;
+    private final int maximumSegments;
+    private final boolean evicting;
+    private final long expireAfterWriteNanos;
+    private final LongSupplier ticker;
+    private final RemovalListener<? super K, ? super V> listener;
+    private final SlotPolicy slotPolicy;
+
+    private long weightedSize;
+    /** Entries whose value slot holds a {@link Held} (TTL or pinned): the sweep runs only if > 0. */
+    private long heldEntries;
+    private long sweepCursor;
+    private final ArrayList<K> sweepScratch = new ArrayList<>();
+    /** Collects expired keys during a sweep step (a field: no lambda allocation per step). */
+    private final BiConsumer<K, Object> sweepCollector = (k, stored) -> {
+        if (isExpired(stored)) {
+            sweepScratch.add(k);
+        }
+    };
+
+    private long hits;
+    private long misses;
+    private long evictions;
+    private long bumps;
+    private long expirations;
+    private long loadSuccesses;
+    private long loadFailures;
+
+    /** The value slot of an entry with a TTL or a pin; plain entries store the value itself. */
+    static final class Held {
+        final Object value;
+        final long expiresAt; // ticker nanos; Long.MAX_VALUE = never
+        final boolean sticky;
+
+        Held(Object value, long expiresAt, boolean sticky) {
+            this.value = value;
+            this.expiresAt = expiresAt;
+            this.sticky = sticky;
+        }
+    }
+
+    private DashCache(Builder<K, V> b) {
+        this.maximumSize = b.maximumSize;
+        this.maximumWeight = b.maximumWeight;
+        this.weigher = b.weigher;
+        this.evicting = b.evicting;
+        this.expireAfterWriteNanos = b.expireAfterWriteNanos;
+        this.ticker = b.ticker;
+        this.listener = b.listener;
+        this.slotPolicy = b.slotPolicy;
+        SegmentLayout layout = b.layout;
+        int segments = b.maximumSegments;
+        if (layout == null) {
+            layout = SegmentLayout.DRAGONFLY;
+            if (maximumSize != Long.MAX_VALUE) {
+                long slots = (long) Math.ceil(maximumSize / TARGET_FILL);
+                int perSegment = SegmentLayout.DRAGONFLY.capacity();
+                int m = (int) Math.max(1, Math.min(1 << 24, (slots + perSegment - 1) / perSegment));
+                layout = layoutFor(slots, m);
+                if (segments == 0) {
+                    segments = m;
+                }
+            }
+        }
+        this.maximumSegments = segments == 0 ? Integer.MAX_VALUE : segments;
+        this.table = DashTable.<K, Object>builder()
+                .layout(layout)
+                .keyStrategy(b.keyStrategy)
+                .seed(b.seed)
+                .policy(new Policy())
+                .build();
+    }
+
+    /**
+     * A layout of 14-slot buckets with about {@code slots / segments} slots per segment and
+     * Dragonfly's stash share (4 of 60 buckets), so small caches get small segments.
+     */
+    static SegmentLayout layoutFor(long slots, int segments) {
+        int perSegment = SegmentLayout.DRAGONFLY.capacity();
+        if (slots >= (long) segments * perSegment) {
+            return SegmentLayout.DRAGONFLY;
+        }
+        int bucketSlots = SegmentLayout.DRAGONFLY.slots();
+        int buckets = (int) Math.max(4, (slots + (long) segments * bucketSlots - 1) / ((long) segments * bucketSlots));
+        buckets = Math.min(buckets, SegmentLayout.DRAGONFLY.totalBuckets());
+        int stash = (int) Math.max(1, Math.round(buckets * 4 / 60.0));
+        return new SegmentLayout(Math.max(3, buckets - stash), stash, bucketSlots);
+    }
+
+    public static <K, V> Builder<K, V> builder() {
+        return new Builder<>();
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    @Override
+    public V getIfPresent(K key) {
+        Objects.requireNonNull(key, "key");
+        return getIfPresent(key, table.hash(key));
+    }
+
+    /** {@link #getIfPresent(Object)} with the key's hash already computed ({@link #hash}). */
+    public V getIfPresent(K key, long hash) {
+        long pos = table.locate(key, hash);
+        if (pos < 0) {
+            misses++;
+            return null;
+        }
+        Object stored = table.valueAt(pos);
+        if (isExpired(stored)) {
+            remove(pos, RemovalCause.EXPIRED);
+            misses++;
+            return null;
+        }
+        hits++;
+        bump(pos, hash);
+        return unwrap(stored);
+    }
+
+    /** The key's hash under this cache's strategy and seed. */
+    public long hash(K key) {
+        return table.hash(key);
+    }
+
+    /**
+     * The value without any side effect: no bump, no stats, no expiry removal (an expired entry
+     * reads as absent). Safe for the optimistic readers of {@link ConcurrentDashCache}.
+     */
+    V peek(K key, long hash) {
+        long pos = table.locate(key, hash);
+        if (pos < 0) {
+            return null;
+        }
+        Object stored = table.valueAt(pos);
+        return isExpired(stored) ? null : unwrap(stored);
+    }
+
+    /** Bumps {@code key} if present and live (the write half of a concurrent read hit). */
+    void bumpIfPresent(K key, long hash) {
+        long pos = table.locate(key, hash);
+        if (pos >= 0 && !isExpired(table.valueAt(pos))) {
+            bump(pos, hash);
+        }
+    }
+
+    void recordHits(long n) {
+        hits += n;
+    }
+
+    void recordMisses(long n) {
+        misses += n;
+    }
+
+    private void bump(long pos, long hash) {
+        if (table.bumpUp(pos, hash) != pos) {
+            bumps++;
+        }
+    }
+
+    @Override
+    public V get(K key, Function<? super K, ? extends V> loader) {
+        Objects.requireNonNull(loader, "loader");
+        V v = getIfPresent(key);
+        if (v != null) {
+            return v;
+        }
+        V loaded;
+        try {
+            loaded = loader.apply(key);
+        } catch (RuntimeException | Error e) {
+            loadFailures++;
+            throw e;
+        }
+        if (loaded == null) {
+            loadFailures++;
+            return null;
+        }
+        loadSuccesses++;
+        V raced = putIfAbsent(key, loaded);
+        return raced != null ? raced : loaded;
+    }
+
+    /** Remaining time to live in nanos: -1 when the entry has no TTL, -2 when absent. */
+    public long expiresInNanos(K key) {
+        long hash = table.hash(key);
+        long pos = table.locate(key, hash);
+        if (pos < 0) {
+            return -2;
+        }
+        Object stored = table.valueAt(pos);
+        if (isExpired(stored)) {
+            remove(pos, RemovalCause.EXPIRED);
+            return -2;
+        }
+        if (stored instanceof Held h && h.expiresAt != Long.MAX_VALUE) {
+            return h.expiresAt - ticker.getAsLong();
+        }
+        return -1;
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    @Override
+    public void put(K key, V value) {
+        put(key, value, expireAfterWriteNanos);
+    }
+
+    /**
+     * Stores {@code value} with its own time to live: {@code ttlNanos > 0}, or no TTL when
+     * {@code ttlNanos <= 0} ({@link #put(Object, Object)} applies the expire-after-write setting).
+     */
+    public void put(K key, V value, long ttlNanos) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        long hash = table.hash(key);
+        long pos = table.locate(key, hash);
+        if (pos >= 0) {
+            Object old = table.valueAt(pos);
+            if (isExpired(old)) {
+                remove(pos, RemovalCause.EXPIRED);
+            } else {
+                replace(pos, key, old, value, ttlNanos, hash);
+                return;
+            }
+        }
+        insert(key, value, hash, ttlNanos);
+    }
+
+    @Override
+    public V putIfAbsent(K key, V value) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        long hash = table.hash(key);
+        long pos = table.locate(key, hash);
+        if (pos >= 0) {
+            Object old = table.valueAt(pos);
+            if (!isExpired(old)) {
+                return unwrap(old);
+            }
+            remove(pos, RemovalCause.EXPIRED);
+        }
+        insert(key, value, hash, expireAfterWriteNanos);
+        return null;
+    }
+
+    private void replace(long pos, K key, Object old, V value, long ttlNanos, long hash) {
+        V oldValue = unwrap(old);
+        int w = weigh(key, value);
+        boolean sticky = old instanceof Held h && h.sticky;
+        if (w > maximumWeight) {
+            remove(pos, RemovalCause.REPLACED, oldValue);
+            notify(key, value, RemovalCause.EVICTED);
+            evictions++;
+            return;
+        }
+        if (!evicting && weightedSize - weigh(key, oldValue) + w > maximumWeight) {
+            throw new CacheFullException("store is full: replacing would exceed the weight bound " + maximumWeight);
+        }
+        Object stored = wrap(value, ttlNanos, sticky);
+        heldEntries += (stored instanceof Held ? 1 : 0) - (old instanceof Held ? 1 : 0);
+        table.setValueAt(pos, stored);
+        weightedSize += w - weigh(key, oldValue);
+        notify(key, oldValue, RemovalCause.REPLACED);
+        if (weightedSize > maximumWeight) {
+            // the bigger value pushed us over: evict others (never the entry just written)
+            while (weightedSize > maximumWeight && evictOneFor(hash, key) > 0) {
+                // loop
+            }
+        }
+    }
+
+    private void insert(K key, V value, long hash, long ttlNanos) {
+        int w = weigh(key, value);
+        if (w > maximumWeight) {
+            notify(key, value, RemovalCause.EVICTED);
+            evictions++;
+            return;
+        }
+        if (table.size() + 1 > maximumSize || weightedSize + w > maximumWeight) {
+            if (!evicting) {
+                throw new CacheFullException("store is full: " + table.size() + " entries, weight "
+                        + weightedSize + " of " + maximumWeight);
+            }
+            while (table.size() + 1 > maximumSize || weightedSize + w > maximumWeight) {
+                if (evictOneFor(hash, null) == 0) {
+                    throw new CacheFullException("cache is full and every evictable entry is pinned");
+                }
+            }
+        }
+        Object stored = wrap(value, ttlNanos, false);
+        try {
+            table.insertNew(key, stored, hash);
+        } catch (io.dash4j.dashtable.TableFullException e) {
+            throw new CacheFullException(e.getMessage());
+        }
+        if (stored instanceof Held) {
+            heldEntries++;
+        }
+        weightedSize += w;
+        sweepStep();
+    }
+
+    @Override
+    public V remove(K key) {
+        Objects.requireNonNull(key, "key");
+        long hash = table.hash(key);
+        long pos = table.locate(key, hash);
+        if (pos < 0) {
+            return null;
+        }
+        Object stored = table.valueAt(pos);
+        if (isExpired(stored)) {
+            remove(pos, RemovalCause.EXPIRED);
+            return null;
+        }
+        V v = unwrap(stored);
+        remove(pos, RemovalCause.EXPLICIT);
+        return v;
+    }
+
+    @Override
+    public void invalidateAll() {
+        if (listener != null) {
+            table.forEach((k, stored) -> {
+                if (!isExpired(stored)) {
+                    listener.onRemoval(k, unwrap(stored), RemovalCause.EXPLICIT);
+                }
+            });
+        }
+        table.clear();
+        weightedSize = 0;
+        heldEntries = 0;
+        sweepCursor = 0;
+    }
+
+    /**
+     * Pins {@code key} (Dragonfly's STICK): it is never evicted and never moves. Returns false
+     * when the key is absent.
+     */
+    public boolean stick(K key) {
+        long hash = table.hash(key);
+        long pos = table.locate(key, hash);
+        if (pos < 0 || isExpired(table.valueAt(pos))) {
+            return false;
+        }
+        Object stored = table.valueAt(pos);
+        if (stored instanceof Held h) {
+            if (!h.sticky) {
+                table.setValueAt(pos, new Held(h.value, h.expiresAt, true));
+            }
+        } else {
+            table.setValueAt(pos, new Held(stored, Long.MAX_VALUE, true));
+            heldEntries++;
+        }
+        return true;
+    }
+
+    public boolean isSticky(K key) {
+        long pos = table.locate(key, table.hash(key));
+        return pos >= 0 && table.valueAt(pos) instanceof Held h && h.sticky;
+    }
+
+    /**
+     * Sets (ttlNanos &gt; 0), or clears (ttlNanos &lt; 0, "persist") the key's time to live;
+     * 0 expires it now. Returns false when the key is absent.
+     */
+    public boolean setExpiry(K key, long ttlNanos) {
+        long hash = table.hash(key);
+        long pos = table.locate(key, hash);
+        if (pos < 0) {
+            return false;
+        }
+        Object stored = table.valueAt(pos);
+        if (isExpired(stored)) {
+            remove(pos, RemovalCause.EXPIRED);
+            return false;
+        }
+        if (ttlNanos == 0) {
+            remove(pos, RemovalCause.EXPIRED);
+            return true;
+        }
+        boolean sticky = stored instanceof Held h && h.sticky;
+        Object now = wrap(unwrap(stored), Math.max(ttlNanos, 0), sticky);
+        heldEntries += (now instanceof Held ? 1 : 0) - (stored instanceof Held ? 1 : 0);
+        table.setValueAt(pos, now);
+        return true;
+    }
+
+    // ------------------------------------------------------------------ eviction
+
+    /**
+     * Frees one entry for an incoming key of {@code hash}: the tail of its stash FIFO first,
+     * else the lowest-rank unpinned slot of its segment (stash buckets before regular ones), else
+     * of the other segments. {@code keep} (an entry just written) is never chosen.
+     */
+    private int evictOneFor(long hash, K keep) {
+        Segment<K, Object> seg = table.segmentFor(hash);
+        if (evictStashTail(seg, seg.stashBucketFor(hash), keep)) {
+            return 1;
+        }
+        if (evictByRank(seg, keep)) {
+            return 1;
+        }
+        for (int i = 0; i < table.directorySize(); i++) {
+            Segment<K, Object> other = table.segment(i);
+            if (other != seg && other.size() > 0 && evictByRank(other, keep)) {
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    /** Dragonfly's Evict: drop the last slot of a stash bucket and shift it right. */
+    private boolean evictStashTail(Segment<K, Object> seg, int stashBucket, K keep) {
+        int last = seg.slotsPerBucket() - 1;
+        if (!seg.isBusy(stashBucket, last)) {
+            return false;
+        }
+        Object stored = seg.valueAt(stashBucket, last);
+        K k = seg.keyAt(stashBucket, last);
+        if (isPinned(stored) || k == keep) {
+            return false;
+        }
+        evictAt(seg, stashBucket, last);
+        seg.shiftRight(stashBucket);
+        return true;
+    }
+
+    /** Heartbeat-style step: lowest rank first, stash buckets before regular buckets. */
+    private boolean evictByRank(Segment<K, Object> seg, K keep) {
+        int buckets = seg.regularBuckets() + seg.stashBuckets();
+        for (int slot = seg.slotsPerBucket() - 1; slot >= 0; slot--) {
+            for (int b = buckets - 1; b >= 0; b--) {
+                if (seg.isBusy(b, slot) && !isPinned(seg.valueAt(b, slot)) && seg.keyAt(b, slot) != keep) {
+                    evictAt(seg, b, slot);
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void evictAt(Segment<K, Object> seg, int bucket, int slot) {
+        K k = seg.keyAt(bucket, slot);
+        Object stored = seg.valueAt(bucket, slot);
+        boolean expired = isExpired(stored);
+        table.removeAt(seg, bucket, slot);
+        accountRemoval(k, stored, expired ? RemovalCause.EXPIRED : RemovalCause.EVICTED);
+    }
+
+    private void remove(long pos, RemovalCause cause) {
+        Object stored = table.valueAt(pos);
+        K k = table.keyAt(pos);
+        table.removeAt(pos);
+        accountRemoval(k, stored, cause);
+    }
+
+    /** Removes with an explicit value to report (a replace whose new value was refused). */
+    private void remove(long pos, RemovalCause cause, V reported) {
+        Object stored = table.valueAt(pos);
+        K k = table.keyAt(pos);
+        table.removeAt(pos);
+        weightedSize -= weigh(k, unwrap(stored));
+        if (stored instanceof Held) {
+            heldEntries--;
+        }
+        notify(k, reported, cause);
+    }
+
+    private void accountRemoval(K key, Object stored, RemovalCause cause) {
+        V v = unwrap(stored);
+        weightedSize -= weigh(key, v);
+        if (stored instanceof Held) {
+            heldEntries--;
+        }
+        if (cause == RemovalCause.EVICTED) {
+            evictions++;
+        } else if (cause == RemovalCause.EXPIRED) {
+            expirations++;
+        }
+        notify(key, v, cause);
+    }
+
+    private void notify(K key, V value, RemovalCause cause) {
+        if (listener != null) {
+            listener.onRemoval(key, value, cause);
+        }
+    }
+
+    /** The Dashtable's hook: Dragonfly's insert loop asks it on a full segment. */
+    private final class Policy implements TablePolicy<K, Object> {
+        @Override
+        public boolean canGrow(DashTable<K, Object> t, Segment<K, Object> full) {
+            if (t.segmentCount() >= maximumSegments) {
+                return false;
+            }
+            if (maximumWeight == Long.MAX_VALUE || t.size() == 0) {
+                return true;
+            }
+            // Weight bound: grow only while one more segment could be filled within the budget
+            // at the current mean entry weight (Dragonfly's CanGrow estimate, §6.4).
+            double mean = (double) weightedSize / t.size();
+            double wouldHold = (t.capacity() + t.layout().capacity()) * TARGET_FILL * mean;
+            return wouldHold <= maximumWeight || !evicting;
+        }
+
+        @Override
+        public int garbageCollect(DashTable<K, Object> t, Segment<K, Object> seg, long hash) {
+            if (heldEntries == 0) {
+                return 0;
+            }
+            int freed = 0;
+            for (int i = 0; i < Segment.HOT_REGULAR_BUCKETS; i++) {
+                int b = seg.hotBucket(hash, i);
+                int busy = seg.busyMask(b);
+                while (busy != 0) {
+                    int slot = Integer.numberOfTrailingZeros(busy);
+                    busy &= busy - 1;
+                    if (isExpired(seg.valueAt(b, slot))) {
+                        evictAt(seg, b, slot);
+                        freed++;
+                    }
+                }
+            }
+            return freed;
+        }
+
+        @Override
+        public int evict(DashTable<K, Object> t, Segment<K, Object> seg, long hash) {
+            if (!evicting) {
+                return 0;
+            }
+            // Dragonfly: the tail of stash bucket hash % T. If that one is pinned, fall back to
+            // the other stash tails, then any unpinned slot the key could use, rather than fail.
+            int regular = seg.regularBuckets();
+            int stash = seg.stashBuckets();
+            int first = seg.stashBucketFor(hash) - regular;
+            for (int i = 0; i < stash; i++) {
+                if (evictStashTail(seg, regular + (first + i) % stash, null)) {
+                    return 1;
+                }
+            }
+            return evictByRank(seg, null) ? 1 : 0;
+        }
+
+        @Override
+        public boolean canBump(K key, Object value) {
+            return !isPinned(value);
+        }
+    }
+
+    // ------------------------------------------------------------------ expiry sweep
+
+    /** One step of the incremental sweep: the next logical bucket of one segment. */
+    private void sweepStep() {
+        if (heldEntries == 0) {
+            return;
+        }
+        sweepScratch.clear();
+        sweepCursor = table.scan(sweepCursor, sweepCollector);
+        for (int i = 0; i < sweepScratch.size(); i++) {
+            K k = sweepScratch.get(i);
+            long pos = table.locate(k, table.hash(k));
+            if (pos >= 0) {
+                remove(pos, RemovalCause.EXPIRED);
+            }
+        }
+        sweepScratch.clear();
+    }
+
+    /** Removes every expired entry now. */
+    public void cleanUp() {
+        if (heldEntries == 0) {
+            return;
+        }
+        long cursor = sweepCursor;
+        do {
+            sweepStep();
+        } while (sweepCursor != cursor && sweepCursor != 0);
+        do {
+            sweepStep();
+        } while (sweepCursor != 0 && heldEntries > 0);
+    }
+
+    // ------------------------------------------------------------------ iteration
+
+    /**
+     * Stable cursor scan over live entries (Redis SCAN semantics): visits at least {@code count}
+     * entries unless the scan ends, returns the next cursor, 0 when done.
+     */
+    public long scan(long cursor, int count, BiConsumer<? super K, ? super V> visitor) {
+        return table.scan(cursor, count, (k, stored) -> {
+            if (!isExpired(stored)) {
+                visitor.accept(k, unwrap(stored));
+            }
+        });
+    }
+
+    /** Visits every live entry. */
+    public void forEach(BiConsumer<? super K, ? super V> visitor) {
+        table.forEach((k, stored) -> {
+            if (!isExpired(stored)) {
+                visitor.accept(k, unwrap(stored));
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ size and stats
+
+    @Override
+    public long size() {
+        return table.size();
+    }
+
+    @Override
+    public long weightedSize() {
+        return weigher == null ? table.size() : weightedSize;
+    }
+
+    @Override
+    public CacheStats stats() {
+        return new CacheStats(hits, misses, evictions, bumps, expirations, loadSuccesses, loadFailures);
+    }
+
+    void recordLoad(boolean success) {
+        if (success) {
+            loadSuccesses++;
+        } else {
+            loadFailures++;
+        }
+    }
+
+    public long maximumSize() {
+        return maximumSize;
+    }
+
+    public long maximumWeight() {
+        return maximumWeight;
+    }
+
+    public SlotPolicy slotPolicy() {
+        return slotPolicy;
+    }
+
+    /** The table underneath (for inspection: segments, layout, load). */
+    public DashTable<K, Object> table() {
+        return table;
+    }
+
+    @Override
+    public String toString() {
+        return "DashCache{size=" + size() + ", weight=" + weightedSize() + ", table=" + table + "}";
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private int weigh(K key, V value) {
+        if (weigher == null) {
+            return 1;
+        }
+        int w = weigher.weigh(key, value);
+        if (w < 0) {
+            throw new IllegalArgumentException("negative weight " + w + " for key " + key);
+        }
+        return w;
+    }
+
+    private Object wrap(V value, long ttlNanos, boolean sticky) {
+        if (ttlNanos <= 0 && !sticky) {
+            return value;
+        }
+        long expiresAt = ttlNanos <= 0 ? Long.MAX_VALUE : saturatedAdd(ticker.getAsLong(), ttlNanos);
+        return new Held(value, expiresAt, sticky);
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <V> V unwrap(Object stored) {
+        return stored instanceof Held h ? (V) h.value : (V) stored;
+    }
+
+    private boolean isExpired(Object stored) {
+        return stored instanceof Held h && h.expiresAt != Long.MAX_VALUE && ticker.getAsLong() - h.expiresAt >= 0;
+    }
+
+    private static boolean isPinned(Object stored) {
+        return stored instanceof Held h && h.sticky;
+    }
+
+    // ------------------------------------------------------------------ builder
+
+    /** Configures a {@link DashCache} (single owner) or a {@link ConcurrentDashCache}. */
+    public static final class Builder<K, V> {
+        long maximumSize = Long.MAX_VALUE;
+        long maximumWeight = Long.MAX_VALUE;
+        Weigher<? super K, ? super V> weigher;
+        int maximumSegments;
+        SegmentLayout layout;
+        KeyStrategy<K> keyStrategy = KeyStrategy.natural();
+        long seed = io.dash4j.dashtable.Hashing.DEFAULT_SEED;
+        boolean evicting = true;
+        long expireAfterWriteNanos;
+        LongSupplier ticker = System::nanoTime;
+        RemovalListener<? super K, ? super V> listener;
+        SlotPolicy slotPolicy = SlotPolicy.DRAGONFLY;
+        int partitions;
+
+        /** At most {@code n} entries. */
+        public Builder<K, V> maximumSize(long n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maximum size must be positive: " + n);
+            }
+            this.maximumSize = n;
+            return this;
+        }
+
+        /** At most {@code w} total weight, as measured by {@link #weigher}. */
+        public Builder<K, V> maximumWeight(long w) {
+            if (w < 1) {
+                throw new IllegalArgumentException("maximum weight must be positive: " + w);
+            }
+            this.maximumWeight = w;
+            return this;
+        }
+
+        public Builder<K, V> weigher(Weigher<? super K, ? super V> weigher) {
+            this.weigher = Objects.requireNonNull(weigher);
+            return this;
+        }
+
+        /**
+         * Bound the table by segments instead of entries: it grows to {@code n} segments, then
+         * only Dragonfly's segment-full eviction acts (the setup of Dragonfly's own tests).
+         */
+        public Builder<K, V> maximumSegments(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maximum segments must be positive: " + n);
+            }
+            this.maximumSegments = n;
+            return this;
+        }
+
+        /** Segment shape; by default derived from the bound (Dragonfly's 56+4 x 14 when large). */
+        public Builder<K, V> layout(SegmentLayout layout) {
+            this.layout = Objects.requireNonNull(layout);
+            return this;
+        }
+
+        public Builder<K, V> keyStrategy(KeyStrategy<K> strategy) {
+            this.keyStrategy = Objects.requireNonNull(strategy);
+            return this;
+        }
+
+        public Builder<K, V> seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** False = store mode: a put that would cross the bound throws {@link CacheFullException}. */
+        public Builder<K, V> evicting(boolean evicting) {
+            this.evicting = evicting;
+            return this;
+        }
+
+        public Builder<K, V> expireAfterWrite(Duration ttl) {
+            if (ttl.isNegative() || ttl.isZero()) {
+                throw new IllegalArgumentException("expire-after-write must be positive: " + ttl);
+            }
+            this.expireAfterWriteNanos = ttl.toNanos();
+            return this;
+        }
+
+        /** Time source in nanoseconds (tests pass a fake one). */
+        public Builder<K, V> ticker(LongSupplier nanos) {
+            this.ticker = Objects.requireNonNull(nanos);
+            return this;
+        }
+
+        public Builder<K, V> removalListener(RemovalListener<? super K, ? super V> listener) {
+            this.listener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        public Builder<K, V> slotPolicy(SlotPolicy policy) {
+            this.slotPolicy = Objects.requireNonNull(policy);
+            return this;
+        }
+
+        /** Partitions of a {@link ConcurrentDashCache} (a power of two; default from the bound and cores). */
+        public Builder<K, V> partitions(int n) {
+            if (n < 1 || Integer.bitCount(n) != 1) {
+                throw new IllegalArgumentException("partitions must be a power of two: " + n);
+            }
+            this.partitions = n;
+            return this;
+        }
+
+        /** The single-owner cache: fastest, not thread-safe. */
+        public DashCache<K, V> buildSingleOwner() {
+            if (weigher != null && maximumWeight == Long.MAX_VALUE) {
+                throw new IllegalStateException("a weigher needs maximumWeight");
+            }
+            if (weigher == null && maximumWeight != Long.MAX_VALUE && maximumSize == Long.MAX_VALUE) {
+                // weight without a weigher: every entry weighs one
+                maximumSize = maximumWeight;
+            }
+            return new DashCache<>(this);
+        }
+
+        /** The thread-safe cache: keys partitioned over independently locked single-owner caches. */
+        public ConcurrentDashCache<K, V> build() {
+            return new ConcurrentDashCache<>(this);
+        }
+
+        Builder<K, V> copyForPartition(int parts) {
+            Builder<K, V> b = new Builder<>();
+            b.maximumSize = maximumSize == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, maximumSize / parts);
+            b.maximumWeight = maximumWeight == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, maximumWeight / parts);
+            b.weigher = weigher;
+            b.maximumSegments = maximumSegments == 0 ? 0 : Math.max(1, maximumSegments / parts);
+            b.layout = layout;
+            b.keyStrategy = keyStrategy;
+            b.seed = seed;
+            b.evicting = evicting;
+            b.expireAfterWriteNanos = expireAfterWriteNanos;
+            b.ticker = ticker;
+            b.listener = listener;
+            b.slotPolicy = slotPolicy;
+            return b;
+        }
+    }
+}
