@@ -15,4 +15,8 @@ final class FakeTicker implements LongSupplier {
     void advanceMillis(long ms) {
         nanos.addAndGet(ms * 1_000_000L);
     }
+
+    void advance(java.time.Duration d) {
+        nanos.addAndGet(d.toNanos());
+    }
 }
