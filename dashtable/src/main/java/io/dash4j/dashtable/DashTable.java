@@ -78,6 +78,15 @@ public final class DashTable<K, V> {
         return strategy;
     }
 
+    /**
+     * Every change of a segment's size goes through here, so {@link #size()} is always the sum of
+     * the segments' sizes, whichever public mutator ({@link Segment#insert},
+     * {@link Segment#removeAt}, {@link Segment#shiftRight}, ...) a policy calls.
+     */
+    void sizeChanged(int delta) {
+        size += delta;
+    }
+
     private int directoryIndex(long hash) {
         return globalDepth == 0 ? 0 : (int) (hash >>> (64 - globalDepth));
     }
@@ -186,14 +195,12 @@ public final class DashTable<K, V> {
         }
         V old = seg.valueAt(p);
         seg.removeAt(Segment.bucketOf(p), Segment.slotOf(p));
-        size--;
         return old;
     }
 
     /** Removes the entry at {@code position} (policies evict with this). */
     public void removeAt(Segment<K, V> segment, int bucket, int slot) {
         segment.removeAt(bucket, slot);
-        size--;
     }
 
     /** Removes the entry at a table position. */
@@ -215,7 +222,6 @@ public final class DashTable<K, V> {
             Segment<K, V> seg = directory[index];
             int p = seg.insert(key, value, hash, true);
             if (p >= 0) {
-                size++;
                 return (long) index << 16 | p;
             }
             if (policy.garbageCollect(this, seg, hash) > 0) {
@@ -238,7 +244,6 @@ public final class DashTable<K, V> {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private void split(Segment<K, V> seg, long hash) {
         int depth = seg.localDepth();
         // Bits the coming splits can still separate on: [64 - MAX, 64 - depth).
@@ -248,13 +253,24 @@ public final class DashTable<K, V> {
             throw new TableFullException("too many keys share the hash of this key: "
                     + "no split can separate them (a segment holds at most 6 buckets of one hash)");
         }
-        if (depth == globalDepth) {
+        splitAt(directoryIndex(hash));
+    }
+
+    /**
+     * {@code Split}: splits the segment at directory index {@code index} into itself and a new
+     * segment; the upper half of its directory range then refers to the new one. Only these two
+     * segments are touched. The directory doubles first when the segment is as deep as it.
+     */
+    @SuppressWarnings("unchecked")
+    private void splitAt(int index) {
+        Segment<K, V> seg = directory[index];
+        if (seg.localDepth() == globalDepth) {
             increaseDepth();
+            index *= 2;
         }
-        int index = directoryIndex(hash);
-        int chunk = 1 << (globalDepth - depth);
+        int chunk = 1 << (globalDepth - seg.localDepth());
         int start = index & ~(chunk - 1);
-        Segment<K, V> right = new Segment<>(this, layout, depth);
+        Segment<K, V> right = new Segment<>(this, layout, seg.localDepth());
         seg.splitInto(right);
         for (int i = start + chunk / 2; i < start + chunk; i++) {
             directory[i] = right;
@@ -280,37 +296,45 @@ public final class DashTable<K, V> {
     }
 
     /**
-     * Splits segments until the table has room for {@code n} entries without growing:
-     * afterwards {@code segmentCount() * segmentCapacity() >= n}. Pre-splitting splits the
-     * shallowest segments first, so it works on a populated table too.
+     * The share of a segment's slots {@link #reserve} plans for. A segment fills to 91-100% of its
+     * capacity before its first failed insert with random keys, and the keys spread over equally
+     * deep segments binomially, so planning for 80% leaves room for both.
+     */
+    public static final double RESERVE_FILL = 0.8;
+
+    /**
+     * Pre-splits so that {@code n} entries with well-mixed hashes fit without growing: every
+     * segment is split to the same depth {@code d}, the smallest with
+     * {@code 2^d * RESERVE_FILL * capacity >= n}. Afterwards
+     * {@code segmentCount() * layout().capacity() >= n} and {@code 2^globalDepth() * capacity >= n}.
+     *
+     * <p>The depth is uniform on purpose: a segment of depth {@code d} receives {@code 1/2^d} of
+     * the keys, so a shallower one would fill (and split) before the others, whatever the total
+     * capacity. Works on a populated table too; segments already deep enough are left alone.
+     *
+     * @throws IllegalArgumentException when {@code n} needs more than {@link #MAX_GLOBAL_DEPTH}
      */
     @SuppressWarnings("unchecked")
     public void reserve(long n) {
-        while ((long) uniqueSegments * layout.capacity() < n) {
-            int shallowest = Integer.MAX_VALUE;
-            int at = -1;
-            for (int i = 0; i < directory.length; i++) {
-                int d = directory[i].localDepth();
-                if (d < shallowest) {
-                    shallowest = d;
-                    at = i;
-                }
+        if (n <= 0) {
+            return;
+        }
+        long perSegment = Math.max(1, (long) (layout.capacity() * RESERVE_FILL));
+        long segments = (n + perSegment - 1) / perSegment;
+        int depth = 64 - Long.numberOfLeadingZeros(segments - 1); // ceil(log2(segments))
+        if (depth > MAX_GLOBAL_DEPTH) {
+            throw new IllegalArgumentException("cannot reserve " + n + " entries: needs 2^" + depth
+                    + " segments, more than 2^" + MAX_GLOBAL_DEPTH);
+        }
+        while (globalDepth < depth) {
+            increaseDepth();
+        }
+        for (int i = 0; i < directory.length; ) {
+            Segment<K, V> seg = directory[i];
+            while (seg.localDepth() < depth) {
+                splitAt(i); // seg keeps the lower half of its range, which starts at i
             }
-            Segment<K, V> seg = directory[at];
-            if (seg.localDepth() == globalDepth) {
-                increaseDepth();
-                at *= 2;
-            }
-            int chunk = 1 << (globalDepth - seg.localDepth());
-            int start = at & ~(chunk - 1);
-            Segment<K, V> right = new Segment<>(this, layout, seg.localDepth());
-            seg.splitInto(right);
-            for (int i = start + chunk / 2; i < start + chunk; i++) {
-                directory[i] = right;
-            }
-            uniqueSegments++;
-            splits++;
-            policy.onSplit(this, seg, right);
+            i += 1 << (globalDepth - seg.localDepth());
         }
     }
 

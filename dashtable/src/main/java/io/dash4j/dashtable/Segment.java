@@ -304,12 +304,24 @@ public final class Segment<K, V> {
 
     /**
      * {@code InsertUniq}: places a key known to be absent, or returns -1 when the segment is full
-     * for this key (home, neighbour, both displacements and every stash failed).
+     * for this key (home, neighbour, both displacements and every stash failed). The caller must
+     * pass the key's table hash ({@link DashTable#hash}) and a segment the directory maps that
+     * hash to; the table's size goes up with the segment's.
      *
      * @param spread balanced insert (the emptier of home and neighbour first); split uses
-     *               {@code false}: home first, which keeps a split from failing (Dragonfly PR #318)
+     *               {@code false}: home first, which makes a split fail less often (Dragonfly
+     *               PR #318; {@link #splitInto} copies slot for slot when even that fails)
      */
     public int insert(K key, V value, long hash, boolean spread) {
+        int p = insertUniq(key, value, hash, spread);
+        if (p >= 0) {
+            owner.sizeChanged(1);
+        }
+        return p;
+    }
+
+    /** {@link #insert} without telling the table: split moves keys between its own segments. */
+    private int insertUniq(K key, V value, long hash, boolean spread) {
         int fp = fingerprint(hash);
         int home = homeBucket(hash);
         int next = nextBucket(home);
@@ -446,6 +458,30 @@ public final class Segment<K, V> {
         return false;
     }
 
+    /** Pointers {@code bucket} holds for its own stash items (tests check the accounting). */
+    int ownStashPointerCount(int bucket) {
+        return Integer.bitCount(ownPointers(bucket));
+    }
+
+    /** Pointers {@code bucket} holds, with the probe bit, for its predecessor's stash items. */
+    int spilledStashPointerCount(int bucket) {
+        return Integer.bitCount(spilledPointers(bucket));
+    }
+
+    /**
+     * Pointer {@code i} of {@code bucket} as {@code probe << 12 | stashIndex << 8 | fingerprint},
+     * or -1 when unused (tests check that every pointer names a real stash item).
+     */
+    int stashPointer(int bucket, int i) {
+        int meta = stashMeta[bucket];
+        if ((meta & (1 << (PTR_BUSY_SHIFT + i))) == 0) {
+            return -1;
+        }
+        int probe = (meta >>> (PTR_PROBE_SHIFT + i)) & 1;
+        int pos = (meta >>> (PTR_POS_SHIFT + 4 * i)) & 0xF;
+        return probe << 12 | pos << 8 | (stashFingerprints[bucket * STASH_POINTERS + i] & 0xFF);
+    }
+
     /** True when some item whose home is {@code bucket} lives in a stash ({@code HasStash}). */
     public boolean hasStashedItems(int bucket) {
         return (stashMeta[bucket] & PRESENT_BIT) != 0;
@@ -463,8 +499,17 @@ public final class Segment<K, V> {
 
     // ------------------------------------------------------------------ delete, move, shift
 
-    /** {@code Delete}: frees the slot and, for a stash item, its stash pointer. */
+    /**
+     * {@code Delete}: frees the slot and, for a stash item, its stash pointer. The owning table's
+     * size goes down with it, so this is as safe to call as {@link DashTable#removeAt}.
+     */
     public void removeAt(int bucket, int slot) {
+        delete(bucket, slot);
+        owner.sizeChanged(-1);
+    }
+
+    /** {@link #removeAt} without telling the table (split). */
+    private void delete(int bucket, int slot) {
         if (!isBusy(bucket, slot)) {
             throw new IllegalArgumentException("slot is empty: bucket " + bucket + " slot " + slot);
         }
@@ -500,7 +545,8 @@ public final class Segment<K, V> {
 
     /**
      * {@code ShiftRight}: every item moves one slot right, slot 0 becomes free. An item in the
-     * last slot is removed first (with its stash pointer). Returns true when one was removed.
+     * last slot is removed first (with its stash pointer, and from the table's size). Returns
+     * true when one was removed.
      */
     public boolean shiftRight(int bucket) {
         boolean dropped = isBusy(bucket, slots - 1);
@@ -615,15 +661,26 @@ public final class Segment<K, V> {
     // ------------------------------------------------------------------ split and traversal
 
     /**
-     * {@code Segment::Split}: raises the local depth and moves to {@code right} every item whose
-     * hash has bit {@code 64 - newDepth} set. Movers are reinserted home-first; stash items that
-     * stay are unloaded into regular buckets where they fit.
+     * {@code Segment::Split}: raises the local depth and moves to {@code right} (empty, same
+     * shape) every item whose hash has bit {@code 64 - newDepth} set. Stash items that stay are
+     * unloaded into regular buckets where they fit. The table's size does not change.
+     *
+     * <p>Movers are first reinserted home-first into {@code right} (Dragonfly's
+     * {@code InsertUniq(spread=false)}), while this segment is still untouched. That repacking can
+     * fail: a subset of a segment's items does not always fit when inserted again in another
+     * order (seen with small layouts and random keys). Then {@code right} is emptied and every
+     * mover is copied to the same bucket, slot and probe bit it had here, which always fits
+     * because {@code right} is empty and has the same shape. Only then are the movers dropped
+     * here, so a split never loses an item.
      */
     void splitInto(Segment<K, V> right) {
         localDepth++;
         right.localDepth = localDepth;
         int shift = 64 - localDepth;
-        for (int b = 0; b < regular; b++) {
+        int total = regular + stash;
+        int[] movers = new int[total];
+        boolean repacked = true;
+        for (int b = 0; b < total; b++) {
             int busy = busyMask(b);
             while (busy != 0) {
                 int slot = Integer.numberOfTrailingZeros(busy);
@@ -633,32 +690,49 @@ public final class Segment<K, V> {
                 if (((hash >>> shift) & 1) == 0) {
                     continue;
                 }
-                moveOut(right, key, valueAt(b, slot), hash);
-                clearSlot(b, slot);
+                movers[b] |= 1 << slot;
+                if (repacked && right.insertUniq(key, valueAt(b, slot), hash, false) < 0) {
+                    repacked = false;
+                }
+            }
+        }
+        if (!repacked) {
+            right.wipe();
+            for (int b = 0; b < total; b++) {
+                for (int m = movers[b]; m != 0; m &= m - 1) {
+                    right.copySlot(this, b, Integer.numberOfTrailingZeros(m));
+                }
+            }
+            right.unloadStash();
+        }
+        for (int b = 0; b < regular; b++) {
+            for (int m = movers[b]; m != 0; m &= m - 1) {
+                clearSlot(b, Integer.numberOfTrailingZeros(m));
                 size--;
             }
         }
-        for (int s = regular; s < regular + stash; s++) {
+        for (int s = regular; s < total; s++) {
+            for (int m = movers[s]; m != 0; m &= m - 1) {
+                delete(s, Integer.numberOfTrailingZeros(m));
+            }
             int busy = busyMask(s);
             while (busy != 0) {
                 int slot = Integer.numberOfTrailingZeros(busy);
                 busy &= busy - 1;
-                K key = keyAt(s, slot);
-                long hash = owner.hash(key);
-                if (((hash >>> shift) & 1) == 0) {
-                    tryMoveFromStash(s, slot, hash);
-                    continue;
-                }
-                moveOut(right, key, valueAt(s, slot), hash);
-                removeAt(s, slot);
+                tryMoveFromStash(s, slot, owner.hash(keyAt(s, slot)));
             }
         }
     }
 
-    private void moveOut(Segment<K, V> right, K key, V value, long hash) {
-        if (right.insert(key, value, hash, false) < 0) {
-            // Cannot happen: the right half receives a subset of a segment of the same shape.
-            throw new IllegalStateException("split could not place a key in the new segment");
+    /** Copies {@code src}'s item at ({@code bucket}, {@code slot}) to the same place here (split fallback). */
+    private void copySlot(Segment<K, V> src, int bucket, int slot) {
+        K key = src.keyAt(bucket, slot);
+        int fp = src.fingerprintAt(bucket, slot);
+        place(bucket, slot, key, src.valueAt(bucket, slot), fp, src.isProbe(bucket, slot));
+        size++;
+        if (bucket >= regular) {
+            int home = homeBucket(owner.hash(key));
+            setStashPointer(home, nextBucket(home), bucket - regular, fp);
         }
     }
 
@@ -732,8 +806,14 @@ public final class Segment<K, V> {
         return diff;
     }
 
-    /** Drops every item (the segment keeps its depth). */
+    /** Drops every item (the segment keeps its depth); the table's size goes down with it. */
     void clear() {
+        int dropped = size;
+        wipe();
+        owner.sizeChanged(-dropped);
+    }
+
+    private void wipe() {
         java.util.Arrays.fill(keys, null);
         java.util.Arrays.fill(values, null);
         java.util.Arrays.fill(bitmaps, 0);
