@@ -1,0 +1,106 @@
+package io.dash4j.bench.sim;
+
+import io.dash4j.bench.sim.policy.Policy;
+
+/** One policy at one size, fed one trace: its counters and the time spent inside the policy. */
+public final class SimRun {
+
+    private final String policyName;
+    private final int size;
+    private final Policy policy;
+    private long requests;
+    private long hits;
+    private long maxOccupancy;
+    private long nanos;
+
+    public SimRun(String policyName, int size, Policy policy) {
+        this.policyName = policyName;
+        this.size = size;
+        this.policy = policy;
+    }
+
+    /** Replays {@code keys[from..to)}. */
+    void feed(long[] keys, int from, int to) {
+        long start = System.nanoTime();
+        Policy p = policy;
+        long h = 0;
+        long max = maxOccupancy;
+        for (int i = from; i < to; i++) {
+            if (p.access(keys[i])) {
+                h++;
+            } else {
+                long o = p.occupancy();
+                if (o > max) {
+                    max = o;
+                }
+            }
+        }
+        hits += h;
+        requests += to - from;
+        maxOccupancy = max;
+        nanos += System.nanoTime() - start;
+    }
+
+    void finish() {
+        long start = System.nanoTime();
+        policy.finish();
+        nanos += System.nanoTime() - start;
+    }
+
+    public String policyName() {
+        return policyName;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    public long requests() {
+        return requests;
+    }
+
+    public long hits() {
+        return hits;
+    }
+
+    public long misses() {
+        return requests - hits;
+    }
+
+    /** Hits over requests in percent (0 for an empty trace). */
+    public double hitRatioPercent() {
+        return requests == 0 ? 0.0 : 100.0 * hits / requests;
+    }
+
+    /** Entries resident at the end. */
+    public long finalOccupancy() {
+        return policy.occupancy();
+    }
+
+    /** The most entries seen resident after any miss. */
+    public long maxOccupancy() {
+        return Math.max(maxOccupancy, policy.occupancy());
+    }
+
+    /**
+     * What an exact cache of this size holds at the end: every missed key was inserted, so it is
+     * full once it has taken in more keys than it holds, and holds every one of them before that.
+     */
+    public long expectedOccupancy() {
+        return Math.min(size, misses());
+    }
+
+    /** True when the policy held a different number of entries than an exact cache of its size. */
+    public boolean occupancyDiffers() {
+        return finalOccupancy() != expectedOccupancy() || maxOccupancy() > size;
+    }
+
+    /** Time spent inside the policy, in nanoseconds. */
+    public long nanos() {
+        return nanos;
+    }
+}

@@ -1,0 +1,65 @@
+package io.dash4j.bench.sim.policy;
+
+import io.dash4j.eviction.DashCache;
+import io.dash4j.eviction.baseline.ArenaLruCache;
+import io.dash4j.eviction.baseline.LinkedLruCache;
+import io.dash4j.eviction.baseline.SampledLruCache;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/**
+ * The table of simulator policies: name → factory of a policy bounded to a number of entries.
+ * Adding a policy is one {@link #register} line below.
+ */
+public final class Policies {
+
+    /** A named policy: {@code factory} builds one instance bounded to the given number of entries. */
+    public record Entry(String name, String description, IntFunction<Policy> factory) {
+
+        public Policy create(int size) {
+            return factory.apply(size);
+        }
+    }
+
+    private static final Map<String, Entry> TABLE = new LinkedHashMap<>();
+
+    static {
+        // reference policies, written here
+        register("lru", "exact LRU (reference)", LruPolicy::new);
+        register("arc", "ARC, Megiddo & Modha FAST'03: T1/T2, ghosts B1/B2, adaptive p", ArcPolicy::new);
+        register("2q", "full 2Q, Johnson & Shasha VLDB'94: A1in FIFO 25%, A1out ghosts 50%, Am LRU", TwoQueuePolicy::new);
+        register("caffeine", "the Caffeine library (W-TinyLFU), maximumSize = size", CaffeinePolicy::new);
+        register("opt", "Belady's optimal (offline; holds the trace in memory)", OptPolicy::new);
+        // the eviction module's caches, driven through the Cache<Long, Long> contract
+        register("arena-lru", "io.dash4j.eviction.baseline.ArenaLruCache", n ->
+                new CachePolicy(ArenaLruCache.<Long, Long>builder().maximumSize(n).build()));
+        register("sampled-lru", "io.dash4j.eviction.baseline.SampledLruCache (Redis-style sampled LRU)", n ->
+                new CachePolicy(SampledLruCache.<Long, Long>builder().maximumSize(n).build()));
+        register("linked-lru", "io.dash4j.eviction.baseline.LinkedLruCache", n ->
+                new CachePolicy(LinkedLruCache.<Long, Long>builder().maximumSize(n).build()));
+        register("dash2q", "io.dash4j.eviction.DashCache (Dashtable slot-order 2Q), single owner", n ->
+                new CachePolicy(DashCache.<Long, Long>builder().maximumSize(n).buildSingleOwner()));
+    }
+
+    private Policies() {
+    }
+
+    private static void register(String name, String description, IntFunction<Policy> factory) {
+        if (TABLE.putIfAbsent(name, new Entry(name, description, factory)) != null) {
+            throw new IllegalStateException("duplicate policy " + name);
+        }
+    }
+
+    /** The policy called {@code name}, or null. */
+    public static Entry get(String name) {
+        return TABLE.get(name);
+    }
+
+    /** Every policy, in registration order. */
+    public static Map<String, Entry> all() {
+        return Collections.unmodifiableMap(TABLE);
+    }
+}

@@ -1,0 +1,44 @@
+package io.dash4j.bench.sim;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Finds the ARC paper's traces in {@code shared/traces/arc/} beside the project checkout
+ * ({@code ../shared/traces/arc} from the project root, {@code ../../shared/traces/arc} from this
+ * module), or in the folder named by {@code -Ddash4j.traces=DIR} or {@code $DASH4J_TRACES}.
+ */
+public final class TestTraces {
+
+    private TestTraces() {
+    }
+
+    /** The path of the trace {@code name} (e.g. {@code OLTP.lis.zst}); fails the test clearly when missing. */
+    public static Path arc(String name) {
+        List<Path> tried = new ArrayList<>();
+        String property = System.getProperty("dash4j.traces");
+        String env = System.getenv("DASH4J_TRACES");
+        for (String dir : new String[] {property, env}) {
+            if (dir != null && !dir.isBlank()) {
+                Path p = Path.of(dir).resolve(name);
+                if (Files.isReadable(p)) {
+                    return p;
+                }
+                tried.add(p);
+            }
+        }
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            Path p = d.resolve("shared").resolve("traces").resolve("arc").resolve(name);
+            if (Files.isReadable(p)) {
+                return p;
+            }
+            tried.add(p);
+        }
+        return fail("trace " + name + " not found; it belongs in shared/traces/arc/ beside the project "
+                + "(or pass -Ddash4j.traces=DIR). Looked at: " + tried);
+    }
+}
