@@ -4,6 +4,7 @@ import io.dash4j.dashtable.DashTable;
 import io.dash4j.dashtable.KeyStrategy;
 import io.dash4j.dashtable.Segment;
 import io.dash4j.dashtable.SegmentLayout;
+import io.dash4j.dashtable.TableFullException;
 import io.dash4j.dashtable.TablePolicy;
 
 import java.time.Duration;
@@ -55,6 +56,8 @@ public final class DashCache<K, V> implements Cache<K, V> {
     private final SlotPolicy slotPolicy;
 
     private long weightedSize;
+    /** Set while an insert must split despite the segment budget (its segment is all pinned). */
+    private boolean growthOverride;
     /** Entries whose value slot holds a {@link Held} (TTL or pinned): the sweep runs only if > 0. */
     private long heldEntries;
     private long sweepCursor;
@@ -101,16 +104,15 @@ public final class DashCache<K, V> implements Cache<K, V> {
         if (layout == null) {
             layout = SegmentLayout.DRAGONFLY;
             if (maximumSize != Long.MAX_VALUE) {
-                long slots = (long) Math.ceil(maximumSize / TARGET_FILL);
-                int perSegment = SegmentLayout.DRAGONFLY.capacity();
-                int m = (int) Math.max(1, Math.min(1 << 24, (slots + perSegment - 1) / perSegment));
-                layout = layoutFor(slots, m);
+                int m = segmentsFor(maximumSize);
+                layout = layoutFor(maximumSize, m);
                 if (segments == 0) {
                     segments = m;
                 }
             }
         }
-        this.maximumSegments = segments == 0 ? Integer.MAX_VALUE : segments;
+        // Store mode never evicts, so its table must be free to grow up to the entry bound.
+        this.maximumSegments = segments == 0 || !evicting ? Integer.MAX_VALUE : segments;
         this.table = DashTable.<K, Object>builder()
                 .layout(layout)
                 .keyStrategy(b.keyStrategy)
@@ -119,20 +121,43 @@ public final class DashCache<K, V> implements Cache<K, V> {
                 .build();
     }
 
+    /** Segments for an entry bound: enough Dragonfly-sized (840-slot) segments to hold it. */
+    static int segmentsFor(long maximumSize) {
+        long perSegment = SegmentLayout.DRAGONFLY.capacity();
+        return (int) Math.min(1 << 24, (maximumSize + perSegment - 1) / perSegment);
+    }
+
     /**
-     * A layout of 14-slot buckets with about {@code slots / segments} slots per segment and
-     * Dragonfly's stash share (4 of 60 buckets), so small caches get small segments.
+     * The segment shape for an entry bound spread over {@code segments} segments: 14-slot buckets,
+     * as many as fit (at most Dragonfly's 60) so that all slots together hold at most the bound, and
+     * Dragonfly's stash share (4 of 60 buckets). Dragonfly's eviction only acts on a full segment,
+     * so the table must be able to fill completely without crossing the bound: then the 2Q does
+     * all the evicting and a warm cache holds nearly the bound (every slot taken).
      */
-    static SegmentLayout layoutFor(long slots, int segments) {
-        int perSegment = SegmentLayout.DRAGONFLY.capacity();
-        if (slots >= (long) segments * perSegment) {
+    static SegmentLayout layoutFor(long maximumSize, int segments) {
+        long perSegment = maximumSize / segments;
+        if (perSegment >= SegmentLayout.DRAGONFLY.capacity()) {
             return SegmentLayout.DRAGONFLY;
         }
-        int bucketSlots = SegmentLayout.DRAGONFLY.slots();
-        int buckets = (int) Math.max(4, (slots + (long) segments * bucketSlots - 1) / ((long) segments * bucketSlots));
-        buckets = Math.min(buckets, SegmentLayout.DRAGONFLY.totalBuckets());
-        int stash = (int) Math.max(1, Math.round(buckets * 4 / 60.0));
-        return new SegmentLayout(Math.max(3, buckets - stash), stash, bucketSlots);
+        // Dragonfly's 14-slot buckets when they fill >= 97 % of the share, else the best fit of
+        // 10..16-slot buckets: rounding then loses only a few slots, so small bounds stay >= 90 % full.
+        int bestBuckets = (int) Math.min(SegmentLayout.DRAGONFLY.totalBuckets(), perSegment / 14);
+        int bestSlots = 14;
+        for (int slots = 10; slots <= 16 && bestBuckets * 14L < 0.97 * perSegment; slots++) {
+            int buckets = (int) Math.min(SegmentLayout.DRAGONFLY.totalBuckets(), perSegment / slots);
+            long fit = (long) buckets * slots;
+            long best = (long) bestBuckets * bestSlots;
+            if (fit > best || (fit == best && Math.abs(slots - 14) < Math.abs(bestSlots - 14))) {
+                bestBuckets = buckets;
+                bestSlots = slots;
+            }
+        }
+        if (bestBuckets < 4) {
+            // tiny bounds: a minimal segment (the entry cap keeps the bound exact)
+            return new SegmentLayout(3, 1, (int) Math.max(2, Math.min(16, perSegment / 4)));
+        }
+        int stash = (int) Math.max(1, Math.round(bestBuckets * 4 / 60.0));
+        return new SegmentLayout(Math.max(3, bestBuckets - stash), stash, bestSlots);
     }
 
     public static <K, V> Builder<K, V> builder() {
@@ -338,8 +363,17 @@ public final class DashCache<K, V> implements Cache<K, V> {
         Object stored = wrap(value, ttlNanos, false);
         try {
             table.insertNew(key, stored, hash);
-        } catch (io.dash4j.dashtable.TableFullException e) {
-            throw new CacheFullException(e.getMessage());
+        } catch (TableFullException full) {
+            // The key's segment is full and every entry there is pinned. The bound has room (we
+            // checked above), so grow past the segment budget rather than refuse.
+            growthOverride = true;
+            try {
+                table.insertNew(key, stored, hash);
+            } catch (TableFullException stillFull) {
+                throw new CacheFullException(stillFull.getMessage());
+            } finally {
+                growthOverride = false;
+            }
         }
         if (stored instanceof Held) {
             heldEntries++;
@@ -539,6 +573,9 @@ public final class DashCache<K, V> implements Cache<K, V> {
     private final class Policy implements TablePolicy<K, Object> {
         @Override
         public boolean canGrow(DashTable<K, Object> t, Segment<K, Object> full) {
+            if (growthOverride) {
+                return true;
+            }
             if (t.segmentCount() >= maximumSegments) {
                 return false;
             }

@@ -353,10 +353,12 @@ class DashCacheTest {
         for (long k = 0; k < 150; k++) {
             cache.put(k, k);
         }
+        long held = cache.size();
+        assertTrue(held >= 90 && held <= 100, "held " + held);
         cache.invalidateAll();
         assertEquals(1, causes.get(RemovalCause.REPLACED));
-        assertEquals(50, causes.get(RemovalCause.EVICTED));
-        assertEquals(1 + 100, causes.get(RemovalCause.EXPLICIT));
+        assertEquals(150 - held, (long) causes.get(RemovalCause.EVICTED));
+        assertEquals(1 + held, (long) causes.get(RemovalCause.EXPLICIT));
         assertEquals(0, cache.size());
     }
 
