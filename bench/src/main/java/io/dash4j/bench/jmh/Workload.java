@@ -1,0 +1,98 @@
+package io.dash4j.bench.jmh;
+
+import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
+
+import java.util.SplittableRandom;
+
+/**
+ * Pre-generated keys, all distinct {@link Long} objects outside the boxing cache, so no measured
+ * loop boxes anything. For a cache of {@code capacity} entries:
+ * <ul>
+ *   <li>{@link #universe}: {@code 4 * capacity} keys; the first {@code capacity} are loaded before
+ *       measuring, and Zipf rank {@code r} is {@code universe[r]} (the hottest keys start resident);</li>
+ *   <li>{@link #misses}: {@code capacity} keys that are never inserted;</li>
+ *   <li>{@link #zipf}: {@link #ZIPF_DRAWS} Zipf(s) draws over the universe, and {@link #zipfWrite}:
+ *       whether each draw is a put (10 %) or a get (90 %).</li>
+ * </ul>
+ */
+final class Workload {
+
+    static final int ZIPF_DRAWS = 1 << 20;
+    static final double ZIPF_EXPONENT = 0.99;
+
+    final int capacity;
+    final Long[] universe;
+    final Long[] misses;
+    final Long[] zipf;
+    final boolean[] zipfWrite;
+
+    Workload(int capacity, long seed) {
+        this.capacity = capacity;
+        SplittableRandom random = new SplittableRandom(seed);
+        LongOpenHashSet seen = new LongOpenHashSet(capacity * 5);
+        this.universe = fresh(4 * capacity, random, seen);
+        this.misses = fresh(capacity, random, seen);
+        this.zipf = new Long[ZIPF_DRAWS];
+        this.zipfWrite = new boolean[ZIPF_DRAWS];
+        double[] cdf = zipfCdf(universe.length, ZIPF_EXPONENT);
+        for (int i = 0; i < ZIPF_DRAWS; i++) {
+            zipf[i] = universe[search(cdf, random.nextDouble())];
+            zipfWrite[i] = random.nextInt(10) == 0;
+        }
+    }
+
+    private static Long[] fresh(int n, SplittableRandom random, LongOpenHashSet seen) {
+        Long[] keys = new Long[n];
+        int i = 0;
+        while (i < n) {
+            long k = random.nextLong();
+            if ((k >= -128 && k <= 127) || !seen.add(k)) {
+                continue;
+            }
+            keys[i++] = Long.valueOf(k); // outside the boxing cache: a distinct object
+        }
+        return keys;
+    }
+
+    /** Cumulative probabilities of ranks {@code 0..n-1} under Zipf with exponent {@code s}. */
+    static double[] zipfCdf(int n, double s) {
+        double[] cdf = new double[n];
+        double sum = 0;
+        for (int r = 0; r < n; r++) {
+            sum += 1.0 / Math.pow(r + 1, s);
+            cdf[r] = sum;
+        }
+        for (int r = 0; r < n; r++) {
+            cdf[r] /= sum;
+        }
+        return cdf;
+    }
+
+    /** The first rank whose cumulative probability reaches {@code u}. */
+    static int search(double[] cdf, double u) {
+        int lo = 0;
+        int hi = cdf.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (cdf[mid] < u) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** Shuffles a copy of {@code keys} with a fixed seed. */
+    static Long[] shuffled(Long[] keys, long seed) {
+        Long[] a = keys.clone();
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            Long t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+        return a;
+    }
+}
