@@ -522,6 +522,38 @@ public final class Segment<K, V> {
         size--;
     }
 
+    /**
+     * Moves the item at {@code from} up to slot {@code to} ({@code to <= from}) of the same bucket;
+     * the items in between shift one slot right. A move-to-front bump: the bucket becomes a
+     * small LRU list ordered by slot. Probe bits travel with their items.
+     */
+    public void rotateUp(int bucket, int from, int to) {
+        if (to >= from) {
+            return;
+        }
+        int base = bucket * slots;
+        Object k = keys[base + from];
+        Object v = values[base + from];
+        byte f = fingerprints[base + from];
+        System.arraycopy(keys, base + to, keys, base + to + 1, from - to);
+        System.arraycopy(values, base + to, values, base + to + 1, from - to);
+        System.arraycopy(fingerprints, base + to, fingerprints, base + to + 1, from - to);
+        keys[base + to] = k;
+        values[base + to] = v;
+        fingerprints[base + to] = f;
+        bitmaps[bucket] = rotateField(bitmaps[bucket], from, to);
+    }
+
+    /** Rotates bit {@code from} to {@code to} and bits [to, from) up by one, in both 16-bit halves. */
+    private static int rotateField(int bits, int from, int to) {
+        int span = ((1 << (from + 1)) - 1) & ~((1 << to) - 1); // bits to..from
+        int spanBoth = span | span << 16;
+        int moving = bits & (1 << from | 1 << (from + 16));
+        int shifted = (bits & spanBoth & ~moving) << 1;
+        int landed = (moving >>> (from - to));
+        return (bits & ~spanBoth) | shifted | landed;
+    }
+
     /** Swaps two slots of one bucket: busy and probe bits, fingerprint, key and value. */
     public void swap(int bucket, int a, int b) {
         int ia = bucket * slots + a;

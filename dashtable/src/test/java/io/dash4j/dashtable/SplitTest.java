@@ -157,7 +157,7 @@ class SplitTest {
     void smallLayoutsNeverLoseKeysWhileGrowing() {
         Random random = new Random(2024);
         for (SegmentLayout layout : List.of(new SegmentLayout(6, 1, 3), new SegmentLayout(4, 1, 4), new SegmentLayout(3, 1, 2))) {
-            for (int run = 0; run < 1500; run++) {
+            for (int run = 0; run < 400; run++) {
                 DashTable<Long, Long> table = DashTable.<Long, Long>builder().layout(layout).seed(random.nextLong()).build();
                 long[] keys = new long[120];
                 for (int i = 0; i < keys.length; i++) {

@@ -190,11 +190,8 @@ final class TestSupport {
         int s = seg.slotsPerBucket();
         int count = 0;
         int[] stashItems = new int[r];
-        // per home: multiset of (stash index << 8 | fp) of its stash items
-        List<Map<Integer, Integer>> stashKeys = new ArrayList<>();
-        for (int b = 0; b < r; b++) {
-            stashKeys.add(new HashMap<>());
-        }
+        // per home with stash items: multiset of (stash index << 8 | fp) of its stash items
+        Map<Integer, Map<Integer, Integer>> stashKeys = new HashMap<>();
         for (int b = 0; b < r + t; b++) {
             assertEquals(0, seg.busyMask(b) & ~((1 << s) - 1));
             assertEquals(0, seg.probeMask(b) & ~seg.busyMask(b), "probe bit on a free slot");
@@ -216,7 +213,8 @@ final class TestSupport {
                 } else {
                     assertFalse(seg.isProbe(b, slot), "probe bit in a stash bucket");
                     stashItems[home]++;
-                    stashKeys.get(home).merge((b - r) << 8 | Segment.fingerprint(h), 1, Integer::sum);
+                    stashKeys.computeIfAbsent(home, x -> new HashMap<>())
+                            .merge((b - r) << 8 | Segment.fingerprint(h), 1, Integer::sum);
                 }
                 long pos = table.locate(key, h);
                 assertTrue(pos >= 0, "item not findable: " + key);
@@ -233,7 +231,7 @@ final class TestSupport {
                     "stash accounting of bucket " + h);
             assertEquals(stashItems[h] > 0, seg.hasStashedItems(h), "has-stash bit of bucket " + h);
             assertEquals(own + seg.spilledStashPointerCount(h), seg.stashPointerCount(h));
-            Map<Integer, Integer> remaining = new HashMap<>(stashKeys.get(h));
+            Map<Integer, Integer> remaining = new HashMap<>(stashKeys.getOrDefault(h, Map.of()));
             for (int i = 0; i < Segment.STASH_POINTERS; i++) {
                 consumePointer(seg.stashPointer(h, i), 0, remaining, h);
                 consumePointer(seg.stashPointer(next, i), 1, remaining, h);
