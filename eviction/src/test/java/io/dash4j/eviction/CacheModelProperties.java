@@ -49,6 +49,14 @@ public abstract class CacheModelProperties {
     /** Builds the cache under test for {@code spec}. */
     protected abstract <K, V> Cache<K, V> newCache(CacheSpec<K, V> spec);
 
+    /**
+     * The smallest bound (entries or weight) to generate: 0 by default, which tests that a zero
+     * budget admits nothing; override with 1 for a cache whose builder rejects a zero bound.
+     */
+    protected int minimumBound() {
+        return 0;
+    }
+
     // ------------------------------------------------------------------ scenarios
 
     /** How a {@link Load}'s loader behaves. */
@@ -102,12 +110,13 @@ public abstract class CacheModelProperties {
                 Tuple.of(1, Arbitraries.just(new InvalidateAll())),
                 Tuple.of(6, Arbitraries.integers().between(1, 6).map(Advance::new)));
         Arbitrary<Boolean> weighted = Arbitraries.of(true, false);
+        int min = minimumBound();
         Arbitrary<Integer> entryBound = Arbitraries.frequencyOf(
-                Tuple.of(1, Arbitraries.just(0)),
-                Tuple.of(10, Arbitraries.integers().between(1, 16)));
+                Tuple.of(1, Arbitraries.just(min)),
+                Tuple.of(10, Arbitraries.integers().between(Math.max(1, min), 16)));
         Arbitrary<Integer> weightBound = Arbitraries.frequencyOf(
-                Tuple.of(1, Arbitraries.just(0)),
-                Tuple.of(10, Arbitraries.integers().between(1, 120)));
+                Tuple.of(1, Arbitraries.just(min)),
+                Tuple.of(10, Arbitraries.integers().between(Math.max(1, min), 120)));
         Arbitrary<Integer> ttl = Arbitraries.frequencyOf(
                 Tuple.of(1, Arbitraries.just(0)),
                 Tuple.of(1, Arbitraries.integers().between(1, 12)));
