@@ -18,7 +18,8 @@ public interface Cache<K, V> {
     /**
      * The value for {@code key}, computing it with {@code loader} on a miss and caching the result.
      * A loader returning null caches nothing and returns null; a loader throwing propagates, and
-     * the failure is counted in {@link CacheStats#loadFailureCount()}.
+     * the failure is counted in {@link CacheStats#loadFailureCount()}. A null result counts as a
+     * load failure too (as in Caffeine), so loads = loadSuccessCount + loadFailureCount.
      */
     V get(K key, Function<? super K, ? extends V> loader);
 

@@ -134,6 +134,26 @@ class BaselineEdgeCasesTest {
         assertTrue(weighed.toString().contains("maximumWeight=70"), weighed.toString());
     }
 
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aThrowingListenerCannotBreakTheBound(Kind kind) {
+        int[] calls = {0};
+        Cache<Integer, String> cache = kind.builder().maximumWeight(20, WEIGHT_OF)
+                .removalListener((k, v, cause) -> {
+                    calls[0]++;
+                    throw new IllegalStateException("listener bug");
+                }).build();
+        for (int k = 0; k < 12; k++) { // each throw logs a warning: keep the run short
+            cache.put(k % 5, "v" + k + ":" + (3 + k % 7));
+            assertTrue(cache.weightedSize() <= 20);
+        }
+        cache.put(3, "huge:21");
+        cache.remove(4);
+        cache.invalidateAll();
+        assertEquals(0, cache.size());
+        assertTrue(calls[0] > 0);
+    }
+
     @Test
     void convenienceConstructorsBoundByEntries() {
         List<Cache<Integer, String>> caches = List.of(

@@ -39,12 +39,16 @@ import java.util.function.LongSupplier;
  *       {@code putIfAbsent}, {@code put} and {@code remove} record no hit or miss.
  *       A bump is a promotion on a hit (a list move, or a clock update for the sampled cache).</li>
  *   <li>{@code putIfAbsent} on a present key returns its value without touching its recency.</li>
+ *   <li>The removal listener runs synchronously, after the change it reports; it must not call
+ *       back into the cache. An exception it throws is logged and swallowed.</li>
  * </ul>
  *
  * <p>The hierarchy is sealed: the permitted subclasses are the baselines of this package.
  */
 public abstract sealed class AbstractBaselineCache<K, V> implements Cache<K, V>
         permits LinkedLruCache, ArenaLruCache, SampledLruCache {
+
+    private static final System.Logger LOGGER = System.getLogger(AbstractBaselineCache.class.getName());
 
     /** No time to live configured. */
     static final long NO_EXPIRY = -1L;
@@ -256,9 +260,18 @@ public abstract sealed class AbstractBaselineCache<K, V> implements Cache<K, V>
         notify(key, value, RemovalCause.EXPIRED);
     }
 
+    /**
+     * Tells the listener. An exception it throws is logged and swallowed (as Caffeine does), so a
+     * faulty listener can never leave the cache half-updated or over its bound.
+     */
     final void notify(K key, V value, RemovalCause cause) {
         if (listener != null) {
-            listener.onRemoval(key, value, cause);
+            try {
+                listener.onRemoval(key, value, cause);
+            } catch (RuntimeException e) {
+                LOGGER.log(System.Logger.Level.WARNING, "removal listener threw for key " + key
+                        + " (" + cause + ")", e);
+            }
         }
     }
 
