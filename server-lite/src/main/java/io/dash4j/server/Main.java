@@ -1,12 +1,63 @@
 package io.dash4j.server;
 
-/** Entry point of the dash4j server (RESP + memcached text); the server itself is being built. */
+import java.util.Locale;
+
+/**
+ * {@code java -jar dash-server.jar [--port 6379] [--memcached-port 11211] [--bind 127.0.0.1]
+ * [--threads N] [--maxmemory 512mb] [--cache-mode true|false]}: starts the server, prints a
+ * banner, and serves until SIGTERM (or Ctrl-C) or a SHUTDOWN command, then exits with status 0.
+ */
 public final class Main {
     private Main() {
     }
 
-    public static void main(String[] args) {
-        System.err.println("dash4j server-lite: not built yet (see issue: server-lite)");
-        System.exit(1);
+    public static void main(String[] args) throws Exception {
+        ServerConfig config;
+        try {
+            config = ServerConfig.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Server server = new Server(config);
+        try {
+            server.start();
+        } catch (java.io.IOException e) {
+            System.err.println("dash4j: cannot listen on " + config.bind + ": " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!server.isStopping()) {
+                System.out.println("dash4j: signal received, shutting down");
+            }
+            server.close();
+        }, "dash4j-signal"));
+        System.out.println(banner(server));
+        System.out.flush();
+        server.awaitTermination();
+        System.out.println("dash4j: stopped");
+        System.out.flush();
+        System.exit(0);
+    }
+
+    static String banner(Server server) {
+        ServerConfig c = server.config();
+        long heap = Runtime.getRuntime().maxMemory();
+        return String.format(Locale.ROOT, """
+                dash4j server-lite %s — Dragonfly-style Dashtable store, RESP2 + memcached text
+                  resp        %s:%d
+                  memcached   %s
+                  threads     %d shards (one keyspace partition and one event loop each)
+                  mode        %s
+                  maxmemory   %s (JVM max heap %s)
+                  maxclients  %d
+                ready to accept connections""",
+                Server.VERSION, c.bind, server.port(),
+                server.memcachedPort() == 0 ? "disabled" : c.bind + ":" + server.memcachedPort(),
+                server.shardCount(),
+                c.cacheMode ? "cache (2Q eviction at maxmemory)" : "store (OOM errors at maxmemory, no eviction)",
+                Info.human(c.maxmemory), Info.human(heap), c.maxclients);
     }
 }

@@ -1,0 +1,264 @@
+package io.dash4j.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The dash4j server: {@code threads} shards, each a thread with its own event loop and its own
+ * partition of the keyspace, and one acceptor thread that hands new connections to the shards in
+ * turn. There is no global lock: shards talk only through their MPSC inboxes.
+ */
+public final class Server implements AutoCloseable {
+
+    public static final String VERSION = "0.1.0";
+    /** The Redis version we answer to clients that check (HELLO, INFO redis_version). */
+    public static final String REDIS_COMPAT_VERSION = "7.2.0";
+
+    final ServerConfig config;
+    private final Shard[] shards;
+    private ServerSocketChannel resp;
+    private ServerSocketChannel memcached;
+    private Selector acceptSelector;
+    private Thread acceptor;
+    private final AtomicInteger clients = new AtomicInteger();
+    private final AtomicLong clientIds = new AtomicLong();
+    final AtomicLong rejectedConnections = new AtomicLong();
+    final AtomicLong totalConnections = new AtomicLong();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch stopped;
+    private final long startedAt;
+    final String runId;
+    private int nextShard;
+
+    public Server(ServerConfig config) throws IOException {
+        this.config = config;
+        this.shards = new Shard[config.threads];
+        for (int i = 0; i < shards.length; i++) {
+            shards[i] = new Shard(i, this);
+        }
+        this.stopped = new CountDownLatch(shards.length + 1);
+        this.startedAt = System.currentTimeMillis();
+        StringBuilder id = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            id.append(Character.forDigit(ThreadLocalRandom.current().nextInt(16), 16));
+        }
+        this.runId = id.toString();
+    }
+
+    /** Binds the listeners and starts the threads. */
+    public Server start() throws IOException {
+        acceptSelector = Selector.open();
+        resp = bind(config.port);
+        resp.register(acceptSelector, SelectionKey.OP_ACCEPT, Boolean.FALSE);
+        if (config.memcachedPort != 0) {
+            memcached = bind(config.memcachedPort < 0 ? 0 : config.memcachedPort);
+            memcached.register(acceptSelector, SelectionKey.OP_ACCEPT, Boolean.TRUE);
+        }
+        for (Shard s : shards) {
+            s.start();
+        }
+        acceptor = new Thread(this::acceptLoop, "dash4j-acceptor");
+        acceptor.start();
+        return this;
+    }
+
+    private ServerSocketChannel bind(int port) throws IOException {
+        ServerSocketChannel ch = ServerSocketChannel.open();
+        ch.socket().setReuseAddress(true);
+        ch.bind(new InetSocketAddress(config.bind, port), 1024);
+        ch.configureBlocking(false);
+        return ch;
+    }
+
+    public int port() {
+        return resp.socket().getLocalPort();
+    }
+
+    /** The memcached port, or 0 when that listener is disabled. */
+    public int memcachedPort() {
+        return memcached == null ? 0 : memcached.socket().getLocalPort();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public int shardCount() {
+        return shards.length;
+    }
+
+    Shard shard(int i) {
+        return shards[i];
+    }
+
+    public long uptimeMillis() {
+        return System.currentTimeMillis() - startedAt;
+    }
+
+    long nextClientId() {
+        return clientIds.incrementAndGet();
+    }
+
+    public long totalConnectionsReceived() {
+        return totalConnections.get();
+    }
+
+    public long rejectedConnectionCount() {
+        return rejectedConnections.get();
+    }
+
+    public int connectedClients() {
+        return clients.get();
+    }
+
+    void clientClosed() {
+        clients.decrementAndGet();
+    }
+
+    void log(String line) {
+        if (config.verbose) {
+            System.out.println("dash4j: " + line);
+        }
+    }
+
+    // ------------------------------------------------------------------ accepting
+
+    private static final byte[] RESP_MAX_CLIENTS = "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MC_MAX_CLIENTS = "SERVER_ERROR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private void acceptLoop() {
+        try {
+            while (!stopping.get()) {
+                acceptSelector.select(250);
+                Iterator<SelectionKey> it = acceptSelector.selectedKeys().iterator();
+                while (it.hasNext()) {
+                    SelectionKey k = it.next();
+                    it.remove();
+                    if (!k.isValid() || !k.isAcceptable()) {
+                        continue;
+                    }
+                    boolean mc = (Boolean) k.attachment();
+                    ServerSocketChannel server = (ServerSocketChannel) k.channel();
+                    for (int i = 0; i < 64; i++) {
+                        SocketChannel ch;
+                        try {
+                            ch = server.accept();
+                        } catch (IOException e) {
+                            break; // e.g. out of file descriptors: try again on the next select
+                        }
+                        if (ch == null) {
+                            break;
+                        }
+                        totalConnections.incrementAndGet();
+                        if (clients.incrementAndGet() > config.maxclients) {
+                            clients.decrementAndGet();
+                            rejectedConnections.incrementAndGet();
+                            refuse(ch, mc ? MC_MAX_CLIENTS : RESP_MAX_CLIENTS);
+                            continue;
+                        }
+                        Shard s = shards[nextShard];
+                        nextShard = (nextShard + 1) % shards.length;
+                        s.postAdopt(ch, mc);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!stopping.get()) {
+                System.err.println("dash4j: acceptor failed: " + e);
+            }
+        } finally {
+            closeQuietly(resp);
+            closeQuietly(memcached);
+            try {
+                acceptSelector.close();
+            } catch (IOException ignored) {
+                // stopping
+            }
+            stopped.countDown();
+        }
+    }
+
+    private static void refuse(SocketChannel ch, byte[] message) {
+        try {
+            ch.configureBlocking(false);
+            ch.write(ByteBuffer.wrap(message));
+        } catch (IOException ignored) {
+            // best effort, as Redis does
+        } finally {
+            closeQuietly(ch);
+        }
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // stopping
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ stopping
+
+    void shardStopped() {
+        stopped.countDown();
+    }
+
+    /** Starts stopping (from any thread, including a shard's: SHUTDOWN) and returns at once. */
+    public void shutdownAsync() {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        acceptSelector.wakeup();
+        for (Shard s : shards) {
+            s.stop();
+        }
+    }
+
+    public boolean isStopping() {
+        return stopping.get();
+    }
+
+    /** Waits until every thread has ended. */
+    public void awaitTermination() throws InterruptedException {
+        stopped.await();
+    }
+
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return stopped.await(timeout, unit);
+    }
+
+    /** Stops and waits (idempotent). */
+    @Override
+    public void close() {
+        shutdownAsync();
+        try {
+            if (!stopped.await(10, TimeUnit.SECONDS)) {
+                System.err.println("dash4j: threads did not stop within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs {@code r} on every shard's thread (used by CONFIG SET). */
+    public void onEveryShard(java.util.function.Consumer<Shard> r) {
+        for (Shard s : shards) {
+            s.post(here -> r.accept(here));
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.dash4j.server;
+
+import java.util.Locale;
+import java.util.function.LongSupplier;
+
+/**
+ * Everything the server can be told on its command line. Fields marked "runtime" can also be
+ * changed with CONFIG SET while the server runs.
+ */
+public final class ServerConfig {
+
+    public String bind = "127.0.0.1";
+    /** RESP port; 0 = an ephemeral port (tests). */
+    public int port = 6379;
+    /** memcached text-protocol port; 0 = disabled (-1 = ephemeral, for tests). */
+    public int memcachedPort = 11211;
+    public int threads = Runtime.getRuntime().availableProcessors();
+    /** Bytes of data (entries and tables) the shards may hold together (runtime). */
+    public volatile long maxmemory = defaultMaxmemory();
+    /** Cache mode evicts (2Q) at maxmemory; store mode answers OOM (runtime). */
+    public volatile boolean cacheMode = true;
+    /** Connections accepted at once over both protocols (runtime). */
+    public volatile int maxclients = 10_000;
+    /** Longest bulk string a RESP client may send (runtime). */
+    public volatile long protoMaxBulkLen = 512L * 1024 * 1024;
+    /** Longest inline command or header line. */
+    public int maxInlineLen = 64 * 1024;
+    /** Most arguments in one RESP multibulk command. */
+    public int maxMultibulkLen = 1024 * 1024;
+    /** Output queued for one client beyond which it is disconnected (runtime). */
+    public volatile long clientOutputBufferLimit = 64L * 1024 * 1024;
+    /** All client buffers (input, in-flight arguments, output) over all connections (runtime). */
+    public volatile long maxmemoryClients = defaultClientMemory();
+    /** Seconds a client may stay idle before it is closed; 0 = never (runtime). */
+    public volatile int timeout = 0;
+    /** Largest memcached item value (runtime). */
+    public volatile int itemSizeMax = 1024 * 1024;
+    /** The cache's slot policy (eviction module presets: dragonfly, front, front-ghost). */
+    public String slotPolicy = "dragonfly";
+    /** Commands one connection may have in flight (pipelined) before the server stops reading it. */
+    public int maxInflight = 1024;
+    /** Wall clock in epoch milliseconds (tests may substitute one). */
+    public LongSupplier clock = System::currentTimeMillis;
+    /** Print the banner and log lines to stderr/stdout. */
+    public boolean verbose = false;
+
+    /** Data budget when none is given: 45% of the maximum heap, leaving room for buffers and GC. */
+    public static long defaultMaxmemory() {
+        return (long) (Runtime.getRuntime().maxMemory() * 0.45);
+    }
+
+    /** Client buffer budget when none is given: 20% of the maximum heap. */
+    public static long defaultClientMemory() {
+        return (long) (Runtime.getRuntime().maxMemory() * 0.20);
+    }
+
+    /** Parses {@code --name value} pairs; throws IllegalArgumentException with a usage line. */
+    public static ServerConfig parse(String[] args) {
+        ServerConfig c = new ServerConfig();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                throw new IllegalArgumentException(usage());
+            }
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + a + "'\n" + usage());
+            }
+            String name = a.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("missing value for --" + name + "\n" + usage());
+                }
+                value = args[++i];
+            }
+            c.set(name.replace('_', '-'), value);
+        }
+        return c;
+    }
+
+    /** Sets one option by its command-line name (also used by CONFIG SET). */
+    public void set(String name, String value) {
+        try {
+            switch (name.toLowerCase(Locale.ROOT)) {
+                case "port" -> port = port(value);
+                case "memcached-port" -> memcachedPort = port(value);
+                case "bind" -> bind = value;
+                case "threads" -> threads = positive(value);
+                case "maxmemory" -> maxmemory = parseMemory(value);
+                case "cache-mode" -> cacheMode = parseBool(value);
+                case "maxclients" -> maxclients = positive(value);
+                case "proto-max-bulk-len" -> protoMaxBulkLen = Math.max(1024, parseMemory(value));
+                case "max-inline-len" -> maxInlineLen = positive(value);
+                case "max-multibulk-len" -> maxMultibulkLen = positive(value);
+                case "client-output-buffer-limit" -> clientOutputBufferLimit = parseMemory(value);
+                case "maxmemory-clients" -> maxmemoryClients = parseMemory(value);
+                case "timeout" -> timeout = nonNegative(value);
+                case "item-size-max" -> itemSizeMax = (int) Math.min(Integer.MAX_VALUE - 64, Math.max(1024, parseMemory(value)));
+                case "max-inflight" -> maxInflight = positive(value);
+                case "slot-policy" -> slotPolicy = io.dash4j.eviction.SlotPolicy.named(value).name();
+                case "verbose" -> verbose = parseBool(value);
+                default -> throw new IllegalArgumentException("unknown option --" + name + "\n" + usage());
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad value '" + value + "' for --" + name);
+        }
+    }
+
+    private static int port(String v) {
+        int p = Integer.parseInt(v);
+        if (p < -1 || p > 65535) {
+            throw new NumberFormatException(v);
+        }
+        return p;
+    }
+
+    private static int positive(String v) {
+        int n = Integer.parseInt(v);
+        if (n <= 0) {
+            throw new NumberFormatException(v);
+        }
+        return n;
+    }
+
+    private static int nonNegative(String v) {
+        int n = Integer.parseInt(v);
+        if (n < 0) {
+            throw new NumberFormatException(v);
+        }
+        return n;
+    }
+
+    public static boolean parseBool(String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1", "on" -> true;
+            case "false", "no", "0", "off" -> false;
+            default -> throw new NumberFormatException(v);
+        };
+    }
+
+    /**
+     * Redis's memory notation: a plain number of bytes, or with a unit: k/m/g (powers of 1000)
+     * and kb/mb/gb (powers of 1024), case-insensitive.
+     */
+    public static long parseMemory(String v) {
+        String s = v.trim().toLowerCase(Locale.ROOT);
+        long mul = 1;
+        String[][] units = {{"gb", "1073741824"}, {"mb", "1048576"}, {"kb", "1024"}, {"g", "1000000000"},
+                {"m", "1000000"}, {"k", "1000"}, {"b", "1"}};
+        for (String[] u : units) {
+            if (s.endsWith(u[0])) {
+                mul = Long.parseLong(u[1]);
+                s = s.substring(0, s.length() - u[0].length());
+                break;
+            }
+        }
+        long n = Long.parseLong(s);
+        if (n < 0 || n > Long.MAX_VALUE / mul) {
+            throw new NumberFormatException(v);
+        }
+        return n * mul;
+    }
+
+    public static String usage() {
+        return """
+                usage: java -jar dash-server.jar [options]
+                  --port N                 RESP port (default 6379)
+                  --memcached-port N       memcached text port (default 11211; 0 disables)
+                  --bind ADDR              address to listen on (default 127.0.0.1)
+                  --threads N              shard threads (default: available cores)
+                  --maxmemory SIZE         data budget, e.g. 512mb (default 45% of the heap)
+                  --cache-mode true|false  evict at maxmemory (true, default) or answer OOM
+                  --maxclients N           connections at once (default 10000)
+                  --timeout SECONDS        close idle clients (default 0 = never)
+                  --proto-max-bulk-len SIZE     largest RESP bulk string (default 512mb)
+                  --client-output-buffer-limit SIZE  per-client output limit (default 64mb)
+                  --maxmemory-clients SIZE  all client buffers together (default 20% of the heap)
+                  --item-size-max SIZE     largest memcached value (default 1mb)
+                  --slot-policy NAME       cache-mode order: dragonfly (default), front, front-ghost""";
+    }
+}

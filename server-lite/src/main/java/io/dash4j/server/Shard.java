@@ -1,0 +1,347 @@
+package io.dash4j.server;
+
+import io.dash4j.server.store.CacheShardStore;
+import io.dash4j.server.store.ShardStore;
+import org.jctools.queues.MpscUnboundedArrayQueue;
+
+import java.io.IOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One shard: a thread that owns one partition of the keyspace (a single-owner store, no locks),
+ * its own NIO event loop for the connections assigned to it, and an MPSC inbox through which
+ * other shards hand it commands for its keys and give it back results for its connections.
+ */
+public final class Shard implements Runnable {
+
+    /** A message for a shard's thread. */
+    interface Msg {
+        void run(Shard here);
+    }
+
+    /** A command part sent to the owner of its keys, and sent back with its result. */
+    private static final class Remote implements Msg {
+        final Call call;
+        final int part;
+        final ShardFn fn;
+        Object result;
+        boolean executed;
+
+        Remote(Call call, int part, ShardFn fn) {
+            this.call = call;
+            this.part = part;
+            this.fn = fn;
+        }
+
+        @Override
+        public void run(Shard here) {
+            if (!executed) {
+                executed = true;
+                result = here.execute(call, part, fn);
+                call.conn.shard.post(this);
+            } else {
+                call.complete(part, result);
+            }
+        }
+    }
+
+    final int id;
+    final Server server;
+    final Selector selector;
+    private final MpscUnboundedArrayQueue<Msg> inbox = new MpscUnboundedArrayQueue<>(1024);
+    private final AtomicBoolean sleeping = new AtomicBoolean();
+    public final ShardStore store;
+    final Set<Connection> connections = new LinkedHashSet<>();
+    private final ArrayList<Connection> dirty = new ArrayList<>();
+    final SplittableRandom random;
+    private volatile boolean running = true;
+    private Thread thread;
+
+    // counters, read through INFO (on this thread) only
+    long commands;
+    long connectionsAccepted;
+    long outputLimitDisconnections;
+    long clientMemoryDisconnections;
+    long protocolErrors;
+    long idleDisconnections;
+    long netInput;
+    long netOutput;
+    /** Client buffer bytes of this shard's connections. */
+    long clientMemory;
+    private long lastSampleAt;
+    private long lastSampleCommands;
+    private final long[] opsSamples = new long[16];
+    private int opsSampleIdx;
+    private long nextTick;
+    private long nextIdleCheck;
+    /** memcached command counters of this shard's connections (indices in McConnection). */
+    public final long[] memcachedStats = new long[32];
+    /** memcached {@code flush_all <delay>}: when to flush, 0 = none pending. */
+    long flushAt;
+
+    Shard(int id, Server server) throws IOException {
+        this.id = id;
+        this.server = server;
+        this.selector = Selector.open();
+        ServerConfig cfg = server.config;
+        this.store = new CacheShardStore(cfg.maxmemory / server.shardCount(), cfg.cacheMode,
+                io.dash4j.eviction.SlotPolicy.named(cfg.slotPolicy));
+        this.random = new SplittableRandom(System.nanoTime() ^ id);
+    }
+
+    void start() {
+        thread = new Thread(this, "dash4j-shard-" + id);
+        thread.start();
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public Server server() {
+        return server;
+    }
+
+    boolean onShardThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    // ------------------------------------------------------------------ messaging
+
+    /** Hands {@code m} to this shard's thread (any thread may call). */
+    void post(Msg m) {
+        inbox.offer(m);
+        if (sleeping.get() && sleeping.compareAndSet(true, false)) {
+            selector.wakeup();
+        }
+    }
+
+    /** Runs {@code fn} for {@code call}'s part on shard {@code target}: inline when it is this shard. */
+    void submit(Call call, int target, int part, ShardFn fn) {
+        if (target == id) {
+            call.complete(part, execute(call, part, fn));
+        } else {
+            server.shard(target).post(new Remote(call, part, fn));
+        }
+    }
+
+    Object execute(Call call, int part, ShardFn fn) {
+        store.setNow(server.config.clock.getAsLong());
+        try {
+            return fn.run(this, call, part);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            return call.conn.internalError(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ the loop
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                int handled = drainInbox();
+                long now = server.config.clock.getAsLong();
+                if (now >= nextTick) {
+                    tick(now);
+                }
+                flushDirty();
+                if (handled == 0) {
+                    sleeping.set(true);
+                    if (inbox.isEmpty() && running) {
+                        selector.select(Math.max(1, Math.min(100, nextTick - now)));
+                    } else {
+                        selector.selectNow();
+                    }
+                    sleeping.set(false);
+                } else {
+                    selector.selectNow();
+                }
+                Set<SelectionKey> keys = selector.selectedKeys();
+                if (!keys.isEmpty()) {
+                    Iterator<SelectionKey> it = keys.iterator();
+                    while (it.hasNext()) {
+                        SelectionKey k = it.next();
+                        it.remove();
+                        Connection c = (Connection) k.attachment();
+                        if (!k.isValid()) {
+                            c.close();
+                            continue;
+                        }
+                        if (k.isWritable()) {
+                            c.onWritable();
+                        }
+                        if (k.isValid() && k.isReadable()) {
+                            c.onReadable();
+                        }
+                    }
+                }
+                flushDirty();
+            }
+        } catch (Throwable t) {
+            server.log("shard " + id + " stopped on " + t);
+            t.printStackTrace();
+        } finally {
+            for (Connection c : new ArrayList<>(connections)) {
+                c.close();
+            }
+            drainInbox();
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            server.shardStopped();
+        }
+    }
+
+    private int drainInbox() {
+        int n = 0;
+        Msg m;
+        while (n < 4096 && (m = inbox.poll()) != null) {
+            m.run(this);
+            n++;
+        }
+        return n;
+    }
+
+    private void tick(long now) {
+        nextTick = now + 100;
+        store.setNow(now);
+        store.expireStep(64);
+        if (flushAt != 0 && now >= flushAt) {
+            flushAt = 0;
+            store.clear();
+        }
+        if (now - lastSampleAt >= 100) {
+            long dt = Math.max(1, now - lastSampleAt);
+            opsSamples[opsSampleIdx++ & 15] = (commands - lastSampleCommands) * 1000 / dt;
+            lastSampleAt = now;
+            lastSampleCommands = commands;
+        }
+        int timeout = server.config.timeout;
+        if (timeout > 0 && now >= nextIdleCheck) {
+            nextIdleCheck = now + 1000;
+            for (Connection c : new ArrayList<>(connections)) {
+                if (c.inflightCount() == 0 && now - c.lastActive > timeout * 1000L) {
+                    idleDisconnections++;
+                    c.close();
+                }
+            }
+        }
+    }
+
+    /** Mean of the last 16 samples of commands per second (INFO instantaneous_ops_per_sec). */
+    long opsPerSec() {
+        long s = 0;
+        for (long v : opsSamples) {
+            s += v;
+        }
+        return s / opsSamples.length;
+    }
+
+    void markDirty(Connection c) {
+        dirty.add(c);
+    }
+
+    private void flushDirty() {
+        for (int i = 0; i < dirty.size(); i++) {
+            dirty.get(i).flush();
+        }
+        dirty.clear();
+    }
+
+    // ------------------------------------------------------------------ connections
+
+    /** Adopts a freshly accepted channel (runs on this shard's thread). */
+    void adopt(SocketChannel ch, boolean memcached) {
+        try {
+            ch.configureBlocking(false);
+            ch.socket().setTcpNoDelay(true);
+            Connection c = memcached
+                    ? new io.dash4j.server.memcache.McConnection(this, ch)
+                    : new io.dash4j.server.resp.RespConnection(this, ch);
+            c.key = ch.register(selector, SelectionKey.OP_READ, c);
+            connections.add(c);
+            connectionsAccepted++;
+        } catch (IOException e) {
+            server.clientClosed();
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+        }
+    }
+
+    void stop() {
+        running = false;
+        selector.wakeup();
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    /** This shard's counters (call on its thread). */
+    public ShardSnapshot snapshot() {
+        store.setNow(server.config.clock.getAsLong());
+        return new ShardSnapshot(id, store.stats(), commands, opsPerSec(), connections.size(), connectionsAccepted,
+                clientMemory, netInput, netOutput, protocolErrors, outputLimitDisconnections,
+                clientMemoryDisconnections, idleDisconnections, memcachedStats.clone());
+    }
+
+    /** CLIENT LIST lines of this shard's connections (call on its thread). */
+    public java.util.List<String> describeClients() {
+        long now = server.config.clock.getAsLong();
+        java.util.List<String> lines = new ArrayList<>();
+        for (Connection c : connections) {
+            lines.add(c.describe(now));
+        }
+        return lines;
+    }
+
+    /** Resets the counters CONFIG RESETSTAT resets. */
+    public void resetStats() {
+        commands = 0;
+        lastSampleCommands = 0;
+        netInput = 0;
+        netOutput = 0;
+        protocolErrors = 0;
+        outputLimitDisconnections = 0;
+        clientMemoryDisconnections = 0;
+        idleDisconnections = 0;
+        java.util.Arrays.fill(opsSamples, 0);
+        java.util.Arrays.fill(memcachedStats, 0);
+        if (store instanceof CacheShardStore cs) {
+            cs.resetStats();
+        }
+    }
+
+    /** Schedules a flush of this shard at {@code atMillis} (memcached {@code flush_all <delay>}). */
+    public void flushAt(long atMillis) {
+        flushAt = atMillis;
+    }
+
+    public SplittableRandom random() {
+        return random;
+    }
+
+    /** Post a task to adopt a channel. */
+    void postAdopt(SocketChannel ch, boolean memcached) {
+        post(here -> here.adopt(ch, memcached));
+    }
+
+    /** Runs a task on this shard's thread. */
+    public void postTask(Runnable r) {
+        post(here -> r.run());
+    }
+}

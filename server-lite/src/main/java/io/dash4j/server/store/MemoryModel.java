@@ -1,0 +1,55 @@
+package io.dash4j.server.store;
+
+import io.dash4j.dashtable.DashTable;
+import io.dash4j.dashtable.SegmentLayout;
+
+/**
+ * Heap sizes of the Dashtable's structures on a 64-bit JVM with compressed references and class
+ * pointers (the default below 32 GB of heap): 12-byte object headers, 16-byte array headers,
+ * 4-byte references, 8-byte alignment. {@code MemoryAccountingTest} checks the figures against
+ * the real heap.
+ */
+public final class MemoryModel {
+
+    static final long ARRAY_HEADER = 16;
+    static final long OBJECT_HEADER = 12;
+    static final long REF = 4;
+
+    /** A {@code DashTable} object (its fields, not its arrays). */
+    static final long TABLE_OBJECT_BYTES = align(OBJECT_HEADER + 5 * REF + 8 + 4 * 4 + 3 * 8);
+    /** A {@code DashCache} with its policy, sweep scratch list and lambdas. */
+    static final long CACHE_OBJECT_BYTES = 256;
+
+    private MemoryModel() {
+    }
+
+    static long align(long n) {
+        return (n + 7) & ~7L;
+    }
+
+    /** One {@code Segment}: its object and its seven flat arrays. */
+    public static long segmentBytes(SegmentLayout l) {
+        long total = l.capacity();
+        long buckets = l.totalBuckets();
+        long regular = l.regularBuckets();
+        return align(OBJECT_HEADER + 8 * REF + 6 * 4)
+                + align(ARRAY_HEADER + total + 16)       // fingerprints (padded by 16)
+                + align(ARRAY_HEADER + 4 * buckets)      // busy/probe bitmaps
+                + align(ARRAY_HEADER + 4 * regular)      // stash pointer metadata
+                + align(ARRAY_HEADER + 4 * regular)      // stash pointer fingerprints
+                + align(ARRAY_HEADER + 2 * regular)      // overflow counters
+                + 2 * align(ARRAY_HEADER + REF * total); // keys, values
+    }
+
+    /** Table bytes per slot (MEMORY USAGE's share of a slot). */
+    public static long slotBytes(SegmentLayout l) {
+        return (segmentBytes(l) + l.capacity() - 1) / l.capacity();
+    }
+
+    /** Segments, directory and the table object. */
+    public static long tableBytes(DashTable<?, ?> t) {
+        return t.segmentCount() * segmentBytes(t.layout())
+                + align(ARRAY_HEADER + REF * (long) t.directorySize())
+                + TABLE_OBJECT_BYTES;
+    }
+}

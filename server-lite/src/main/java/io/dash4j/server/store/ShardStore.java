@@ -1,0 +1,74 @@
+package io.dash4j.server.store;
+
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * What the commands need from one shard's keyspace. Single owner: every method runs on the
+ * shard's thread, so an implementation takes no lock. Values are {@link Entry} arrays (key, value
+ * and memcached metadata packed); times are epoch milliseconds, set per command by
+ * {@link #setNow(long)}.
+ */
+public interface ShardStore {
+
+    /** {@link #put}'s TTL argument that keeps the key's current time to live. */
+    long KEEP_TTL = -1;
+
+    /** The clock for expiry decisions until the next call. */
+    void setNow(long epochMillis);
+
+    long now();
+
+    /**
+     * The live entry of {@code key}, or null (an expired entry is removed). A hit promotes the entry
+     * in the 2Q order, as Dragonfly bumps every successful lookup. {@code read} counts the lookup
+     * as a keyspace hit or miss.
+     */
+    byte[] get(Key key, boolean read);
+
+    /**
+     * Makes {@code entry} the value of {@code key} (replacing any), with a time to live of
+     * {@code ttlMillis} (&gt; 0), none (0), or the one it has ({@link #KEEP_TTL}). A STICK'ed key
+     * stays sticky.
+     *
+     * @throws StoreFullException when it cannot be stored within maxmemory (store mode), or is
+     *         larger than the whole budget (cache mode); the keyspace is then unchanged
+     */
+    void put(Key key, byte[] entry, long ttlMillis);
+
+    /** Removes {@code key}; returns the live entry removed, or null. */
+    byte[] remove(Key key);
+
+    /** Remaining time to live in ms; -1 when the key has none, -2 when absent. */
+    long ttl(Key key);
+
+    /** Sets ({@code ttlMillis > 0}), clears ({@code < 0}) or expires now ({@code 0}) a TTL; false when absent. */
+    boolean expire(Key key, long ttlMillis);
+
+    /** Marks {@code key} never evictable (Dragonfly's STICK); true when it was present and not yet sticky. */
+    boolean stick(Key key);
+
+    /** Cursor scan (0 starts, 0 ends): visits at least {@code count} live entries unless it ends. */
+    long scan(long cursor, int count, Consumer<byte[]> visitor);
+
+    /** A live entry picked at random, or null when empty. */
+    byte[] random(SplittableRandom rnd);
+
+    long size();
+
+    /** Honest estimate of the heap this store holds: entries, TTL holders and tables. */
+    long usedMemory();
+
+    /** Bytes one entry costs (MEMORY USAGE): its array, TTL holder, and a share of its slot. */
+    long memoryOf(byte[] entry);
+
+    void clear();
+
+    /** Sets the budget in bytes and the mode: evicting (cache, 2Q) or refusing writes (store). */
+    void configure(long budgetBytes, boolean evicting);
+
+    /** Active expiry: examines up to {@code maxKeys} keys with a TTL and removes the expired ones. */
+    int expireStep(int maxKeys);
+
+    StoreStats stats();
+}

@@ -1,0 +1,29 @@
+package io.dash4j.server.store;
+
+/** A snapshot of one shard store's counters, taken on the shard's own thread. */
+public record StoreStats(
+        long keys,
+        long expires,
+        long sticky,
+        long usedMemory,
+        long entryBytes,
+        long tableBytes,
+        long hits,
+        long misses,
+        long evictions,
+        long expirations,
+        long bumps,
+        long segments,
+        long capacity,
+        long budget,
+        boolean evicting) {
+
+    public StoreStats plus(StoreStats o) {
+        return new StoreStats(keys + o.keys, expires + o.expires, sticky + o.sticky, usedMemory + o.usedMemory,
+                entryBytes + o.entryBytes, tableBytes + o.tableBytes, hits + o.hits, misses + o.misses,
+                evictions + o.evictions, expirations + o.expirations, bumps + o.bumps, segments + o.segments,
+                capacity + o.capacity, budget + o.budget, evicting && o.evicting);
+    }
+
+    public static final StoreStats ZERO = new StoreStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, true);
+}
