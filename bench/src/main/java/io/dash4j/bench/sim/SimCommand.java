@@ -125,8 +125,8 @@ public final class SimCommand {
                     rows.append(csv(trace.name())).append(',').append(r.policyName()).append(',')
                             .append(r.size()).append(',').append(r.requests()).append(',').append(r.hits())
                             .append(',').append(String.format(Locale.ROOT, "%.2f", r.hitRatioPercent())).append('\n');
-                    err.printf(Locale.ROOT, "sim:   %-12s size %-9d hit %6.2f%%  %8.3f s%n",
-                            r.policyName(), r.size(), r.hitRatioPercent(), r.nanos() / 1e9);
+                    err.printf(Locale.ROOT, "sim:   %-12s size %-9d hit %6.2f%%  %8.3f s (cpu %.3f s)%n",
+                            r.policyName(), r.size(), r.hitRatioPercent(), r.nanos() / 1e9, r.cpuNanos() / 1e9);
                     if (r.occupancyDiffers()) {
                         err.printf(Locale.ROOT, "sim:   note: %s at size %d held %d entries at the end (max %d), "
                                         + "an exact cache would hold %d%n",

@@ -2,8 +2,14 @@ package io.dash4j.bench.sim;
 
 import io.dash4j.bench.sim.policy.Policy;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+
 /** One policy at one size, fed one trace: its counters and the time spent inside the policy. */
 public final class SimRun {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final boolean CPU_TIME = THREADS.isCurrentThreadCpuTimeSupported();
 
     private final String policyName;
     private final int size;
@@ -12,6 +18,7 @@ public final class SimRun {
     private long hits;
     private long maxOccupancy;
     private long nanos;
+    private long cpuNanos;
 
     public SimRun(String policyName, int size, Policy policy) {
         this.policyName = policyName;
@@ -21,6 +28,7 @@ public final class SimRun {
 
     /** Replays {@code keys[from..to)}. */
     void feed(long[] keys, int from, int to) {
+        long cpuStart = cpuTime();
         long start = System.nanoTime();
         Policy p = policy;
         long h = 0;
@@ -39,12 +47,19 @@ public final class SimRun {
         requests += to - from;
         maxOccupancy = max;
         nanos += System.nanoTime() - start;
+        cpuNanos += cpuTime() - cpuStart;
     }
 
     void finish() {
+        long cpuStart = cpuTime();
         long start = System.nanoTime();
         policy.finish();
         nanos += System.nanoTime() - start;
+        cpuNanos += cpuTime() - cpuStart;
+    }
+
+    private static long cpuTime() {
+        return CPU_TIME ? THREADS.getCurrentThreadCpuTime() : 0;
     }
 
     public String policyName() {
@@ -99,8 +114,16 @@ public final class SimRun {
         return finalOccupancy() != expectedOccupancy() || maxOccupancy() > size;
     }
 
-    /** Time spent inside the policy, in nanoseconds. */
+    /** Wall-clock time spent inside the policy, in nanoseconds. */
     public long nanos() {
         return nanos;
+    }
+
+    /**
+     * CPU time of the simulating thread spent inside the policy, in nanoseconds (0 where the JVM
+     * cannot measure it): the better measure on a machine shared with other work.
+     */
+    public long cpuNanos() {
+        return cpuNanos;
     }
 }

@@ -17,7 +17,7 @@ import java.util.List;
  */
 public final class Simulator {
 
-    static final int BATCH = 1 << 14;
+    static final int BATCH = 1 << 16;
 
     /** What a pass cost. */
     public record Pass(long requests, long readNanos, long totalNanos, boolean heldInMemory) {
