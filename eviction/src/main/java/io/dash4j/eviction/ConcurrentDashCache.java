@@ -98,6 +98,7 @@ public final class ConcurrentDashCache<K, V> implements Cache<K, V> {
         }
         if (v == null) {
             misses[p].increment();
+            expireIfNeeded(p, key, hash);
             return null;
         }
         hits[p].increment();
@@ -114,6 +115,25 @@ public final class ConcurrentDashCache<K, V> implements Cache<K, V> {
         return v;
     }
 
+    /** A read that found nothing live: if an expired entry is there, remove and report it now. */
+    private void expireIfNeeded(int p, K key, long hash) {
+        long stamp = locks[p].readLock();
+        boolean expired;
+        try {
+            expired = parts[p].isPresentButExpired(key, hash);
+        } finally {
+            locks[p].unlockRead(stamp);
+        }
+        if (expired) {
+            stamp = locks[p].writeLock();
+            try {
+                parts[p].removeIfExpired(key, hash);
+            } finally {
+                locks[p].unlockWrite(stamp);
+            }
+        }
+    }
+
     @Override
     public V get(K key, Function<? super K, ? extends V> loader) {
         Objects.requireNonNull(loader, "loader");
@@ -122,7 +142,7 @@ public final class ConcurrentDashCache<K, V> implements Cache<K, V> {
             return v;
         }
         try {
-            return getAsync(key, k -> CompletableFuture.completedFuture(loader.apply(k))).join();
+            return load(key, k -> CompletableFuture.completedFuture(loader.apply(k))).join();
         } catch (CompletionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException re) {
@@ -145,6 +165,11 @@ public final class ConcurrentDashCache<K, V> implements Cache<K, V> {
         if (v != null) {
             return CompletableFuture.completedFuture(v);
         }
+        return load(key, loader);
+    }
+
+    /** The load after a counted miss: joins a load in flight for the key, or starts one. */
+    private CompletableFuture<V> load(K key, Function<? super K, ? extends CompletableFuture<? extends V>> loader) {
         KeyRef<K> ref = new KeyRef<>(key, strategy);
         CompletableFuture<V> mine = new CompletableFuture<>();
         CompletableFuture<V> existing = inFlight.putIfAbsent(ref, mine);

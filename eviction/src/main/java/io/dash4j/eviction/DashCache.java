@@ -41,8 +41,8 @@ import java.util.function.LongSupplier;
  */
 public final class DashCache<K, V> implements Cache<K, V> {
 
-    /** Fill the table is sized for: segments fill to 85-95 % before the first insert fails. */
-    static final double TARGET_FILL = 0.92;
+    /** A weight-bounded table grows while its weight is under this share of the budget. */
+    static final double GROW_BELOW = 0.97;
 
     private final DashTable<K, Object> table;
     private final long maximumSize;
@@ -54,6 +54,9 @@ public final class DashCache<K, V> implements Cache<K, V> {
     private final LongSupplier ticker;
     private final RemovalListener<? super K, ? super V> listener;
     private final SlotPolicy slotPolicy;
+    /** Keys recently evicted from the stash (null when the policy keeps none). */
+    private final GhostFilter ghosts;
+    private long ghostAdmissions;
 
     private long weightedSize;
     /** Set while an insert must split despite the segment budget (its segment is all pinned). */
@@ -105,7 +108,7 @@ public final class DashCache<K, V> implements Cache<K, V> {
             layout = SegmentLayout.DRAGONFLY;
             if (maximumSize != Long.MAX_VALUE) {
                 int m = segmentsFor(maximumSize);
-                layout = layoutFor(maximumSize, m);
+                layout = layoutFor(maximumSize, m, b.slotPolicy.stashPer60());
                 if (segments == 0) {
                     segments = m;
                 }
@@ -113,6 +116,10 @@ public final class DashCache<K, V> implements Cache<K, V> {
         }
         // Store mode never evicts, so its table must be free to grow up to the entry bound.
         this.maximumSegments = segments == 0 || !evicting ? Integer.MAX_VALUE : segments;
+        this.ghosts = slotPolicy.hasGhosts()
+                ? new GhostFilter(layout.capacity() * (long) Math.min(this.maximumSegments, 1 << 20),
+                        slotPolicy.ghostBitsPerEntry(), slotPolicy.ghostGeneration())
+                : null;
         this.table = DashTable.<K, Object>builder()
                 .layout(layout)
                 .keyStrategy(b.keyStrategy)
@@ -130,14 +137,15 @@ public final class DashCache<K, V> implements Cache<K, V> {
     /**
      * The segment shape for an entry bound spread over {@code segments} segments: 14-slot buckets,
      * as many as fit (at most Dragonfly's 60) so that all slots together hold at most the bound, and
-     * Dragonfly's stash share (4 of 60 buckets). Dragonfly's eviction only acts on a full segment,
+     * the policy's stash share (Dragonfly: 4 of 60 buckets). Dragonfly's eviction only acts on a full segment,
      * so the table must be able to fill completely without crossing the bound: then the 2Q does
      * all the evicting and a warm cache holds nearly the bound (every slot taken).
      */
-    static SegmentLayout layoutFor(long maximumSize, int segments) {
+    static SegmentLayout layoutFor(long maximumSize, int segments, int stashPer60) {
         long perSegment = maximumSize / segments;
         if (perSegment >= SegmentLayout.DRAGONFLY.capacity()) {
-            return SegmentLayout.DRAGONFLY;
+            int total = SegmentLayout.DRAGONFLY.totalBuckets();
+            return new SegmentLayout(total - stashPer60, stashPer60, SegmentLayout.DRAGONFLY.slots());
         }
         // Dragonfly's 14-slot buckets when they fill >= 97 % of the share, else the best fit of
         // 10..16-slot buckets: rounding then loses only a few slots, so small bounds stay >= 90 % full.
@@ -156,7 +164,7 @@ public final class DashCache<K, V> implements Cache<K, V> {
             // tiny bounds: a minimal segment (the entry cap keeps the bound exact)
             return new SegmentLayout(3, 1, (int) Math.max(2, Math.min(16, perSegment / 4)));
         }
-        int stash = (int) Math.max(1, Math.round(bestBuckets * 4 / 60.0));
+        int stash = (int) Math.max(1, Math.round(bestBuckets * stashPer60 / 60.0));
         return new SegmentLayout(Math.max(3, bestBuckets - stash), stash, bestSlots);
     }
 
@@ -208,6 +216,20 @@ public final class DashCache<K, V> implements Cache<K, V> {
         return isExpired(stored) ? null : unwrap(stored);
     }
 
+    /** True when {@code key} is present but expired (a reader then takes the write lock to remove it). */
+    boolean isPresentButExpired(K key, long hash) {
+        long pos = table.locate(key, hash);
+        return pos >= 0 && isExpired(table.valueAt(pos));
+    }
+
+    /** Removes {@code key} if it is present and expired, reporting it EXPIRED. */
+    void removeIfExpired(K key, long hash) {
+        long pos = table.locate(key, hash);
+        if (pos >= 0 && isExpired(table.valueAt(pos))) {
+            remove(pos, RemovalCause.EXPIRED);
+        }
+    }
+
     /** Bumps {@code key} if present and live (the write half of a concurrent read hit). */
     void bumpIfPresent(K key, long hash) {
         long pos = table.locate(key, hash);
@@ -225,9 +247,49 @@ public final class DashCache<K, V> implements Cache<K, V> {
     }
 
     private void bump(long pos, long hash) {
-        if (table.bumpUp(pos, hash) != pos) {
+        if (!slotPolicy.promoteFromStash() && table.segmentAt(pos).isStash(DashTable.bucketAt(pos))) {
+            return; // full 2Q: a probationary hit does not promote; only a returning ghost does
+        }
+        if (promote(pos, hash) != pos) {
             bumps++;
         }
+    }
+
+    /** One promotion under the slot policy; returns the entry's new position. */
+    private long promote(long pos, long hash) {
+        if (slotPolicy.bump() == SlotPolicy.Bump.SWAP && !slotPolicy.demoteToStashHead()) {
+            return table.bumpUp(pos, hash); // Dragonfly's BumpUp, exactly
+        }
+        Segment<K, Object> seg = table.segmentAt(pos);
+        int bucket = DashTable.bucketAt(pos);
+        int slot = DashTable.slotAt(pos);
+        if (isPinned(seg.valueAt(bucket, slot))) {
+            return pos;
+        }
+        if (seg.isStash(bucket)) {
+            long moved = table.bumpUp(pos, hash);
+            if (moved == pos) {
+                return pos;
+            }
+            if (slotPolicy.demoteToStashHead() && seg.isBusy(bucket, slot)) {
+                seg.rotateUp(bucket, slot, 0); // the demoted entry starts a fresh probation
+            }
+            if (slotPolicy.bump() == SlotPolicy.Bump.SWAP) {
+                return moved;
+            }
+            pos = moved;
+            bucket = DashTable.bucketAt(pos);
+            slot = DashTable.slotAt(pos);
+        } else if (slotPolicy.bump() == SlotPolicy.Bump.SWAP) {
+            return table.bumpUp(pos, hash);
+        }
+        // move to the front, but never past a pinned entry (pinned entries never move)
+        int to = slot;
+        while (to > 0 && !isPinned(seg.valueAt(bucket, to - 1))) {
+            to--;
+        }
+        seg.rotateUp(bucket, slot, to);
+        return (pos & ~0xFFFFL) | (long) Segment.position(bucket, to);
     }
 
     @Override
@@ -361,6 +423,10 @@ public final class DashCache<K, V> implements Cache<K, V> {
             }
         }
         Object stored = wrap(value, ttlNanos, false);
+        boolean returning = ghosts != null && ghosts.mightContain(hash);
+        if (returning && slotPolicy.ghostEvictsProtected() && evicting) {
+            makeRoomInHome(hash);
+        }
         try {
             table.insertNew(key, stored, hash);
         } catch (TableFullException full) {
@@ -379,6 +445,14 @@ public final class DashCache<K, V> implements Cache<K, V> {
             heldEntries++;
         }
         weightedSize += w;
+        if (returning) {
+            // a key evicted from probation not long ago is back: skip probation (2Q's A1out rule)
+            long pos = table.locate(key, hash);
+            if (pos >= 0 && table.segmentAt(pos).isStash(DashTable.bucketAt(pos))) {
+                promote(pos, hash);
+                ghostAdmissions++;
+            }
+        }
         sweepStep();
     }
 
@@ -402,14 +476,17 @@ public final class DashCache<K, V> implements Cache<K, V> {
 
     @Override
     public void invalidateAll() {
-        if (listener != null) {
-            table.forEach((k, stored) -> {
-                if (!isExpired(stored)) {
-                    listener.onRemoval(k, unwrap(stored), RemovalCause.EXPLICIT);
-                }
-            });
-        }
+        table.forEach((k, stored) -> {
+            boolean expired = isExpired(stored);
+            if (expired) {
+                expirations++;
+            }
+            notify(k, unwrap(stored), expired ? RemovalCause.EXPIRED : RemovalCause.EXPLICIT);
+        });
         table.clear();
+        if (ghosts != null) {
+            ghosts.clear();
+        }
         weightedSize = 0;
         heldEntries = 0;
         sweepCursor = 0;
@@ -492,6 +569,22 @@ public final class DashCache<K, V> implements Cache<K, V> {
         return 0;
     }
 
+    /**
+     * For a returning ghost in a full segment: evict the last (least recently used) entry of its
+     * home bucket, so the key enters the protected region without demoting anyone into probation.
+     */
+    private void makeRoomInHome(long hash) {
+        Segment<K, Object> seg = table.segmentFor(hash);
+        int home = seg.homeBucket(hash);
+        int last = seg.slotsPerBucket() - 1;
+        if (seg.bucketSize(home) <= last || seg.bucketSize(seg.nextBucket(home)) <= last) {
+            return; // home or neighbour has room: nothing to evict
+        }
+        if (seg.isBusy(home, last) && !isPinned(seg.valueAt(home, last))) {
+            evictAt(seg, home, last);
+        }
+    }
+
     /** Dragonfly's Evict: drop the last slot of a stash bucket and shift it right. */
     private boolean evictStashTail(Segment<K, Object> seg, int stashBucket, K keep) {
         int last = seg.slotsPerBucket() - 1;
@@ -502,6 +595,9 @@ public final class DashCache<K, V> implements Cache<K, V> {
         K k = seg.keyAt(stashBucket, last);
         if (isPinned(stored) || k == keep) {
             return false;
+        }
+        if (ghosts != null) {
+            ghosts.add(table.hash(k));
         }
         evictAt(seg, stashBucket, last);
         seg.shiftRight(stashBucket);
@@ -579,14 +675,12 @@ public final class DashCache<K, V> implements Cache<K, V> {
             if (t.segmentCount() >= maximumSegments) {
                 return false;
             }
-            if (maximumWeight == Long.MAX_VALUE || t.size() == 0) {
+            if (maximumWeight == Long.MAX_VALUE || !evicting) {
                 return true;
             }
-            // Weight bound: grow only while one more segment could be filled within the budget
-            // at the current mean entry weight (Dragonfly's CanGrow estimate, §6.4).
-            double mean = (double) weightedSize / t.size();
-            double wouldHold = (t.capacity() + t.layout().capacity()) * TARGET_FILL * mean;
-            return wouldHold <= maximumWeight || !evicting;
+            // Weight bound: segment count cannot be derived from the bound, so grow while the
+            // budget has room; the size-aware step keeps the weight under it once it is reached.
+            return weightedSize < GROW_BELOW * maximumWeight;
         }
 
         @Override
@@ -727,6 +821,16 @@ public final class DashCache<K, V> implements Cache<K, V> {
         return slotPolicy;
     }
 
+    /** New keys admitted straight past probation because the ghost filter remembered them. */
+    public long ghostAdmissions() {
+        return ghostAdmissions;
+    }
+
+    /** Bytes of the ghost filter (0 without one): the policy's only per-cache memory. */
+    public long ghostFilterBytes() {
+        return ghosts == null ? 0 : ghosts.bytes();
+    }
+
     /** The table underneath (for inspection: segments, layout, load). */
     public DashTable<K, Object> table() {
         return table;
@@ -791,7 +895,7 @@ public final class DashCache<K, V> implements Cache<K, V> {
         long expireAfterWriteNanos;
         LongSupplier ticker = System::nanoTime;
         RemovalListener<? super K, ? super V> listener;
-        SlotPolicy slotPolicy = SlotPolicy.DRAGONFLY;
+        SlotPolicy slotPolicy = SlotPolicy.DEFAULT;
         int partitions;
 
         /** At most {@code n} entries. */

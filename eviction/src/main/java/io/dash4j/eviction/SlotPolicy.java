@@ -1,16 +1,124 @@
 package io.dash4j.eviction;
 
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
 /**
- * How {@link DashCache} orders entries inside buckets. Slot order is the only ordering the cache
- * keeps, so a policy here costs no bytes per entry.
+ * How {@link DashCache} orders entries inside buckets and whom it admits where. Slot order is the
+ * only ordering the cache keeps, so every policy here costs no bytes per entry; the optional ghost
+ * filter costs at most {@code ghostBitsPerEntry} bits per cached entry.
+ *
+ * @param name              the name the simulator and the docs use
+ * @param bump              what a hit does to a regular-bucket entry
+ * @param promoteFromStash  a hit in the stash promotes the entry into its home bucket (Dragonfly);
+ *                          false keeps it in the probationary FIFO (full 2Q: only a key that
+ *                          returns after eviction, a ghost hit, is promoted)
+ * @param demoteToStashHead a stash hit that promotes by swapping sends the demoted entry to the
+ *                          head (slot 0) of the stash bucket, a fresh probation, instead of
+ *                          Dragonfly's "same slot the promoted entry left"
+ * @param stashPer60        stash buckets per 60 buckets of a segment (Dragonfly: 4, i.e. 6.7 %)
+ * @param ghostBitsPerEntry bits per cached entry of the filter remembering keys evicted from the
+ *                          stash (0 = no filter); a returning key goes straight to its home bucket
+ * @param ghostGeneration   keys a filter generation holds, as a fraction of the cache's entries;
+ *                          two generations age it (the older one is dropped when the newer fills)
+ * @param ghostEvictsProtected a returning ghost takes the place of its home bucket's last (LRU)
+ *                          entry, which is evicted (2Q: the protected queue's victim leaves);
+ *                          false demotes that entry into the stash instead (Dragonfly's swap)
  */
-public enum SlotPolicy {
+public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boolean demoteToStashHead,
+                         int stashPer60, int ghostBitsPerEntry, double ghostGeneration,
+                         boolean ghostEvictsProtected) {
+
+    /** What a hit does to an entry in a regular bucket. */
+    public enum Bump {
+        /** Dragonfly: swap with slot-1 (13 hits to climb a 14-slot bucket). */
+        SWAP,
+        /** Move to slot 0, the others shift down: each bucket is a small LRU list. */
+        FRONT
+    }
+
     /**
      * Dragonfly's cache as its code implements it (brief §6): new entries take the lowest free
      * slot; a full segment that may not grow evicts the last slot of stash bucket {@code hash % T}
      * and shifts that bucket right (the stash buckets are probationary FIFOs); a hit swaps a
      * regular-bucket entry with slot-1, and promotes a stash entry to a free home/neighbour slot or
-     * else swaps it with slot 13 of its pointer's bucket.
+     * else swaps it with the last slot of its pointer's bucket. No memory of evicted keys.
      */
-    DRAGONFLY
+    public static final SlotPolicy DRAGONFLY = new SlotPolicy("dragonfly", Bump.SWAP, true, false, 4, 0, 0, false);
+
+    /** Dragonfly's order with move-to-front bumps (stale protected entries now age out). */
+    public static final SlotPolicy FRONT = new SlotPolicy("front", Bump.FRONT, true, false, 4, 0, 0, false);
+
+    /** Move-to-front plus a ghost filter of evicted stash keys (2Q's A1out rule). */
+    public static final SlotPolicy FRONT_GHOST = new SlotPolicy("front-ghost", Bump.FRONT, true, false, 4, 12, 0.5, false);
+
+    /** The default: the best of the variants on the simulator's traces (docs/eviction.md). */
+    public static final SlotPolicy DEFAULT = FRONT_GHOST;
+
+    public SlotPolicy {
+        Objects.requireNonNull(name);
+        Objects.requireNonNull(bump);
+        if (stashPer60 < 1 || stashPer60 > 16) {
+            throw new IllegalArgumentException("stash buckets per 60 must be in [1, 16]: " + stashPer60);
+        }
+        if (ghostBitsPerEntry < 0 || ghostBitsPerEntry > 64) {
+            throw new IllegalArgumentException("ghost bits per entry must be in [0, 64]: " + ghostBitsPerEntry);
+        }
+        if (ghostBitsPerEntry > 0 && !(ghostGeneration > 0)) {
+            throw new IllegalArgumentException("a ghost filter needs a positive generation size");
+        }
+    }
+
+    public boolean hasGhosts() {
+        return ghostBitsPerEntry > 0;
+    }
+
+    /** The named presets, for the simulator's policy names ("dash-" + name). */
+    public static List<SlotPolicy> presets() {
+        return List.of(DRAGONFLY, FRONT, FRONT_GHOST);
+    }
+
+    /** A preset by name (case-insensitive), e.g. "dragonfly", "front-ghost", or "default". */
+    public static SlotPolicy named(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        if (n.equals("default")) {
+            return DEFAULT;
+        }
+        for (SlotPolicy p : presets()) {
+            if (p.name.equals(n)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown slot policy " + name + "; known: default, "
+                + presets().stream().map(SlotPolicy::name).toList());
+    }
+
+    public SlotPolicy withName(String newName) {
+        return new SlotPolicy(newName, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry, ghostGeneration, ghostEvictsProtected);
+    }
+
+    public SlotPolicy withBump(Bump b) {
+        return new SlotPolicy(name, b, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry, ghostGeneration, ghostEvictsProtected);
+    }
+
+    public SlotPolicy withPromoteFromStash(boolean promote) {
+        return new SlotPolicy(name, bump, promote, demoteToStashHead, stashPer60, ghostBitsPerEntry, ghostGeneration, ghostEvictsProtected);
+    }
+
+    public SlotPolicy withDemoteToStashHead(boolean head) {
+        return new SlotPolicy(name, bump, promoteFromStash, head, stashPer60, ghostBitsPerEntry, ghostGeneration, ghostEvictsProtected);
+    }
+
+    public SlotPolicy withStashPer60(int stash) {
+        return new SlotPolicy(name, bump, promoteFromStash, demoteToStashHead, stash, ghostBitsPerEntry, ghostGeneration, ghostEvictsProtected);
+    }
+
+    public SlotPolicy withGhostEvictsProtected(boolean evicts) {
+        return new SlotPolicy(name, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry, ghostGeneration, evicts);
+    }
+
+    public SlotPolicy withGhosts(int bitsPerEntry, double generation) {
+        return new SlotPolicy(name, bump, promoteFromStash, demoteToStashHead, stashPer60, bitsPerEntry, generation, ghostEvictsProtected);
+    }
 }

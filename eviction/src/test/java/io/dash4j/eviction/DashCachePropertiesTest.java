@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** jqwik properties of DashCache against a HashMap model of "what was last written". */
-class DashCacheProperties {
+class DashCachePropertiesTest {
 
     /** op: 0 get, 1 put, 2 putIfAbsent, 3 remove; key in a small universe; value size. */
     record Op(int kind, int key, int size) {

@@ -28,7 +28,8 @@ class DashCacheTest {
     private static final SegmentLayout SMALL = new SegmentLayout(8, 2, 6);
 
     private static DashCache<Long, Long> segmentBound(SegmentLayout layout, int segments) {
-        return DashCache.<Long, Long>builder().layout(layout).maximumSegments(segments).buildSingleOwner();
+        return DashCache.<Long, Long>builder().layout(layout).maximumSegments(segments)
+                .slotPolicy(SlotPolicy.DRAGONFLY).buildSingleOwner();
     }
 
     /** Fills a segment-bound cache until segments are full and the 2Q has engaged. */
@@ -76,6 +77,7 @@ class DashCacheTest {
         DashCache<Long, Long> cache = segmentBound(SMALL, 1);
         List<Long> evicted = new ArrayList<>();
         DashCache<Long, Long> watched = DashCache.<Long, Long>builder().layout(SMALL).maximumSegments(1)
+                .slotPolicy(SlotPolicy.DRAGONFLY)
                 .removalListener((k, v, cause) -> {
                     assertEquals(RemovalCause.EVICTED, cause);
                     evicted.add(k);

@@ -1,0 +1,79 @@
+package io.dash4j.eviction;
+
+import io.dash4j.dashtable.Hashing;
+
+import java.util.Arrays;
+
+/**
+ * Remembers recently evicted keys without storing them: a Bloom filter of key hashes in two
+ * generations (2Q's A1out, compactly). Additions go to the current generation; when it has taken
+ * its share of keys the previous one is dropped and the current becomes previous, so a ghost is
+ * remembered for between one and two generations. A lookup asks both.
+ *
+ * <p>Memory: {@code bitsPerEntry} bits per cached entry in total (both generations), rounded down
+ * to a power of two per generation. False positives admit a new key as if it had returned: they
+ * cost a little hit ratio, never correctness.
+ */
+final class GhostFilter {
+    private static final int PROBES = 3;
+
+    private long[] current;
+    private long[] previous;
+    private final int mask;
+    private final long generationSize;
+    private long added;
+
+    GhostFilter(long cachedEntries, int bitsPerEntry, double generation) {
+        long bitsPerGeneration = Math.max(64, cachedEntries * bitsPerEntry / 2);
+        int bits = (int) Math.min(1 << 30, Long.highestOneBit(bitsPerGeneration));
+        this.current = new long[bits >>> 6];
+        this.previous = new long[bits >>> 6];
+        this.mask = bits - 1;
+        this.generationSize = Math.max(1, (long) (cachedEntries * generation));
+    }
+
+    void add(long keyHash) {
+        long h = Hashing.mix(keyHash ^ 0x9E3779B97F4A7C15L);
+        int a = (int) h;
+        int b = (int) (h >>> 32) | 1;
+        for (int i = 0; i < PROBES; i++) {
+            int bit = (a + i * b) & mask;
+            current[bit >>> 6] |= 1L << bit;
+        }
+        if (++added >= generationSize) {
+            long[] dropped = previous;
+            previous = current;
+            Arrays.fill(dropped, 0);
+            current = dropped;
+            added = 0;
+        }
+    }
+
+    boolean mightContain(long keyHash) {
+        long h = Hashing.mix(keyHash ^ 0x9E3779B97F4A7C15L);
+        int a = (int) h;
+        int b = (int) (h >>> 32) | 1;
+        return contains(current, a, b) || contains(previous, a, b);
+    }
+
+    private boolean contains(long[] bits, int a, int b) {
+        for (int i = 0; i < PROBES; i++) {
+            int bit = (a + i * b) & mask;
+            if ((bits[bit >>> 6] & (1L << bit)) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void clear() {
+        Arrays.fill(current, 0);
+        Arrays.fill(previous, 0);
+        added = 0;
+    }
+
+    /** Bytes of filter state (both generations). */
+    long bytes() {
+        return 16L * current.length;
+    }
+}

@@ -1,0 +1,14 @@
+package io.dash4j.eviction;
+
+/** The jqwik model properties against the single-owner DashCache (SlotPolicy.DRAGONFLY). */
+class DashCacheDragonflyModelPropertiesTest extends CacheModelProperties {
+    @Override
+    protected <K, V> Cache<K, V> newCache(CacheSpec<K, V> spec) {
+        return DashCaches.builder(spec, SlotPolicy.DRAGONFLY).buildSingleOwner();
+    }
+
+    @Override
+    protected int minimumBound() {
+        return 1;
+    }
+}
