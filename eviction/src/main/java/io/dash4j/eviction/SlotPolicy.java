@@ -53,8 +53,17 @@ public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boole
     /** Move-to-front plus a ghost filter of evicted stash keys (2Q's A1out rule). */
     public static final SlotPolicy FRONT_GHOST = new SlotPolicy("front-ghost", Bump.FRONT, true, false, 4, 12, 0.5, false);
 
+    /** {@link #FRONT_GHOST} with twice Dragonfly's probationary share (8 of 60 buckets, 13 %). */
+    public static final SlotPolicy FRONT_GHOST_S8 = FRONT_GHOST.withStashPer60(8).withName("front-ghost-s8");
+
+    /**
+     * Full 2Q on slots: a 20 % stash FIFO whose hits do not promote; only keys returning after
+     * eviction (ghost hits) enter the protected buckets.
+     */
+    public static final SlotPolicy TWO_Q = FRONT_GHOST.withStashPer60(12).withPromoteFromStash(false).withName("2q-slots");
+
     /** The default: the best of the variants on the simulator's traces (docs/eviction.md). */
-    public static final SlotPolicy DEFAULT = FRONT_GHOST;
+    public static final SlotPolicy DEFAULT = FRONT_GHOST_S8;
 
     public SlotPolicy {
         Objects.requireNonNull(name);
@@ -76,7 +85,7 @@ public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boole
 
     /** The named presets, for the simulator's policy names ("dash-" + name). */
     public static List<SlotPolicy> presets() {
-        return List.of(DRAGONFLY, FRONT, FRONT_GHOST);
+        return List.of(DRAGONFLY, FRONT, FRONT_GHOST, FRONT_GHOST_S8, TWO_Q);
     }
 
     /** A preset by name (case-insensitive), e.g. "dragonfly", "front-ghost", or "default". */
