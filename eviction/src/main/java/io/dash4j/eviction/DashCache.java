@@ -116,9 +116,11 @@ public final class DashCache<K, V> implements Cache<K, V> {
         }
         // Store mode never evicts, so its table must be free to grow up to the entry bound.
         this.maximumSegments = segments == 0 || !evicting ? Integer.MAX_VALUE : segments;
+        // Sized for the entry bound; a weight-bounded cache starts at one segment and the filter
+        // follows the table as it grows (onSplit).
+        long ghostEntries = maximumSize != Long.MAX_VALUE ? maximumSize : layout.capacity();
         this.ghosts = slotPolicy.hasGhosts()
-                ? new GhostFilter(layout.capacity() * (long) Math.min(this.maximumSegments, 1 << 20),
-                        slotPolicy.ghostBitsPerEntry(), slotPolicy.ghostGeneration())
+                ? new GhostFilter(ghostEntries, slotPolicy.ghostBitsPerEntry(), slotPolicy.ghostGeneration())
                 : null;
         this.table = DashTable.<K, Object>builder()
                 .layout(layout)
@@ -681,6 +683,13 @@ public final class DashCache<K, V> implements Cache<K, V> {
             // Weight bound: segment count cannot be derived from the bound, so grow while the
             // budget has room; the size-aware step keeps the weight under it once it is reached.
             return weightedSize < GROW_BELOW * maximumWeight;
+        }
+
+        @Override
+        public void onSplit(DashTable<K, Object> t, Segment<K, Object> left, Segment<K, Object> right) {
+            if (ghosts != null && maximumSize == Long.MAX_VALUE) {
+                ghosts.ensureSizedFor(t.capacity());
+            }
         }
 
         @Override

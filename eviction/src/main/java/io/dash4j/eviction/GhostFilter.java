@@ -17,19 +17,40 @@ import java.util.Arrays;
 final class GhostFilter {
     private static final int PROBES = 3;
 
+    private final int bitsPerEntry;
+    private final double generation;
+    private long sizedFor;
     private long[] current;
     private long[] previous;
-    private final int mask;
-    private final long generationSize;
+    private int mask;
+    private long generationSize;
     private long added;
 
     GhostFilter(long cachedEntries, int bitsPerEntry, double generation) {
-        long bitsPerGeneration = Math.max(64, cachedEntries * bitsPerEntry / 2);
+        this.bitsPerEntry = bitsPerEntry;
+        this.generation = generation;
+        resize(cachedEntries);
+    }
+
+    private void resize(long cachedEntries) {
+        sizedFor = Math.max(1, cachedEntries);
+        long bitsPerGeneration = Math.max(64, sizedFor * bitsPerEntry / 2);
         int bits = (int) Math.min(1 << 30, Long.highestOneBit(bitsPerGeneration));
-        this.current = new long[bits >>> 6];
-        this.previous = new long[bits >>> 6];
-        this.mask = bits - 1;
-        this.generationSize = Math.max(1, (long) (cachedEntries * generation));
+        current = new long[bits >>> 6];
+        previous = new long[bits >>> 6];
+        mask = bits - 1;
+        generationSize = Math.max(1, (long) (sizedFor * generation));
+        added = 0;
+    }
+
+    /**
+     * Follows a cache whose entry count is not known up front (a weight bound): when it has grown
+     * past twice what the filter was sized for, the filter is rebuilt (empty) at the new size.
+     */
+    void ensureSizedFor(long cachedEntries) {
+        if (cachedEntries > 2 * sizedFor) {
+            resize(cachedEntries);
+        }
     }
 
     void add(long keyHash) {
