@@ -71,6 +71,18 @@ class SplitTest {
         assertEquals(keys.size(), sum[0] + sum[1]);
         assertEquals(keys.size(), table.size());
         assertTrue(sum[0] > 0 && sum[1] > 0);
+        // after a split no stash item of either half could live in its home or neighbour
+        for (Segment<Long, Long> seg : List.of(left, right)) {
+            for (int s = layout.regularBuckets(); s < layout.totalBuckets(); s++) {
+                for (int slot = 0; slot < layout.slots(); slot++) {
+                    if (seg.isBusy(s, slot)) {
+                        int home = seg.homeBucket(seg.keyAt(s, slot));
+                        assertEquals(layout.slots(), seg.bucketSize(home), "stash item left behind a free home slot");
+                        assertEquals(layout.slots(), seg.bucketSize(seg.nextBucket(home)));
+                    }
+                }
+            }
+        }
         checkInvariants(table);
     }
 
