@@ -49,6 +49,11 @@ public final class DashCache<K, V> implements Cache<K, V> {
     private final long maximumWeight;
     private final Weigher<? super K, ? super V> weigher;
     private final int maximumSegments;
+    /**
+     * For an entry bound: segments split only up to this local depth, so the table ends with
+     * 2^depth segments of equal key share (-1 = no depth limit).
+     */
+    private final int maximumDepth;
     private final boolean evicting;
     private final long expireAfterWriteNanos;
     private final LongSupplier ticker;
@@ -104,16 +109,15 @@ public final class DashCache<K, V> implements Cache<K, V> {
         this.slotPolicy = b.slotPolicy;
         SegmentLayout layout = b.layout;
         int segments = b.maximumSegments;
+        int depth = -1;
         if (layout == null) {
             layout = SegmentLayout.DRAGONFLY;
-            if (maximumSize != Long.MAX_VALUE) {
-                int m = segmentsFor(maximumSize);
-                layout = layoutFor(maximumSize, m, b.slotPolicy.stashPer60());
-                if (segments == 0) {
-                    segments = m;
-                }
+            if (maximumSize != Long.MAX_VALUE && segments == 0) {
+                depth = depthFor(maximumSize);
+                layout = layoutFor(maximumSize, 1 << depth, b.slotPolicy.stashPer60());
             }
         }
+        this.maximumDepth = evicting ? depth : -1;
         // Store mode never evicts, so its table must be free to grow up to the entry bound.
         this.maximumSegments = segments == 0 || !evicting ? Integer.MAX_VALUE : segments;
         // Sized for the entry bound; a weight-bounded cache starts at one segment and the filter
@@ -130,10 +134,19 @@ public final class DashCache<K, V> implements Cache<K, V> {
                 .build();
     }
 
-    /** Segments for an entry bound: enough Dragonfly-sized (840-slot) segments to hold it. */
-    static int segmentsFor(long maximumSize) {
+    /**
+     * Directory depth for an entry bound: the fewest segments, a power of two, of at most
+     * Dragonfly's 840 slots each that together reach the bound. A power of two keeps every
+     * segment at the same depth, so each takes the same share of keys for the same capacity
+     * (unequal depths would make some segments a cache twice as small for their keys).
+     */
+    static int depthFor(long maximumSize) {
         long perSegment = SegmentLayout.DRAGONFLY.capacity();
-        return (int) Math.min(1 << 24, (maximumSize + perSegment - 1) / perSegment);
+        int depth = 0;
+        while (depth < 24 && (perSegment << depth) < maximumSize) {
+            depth++;
+        }
+        return depth;
     }
 
     /**
@@ -149,15 +162,18 @@ public final class DashCache<K, V> implements Cache<K, V> {
             int total = SegmentLayout.DRAGONFLY.totalBuckets();
             return new SegmentLayout(total - stashPer60, stashPer60, SegmentLayout.DRAGONFLY.slots());
         }
-        // Dragonfly's 14-slot buckets when they fill >= 97 % of the share, else the best fit of
-        // 10..16-slot buckets: rounding then loses only a few slots, so small bounds stay >= 90 % full.
-        int bestBuckets = (int) Math.min(SegmentLayout.DRAGONFLY.totalBuckets(), perSegment / 14);
-        int bestSlots = 14;
-        for (int slots = 10; slots <= 16 && bestBuckets * 14L < 0.97 * perSegment; slots++) {
+        // The best fit of 10..16-slot buckets under the share; among fits within 1 % of the best,
+        // the slot count closest to Dragonfly's 14. Rounding then loses at most ~1 % of the bound.
+        long bestFit = 0;
+        for (int slots = 10; slots <= 16; slots++) {
+            bestFit = Math.max(bestFit, Math.min(SegmentLayout.DRAGONFLY.totalBuckets(), perSegment / slots) * slots);
+        }
+        int bestBuckets = 0;
+        int bestSlots = 0;
+        for (int slots = 10; slots <= 16; slots++) {
             int buckets = (int) Math.min(SegmentLayout.DRAGONFLY.totalBuckets(), perSegment / slots);
-            long fit = (long) buckets * slots;
-            long best = (long) bestBuckets * bestSlots;
-            if (fit > best || (fit == best && Math.abs(slots - 14) < Math.abs(bestSlots - 14))) {
+            if ((long) buckets * slots >= 0.99 * bestFit
+                    && (bestSlots == 0 || Math.abs(slots - 14) < Math.abs(bestSlots - 14))) {
                 bestBuckets = buckets;
                 bestSlots = slots;
             }
@@ -673,6 +689,9 @@ public final class DashCache<K, V> implements Cache<K, V> {
         public boolean canGrow(DashTable<K, Object> t, Segment<K, Object> full) {
             if (growthOverride) {
                 return true;
+            }
+            if (maximumDepth >= 0) {
+                return full.localDepth() < maximumDepth;
             }
             if (t.segmentCount() >= maximumSegments) {
                 return false;

@@ -1,6 +1,7 @@
 package io.dash4j.bench.sim.policy;
 
 import io.dash4j.eviction.DashCache;
+import io.dash4j.eviction.SlotPolicy;
 import io.dash4j.eviction.baseline.ArenaLruCache;
 import io.dash4j.eviction.baseline.LinkedLruCache;
 import io.dash4j.eviction.baseline.SampledLruCache;
@@ -40,8 +41,13 @@ public final class Policies {
                 new CachePolicy(SampledLruCache.<Long, Long>builder().maximumSize(n).build()));
         register("linked-lru", "io.dash4j.eviction.baseline.LinkedLruCache", n ->
                 new CachePolicy(LinkedLruCache.<Long, Long>builder().maximumSize(n).build()));
-        register("dash2q", "io.dash4j.eviction.DashCache (Dashtable slot-order 2Q), single owner", n ->
+        register("dash2q", "io.dash4j.eviction.DashCache with its default slot policy, single owner", n ->
                 new CachePolicy(DashCache.<Long, Long>builder().maximumSize(n).buildSingleOwner()));
+        // every slot-policy preset, side by side: dash-dragonfly is Dragonfly's own policy
+        for (SlotPolicy p : SlotPolicy.presets()) {
+            register("dash-" + p.name(), "DashCache with SlotPolicy " + p, n ->
+                    new CachePolicy(DashCache.<Long, Long>builder().maximumSize(n).slotPolicy(p).buildSingleOwner()));
+        }
     }
 
     private Policies() {
