@@ -262,8 +262,9 @@ public final class McConnection extends Connection {
             case "stats" -> stats(t);
             case "version" -> replyNow("VERSION " + VERSION, RESULT);
             case "verbosity" -> {
+                // memcached: "verbosity [level] [noreply]" takes 1 or 2 arguments; "verbosity noreply" is a silent no-op
                 boolean noreply = noreply(t);
-                if (t.size() - (noreply ? 1 : 0) != 2) {
+                if (t.size() < 2 || t.size() > 3) {
                     replyNow(ERROR, RESULT);
                     return;
                 }
