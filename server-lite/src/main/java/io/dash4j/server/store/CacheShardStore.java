@@ -21,12 +21,20 @@ import java.util.function.Consumer;
  * entry and inserts the new one, so the slot never keeps a stale array alive. Only keys with a TTL
  * or a pin pay for the cache's small holder object.
  *
- * <h2>Split-wave smoothing</h2>
- * A Dashtable grows by splitting full segments; with uniform hashing all segments fill together,
- * so the load factor saws between ~0.5 and ~0.9 as the table doubles. A shard therefore spreads
- * its keys over {@link #PARTS} caches with shares in geometric progression (2^(i/8)): their split
- * waves come at different key counts, and the shard's load factor stays near the mean (~0.69)
- * instead of dipping to 0.5 right after a wave. Each part gets the same share of the budget.
+ * <h2>Load factor: split-wave smoothing and two choices</h2>
+ * A Dashtable grows by splitting a full segment into two half-full ones; with uniform hashing all
+ * segments fill together, so one table's load factor saws between ~0.5 and ~0.9 as it doubles
+ * (extendible hashing's mean is about ln 2). A shard therefore keeps {@link #PARTS} caches in
+ * {@link #PAIRS} pairs:
+ * <ul>
+ *   <li>a key's pair is chosen by hash with shares in geometric progression (2^(i/4)), so the pairs'
+ *   split waves come at different key counts and the shard never sees one big wave;</li>
+ *   <li>within its pair a new key goes to the cache whose target segment is less full (ties by a
+ *   hash bit). A segment splits only when the key's segments in both caches are full, and a
+ *   fresh half-full segment soaks up inserts while its full twin waits.</li>
+ * </ul>
+ * Together they keep the load factor between ~0.76 and ~0.84 (one table alone: 0.53 to 0.93).
+ * A lookup probes at most the two caches of the key's pair. Each cache gets its share of the budget.
  *
  * <h2>Modes</h2>
  * Cache mode: each part is a weight-bounded evicting {@code DashCache}; Dragonfly's stash-tail
@@ -36,8 +44,9 @@ import java.util.function.Consumer;
  */
 public final class CacheShardStore implements ShardStore {
 
-    /** Parts per shard (see split-wave smoothing). */
-    public static final int PARTS = 8;
+    /** Pairs of caches per shard, and caches (see "Load factor"). */
+    public static final int PAIRS = 4;
+    public static final int PARTS = 2 * PAIRS;
 
     /**
      * Segment shape: 60 regular + 16 stash buckets of 16 slots. Sixteen-slot buckets halve the
@@ -53,19 +62,22 @@ public final class CacheShardStore implements ShardStore {
     /** Unbounded weight in store mode (the budget is checked here, not by the cache). */
     private static final long UNBOUNDED = Long.MAX_VALUE / 4;
 
-    private static final long[] THRESHOLDS = new long[PARTS];
+    private static final long[] THRESHOLDS = new long[PAIRS];
+    /** Budget share of each cache (half its pair's share). */
     private static final double[] SHARES = new double[PARTS];
 
     static {
         double sum = 0;
-        for (int i = 0; i < PARTS; i++) {
-            sum += Math.pow(2, (double) i / PARTS);
+        for (int i = 0; i < PAIRS; i++) {
+            sum += Math.pow(2, (double) i / PAIRS);
         }
         double cum = 0;
-        for (int i = 0; i < PARTS; i++) {
-            SHARES[i] = Math.pow(2, (double) i / PARTS) / sum;
-            cum += SHARES[i];
-            THRESHOLDS[i] = i == PARTS - 1 ? 1L << 32 : (long) (cum * (1L << 32));
+        for (int i = 0; i < PAIRS; i++) {
+            double share = Math.pow(2, (double) i / PAIRS) / sum;
+            SHARES[2 * i] = share / 2;
+            SHARES[2 * i + 1] = share / 2;
+            cum += share;
+            THRESHOLDS[i] = i == PAIRS - 1 ? 1L << 32 : (long) (cum * (1L << 32));
         }
     }
 
@@ -143,18 +155,40 @@ public final class CacheShardStore implements ShardStore {
         }
     }
 
-    private static int partOf(long hash) {
-        long r = Key.mix(hash ^ 0x632BE59BD9B4E019L) >>> 32;
-        for (int i = 0; i < PARTS - 1; i++) {
-            if (r < THRESHOLDS[i]) {
-                return i;
-            }
-        }
-        return PARTS - 1;
+    /** Routing bits, independent of the bits the tables use. */
+    private static long route(long hash) {
+        return Key.mix(hash ^ 0x632BE59BD9B4E019L);
     }
 
-    private DashCache<Object, byte[]> part(Key key) {
-        return parts[partOf(key.hash)];
+    /** The first cache of the key's pair; the second is {@code +1}. */
+    private static int pairOf(long hash) {
+        long r = route(hash) >>> 32;
+        for (int i = 0; i < PAIRS - 1; i++) {
+            if (r < THRESHOLDS[i]) {
+                return 2 * i;
+            }
+        }
+        return 2 * (PAIRS - 1);
+    }
+
+    /** The cache holding {@code key} (expired or not), or null. */
+    private DashCache<Object, byte[]> holder(Key key) {
+        int p = pairOf(key.hash);
+        if (parts[p].table().locate(key, key.hash) >= 0) {
+            return parts[p];
+        }
+        return parts[p + 1].table().locate(key, key.hash) >= 0 ? parts[p + 1] : null;
+    }
+
+    /** Where a new key goes: the cache of its pair whose target segment is less full. */
+    private DashCache<Object, byte[]> target(Key key) {
+        int p = pairOf(key.hash);
+        var a = parts[p].table().segmentFor(key.hash);
+        var b = parts[p + 1].table().segmentFor(key.hash);
+        long fa = (long) a.size() * b.capacity();
+        long fb = (long) b.size() * a.capacity();
+        boolean first = fa < fb || (fa == fb && (route(key.hash) & 1) == 0);
+        return parts[first ? p : p + 1];
     }
 
     // ------------------------------------------------------------------ reads and writes
@@ -171,7 +205,8 @@ public final class CacheShardStore implements ShardStore {
 
     @Override
     public byte[] get(Key key, boolean read) {
-        byte[] e = part(key).getIfPresent(key, key.hash);
+        DashCache<Object, byte[]> c = holder(key);
+        byte[] e = c == null ? null : c.getIfPresent(key, key.hash);
         if (read) {
             if (e == null) {
                 misses++;
@@ -182,8 +217,11 @@ public final class CacheShardStore implements ShardStore {
         return e;
     }
 
-    /** The stored entry of {@code key} without side effects (it may be expired), or null. */
-    private byte[] peek(DashCache<Object, byte[]> c, Key key) {
+    /** The stored entry of {@code key} in {@code c} without side effects (it may be expired), or null. */
+    private static byte[] peek(DashCache<Object, byte[]> c, Key key) {
+        if (c == null) {
+            return null;
+        }
         DashTable<Object, Object> t = c.table();
         long pos = t.locate(key, key.hash);
         return pos < 0 ? null : (byte[]) t.keyAt(pos);
@@ -191,21 +229,21 @@ public final class CacheShardStore implements ShardStore {
 
     @Override
     public void put(Key key, byte[] entry, long ttlMillis) {
-        DashCache<Object, byte[]> c = part(key);
-        byte[] old = peek(c, key);
-        long ttlNanos = ttlMillis > 0 ? ttlMillis * 1_000_000L : 0;
-        if (ttlMillis == KEEP_TTL && old != null) {
-            long left = c.expiresInNanos(key); // removes the old entry when it has expired
-            if (left == -2) {
+        DashCache<Object, byte[]> oc = holder(key);
+        byte[] old = peek(oc, key);
+        long oldLeft = 0;
+        if (old != null && Entry.has(old, Entry.TTL)) {
+            oldLeft = oc.expiresInNanos(key); // removes the old entry when it has expired
+            if (oldLeft == -2) {
                 old = null;
             }
-            ttlNanos = Math.max(0, left);
         }
+        long ttlNanos = ttlMillis == KEEP_TTL ? Math.max(0, oldLeft) : ttlMillis > 0 ? ttlMillis * 1_000_000L : 0;
         boolean sticky = old != null && Entry.has(old, Entry.STICKY);
         boolean ttl = ttlNanos > 0;
         long size = Entry.heapSize(entry);
         if (evicting) {
-            if (size + SLOT_WEIGHT > c.maximumWeight()) {
+            if (size + SLOT_WEIGHT > parts[pairOf(key.hash)].maximumWeight()) {
                 throw new StoreFullException("value is larger than this shard's maxmemory share");
             }
         } else {
@@ -216,22 +254,31 @@ public final class CacheShardStore implements ShardStore {
             }
         }
         if (old != null) {
-            c.remove(key);
+            oc.remove(key);
         }
+        DashCache<Object, byte[]> c = target(key);
         Entry.mark(entry, Entry.TTL, ttl);
         Entry.mark(entry, Entry.STICKY, sticky);
         try {
             c.put(entry, entry, ttlNanos);
         } catch (CacheFullException e) {
             if (old != null && !evicting) {
-                c.put(old, old, 0); // only a degenerate hash gets here in store mode: keep the old value
-                onAdded(old);
+                restore(oc, old, oldLeft); // only a degenerate hash gets here in store mode
             }
             throw new StoreFullException(e.getMessage());
         }
         onAdded(entry);
         if (sticky) {
             c.stick(entry);
+        }
+    }
+
+    /** Puts back an entry a refused write had taken out (with its TTL and pin). */
+    private void restore(DashCache<Object, byte[]> c, byte[] old, long ttlNanos) {
+        c.put(old, old, Entry.has(old, Entry.TTL) ? Math.max(1, ttlNanos) : 0);
+        onAdded(old);
+        if (Entry.has(old, Entry.STICKY)) {
+            c.stick(old);
         }
     }
 
@@ -255,12 +302,14 @@ public final class CacheShardStore implements ShardStore {
 
     @Override
     public byte[] remove(Key key) {
-        return part(key).remove(key);
+        DashCache<Object, byte[]> c = holder(key);
+        return c == null ? null : c.remove(key);
     }
 
     @Override
     public long ttl(Key key) {
-        long n = part(key).expiresInNanos(key);
+        DashCache<Object, byte[]> c = holder(key);
+        long n = c == null ? -2 : c.expiresInNanos(key);
         if (n < 0) {
             return n;
         }
@@ -269,8 +318,8 @@ public final class CacheShardStore implements ShardStore {
 
     @Override
     public boolean expire(Key key, long ttlMillis) {
-        DashCache<Object, byte[]> c = part(key);
-        byte[] e = c.getIfPresent(key, key.hash);
+        DashCache<Object, byte[]> c = holder(key);
+        byte[] e = c == null ? null : c.getIfPresent(key, key.hash);
         if (e == null) {
             return false;
         }
@@ -294,8 +343,8 @@ public final class CacheShardStore implements ShardStore {
 
     @Override
     public boolean stick(Key key) {
-        DashCache<Object, byte[]> c = part(key);
-        byte[] e = c.getIfPresent(key, key.hash);
+        DashCache<Object, byte[]> c = holder(key);
+        byte[] e = c == null ? null : c.getIfPresent(key, key.hash);
         if (e == null || Entry.has(e, Entry.STICKY)) {
             return false;
         }
