@@ -61,6 +61,10 @@ public final class DashCache<K, V> implements Cache<K, V> {
     private final SlotPolicy slotPolicy;
     /** Keys recently evicted from the stash (null when the policy keeps none). */
     private final GhostFilter ghosts;
+    /** Adaptive policies only: keys evicted from the protected region (ARC's B2). */
+    private final GhostFilter protectedGhosts;
+    /** Adaptive policies only: probability that a full segment keeps its probationary tail. */
+    private double keepTail;
     private long ghostAdmissions;
 
     private long weightedSize;
@@ -123,8 +127,13 @@ public final class DashCache<K, V> implements Cache<K, V> {
         // Sized for the entry bound; a weight-bounded cache starts at one segment and the filter
         // follows the table as it grows (onSplit).
         long ghostEntries = maximumSize != Long.MAX_VALUE ? maximumSize : layout.capacity();
+        boolean adaptive = slotPolicy.adaptiveStep() > 0;
+        int ghostBits = adaptive ? slotPolicy.ghostBitsPerEntry() / 2 : slotPolicy.ghostBitsPerEntry();
         this.ghosts = slotPolicy.hasGhosts()
-                ? new GhostFilter(ghostEntries, slotPolicy.ghostBitsPerEntry(), slotPolicy.ghostGeneration())
+                ? new GhostFilter(ghostEntries, ghostBits, slotPolicy.ghostGeneration())
+                : null;
+        this.protectedGhosts = adaptive
+                ? new GhostFilter(ghostEntries, ghostBits, slotPolicy.ghostGeneration())
                 : null;
         this.table = DashTable.<K, Object>builder()
                 .layout(layout)
@@ -150,37 +159,32 @@ public final class DashCache<K, V> implements Cache<K, V> {
     }
 
     /**
-     * The segment shape for an entry bound spread over {@code segments} segments: 14-slot buckets,
-     * as many as fit (at most Dragonfly's 60) so that all slots together hold at most the bound, and
-     * the policy's stash share (Dragonfly: 4 of 60 buckets). Dragonfly's eviction only acts on a full segment,
-     * so the table must be able to fill completely without crossing the bound: then the 2Q does
-     * all the evicting and a warm cache holds nearly the bound (every slot taken).
+     * The segment shape for an entry bound spread over {@code segments} segments: the smallest
+     * grid of 10..16-slot buckets (at most Dragonfly's 60) that holds the segment's share of the
+     * bound — among grids within 1 % of the smallest, the slot count closest to Dragonfly's 14 —
+     * with the policy's stash share (Dragonfly: 4 of 60 buckets). The table thus holds the whole
+     * bound (a loop over exactly N keys fits, as in an exact LRU); the entry cap evicts the last
+     * few entries that its slots could hold beyond N, by the same slot order.
      */
     static SegmentLayout layoutFor(long maximumSize, int segments, int stashPer60) {
-        long perSegment = maximumSize / segments;
-        if (perSegment >= SegmentLayout.DRAGONFLY.capacity()) {
-            int total = SegmentLayout.DRAGONFLY.totalBuckets();
-            return new SegmentLayout(total - stashPer60, stashPer60, SegmentLayout.DRAGONFLY.slots());
-        }
-        // The best fit of 10..16-slot buckets under the share; among fits within 1 % of the best,
-        // the slot count closest to Dragonfly's 14. Rounding then loses at most ~1 % of the bound.
-        long bestFit = 0;
+        long share = (maximumSize + segments - 1) / segments;
+        int maxBuckets = SegmentLayout.DRAGONFLY.totalBuckets();
+        long smallest = Long.MAX_VALUE;
         for (int slots = 10; slots <= 16; slots++) {
-            bestFit = Math.max(bestFit, Math.min(SegmentLayout.DRAGONFLY.totalBuckets(), perSegment / slots) * slots);
+            long buckets = Math.max(4, (share + slots - 1) / slots);
+            if (buckets <= maxBuckets) {
+                smallest = Math.min(smallest, buckets * slots);
+            }
         }
         int bestBuckets = 0;
         int bestSlots = 0;
         for (int slots = 10; slots <= 16; slots++) {
-            int buckets = (int) Math.min(SegmentLayout.DRAGONFLY.totalBuckets(), perSegment / slots);
-            if ((long) buckets * slots >= 0.99 * bestFit
+            long buckets = Math.max(4, (share + slots - 1) / slots);
+            if (buckets <= maxBuckets && buckets * slots <= 1.01 * smallest
                     && (bestSlots == 0 || Math.abs(slots - 14) < Math.abs(bestSlots - 14))) {
-                bestBuckets = buckets;
+                bestBuckets = (int) buckets;
                 bestSlots = slots;
             }
-        }
-        if (bestBuckets < 4) {
-            // tiny bounds: a minimal segment (the entry cap keeps the bound exact)
-            return new SegmentLayout(3, 1, (int) Math.max(2, Math.min(16, perSegment / 4)));
         }
         int stash = (int) Math.max(1, Math.round(bestBuckets * stashPer60 / 60.0));
         return new SegmentLayout(Math.max(3, bestBuckets - stash), stash, bestSlots);
@@ -441,7 +445,14 @@ public final class DashCache<K, V> implements Cache<K, V> {
             }
         }
         Object stored = wrap(value, ttlNanos, false);
-        boolean returning = ghosts != null && ghosts.mightContain(hash);
+        boolean returning = false;
+        if (ghosts != null && ghosts.mightContain(hash)) {
+            returning = true;
+            keepTail = Math.min(1, keepTail + slotPolicy.adaptiveStep()); // probation was too short
+        } else if (protectedGhosts != null && protectedGhosts.mightContain(hash)) {
+            returning = true;
+            keepTail = Math.max(0, keepTail - slotPolicy.adaptiveStep()); // protected was too small
+        }
         if (returning && slotPolicy.ghostEvictsProtected() && evicting) {
             makeRoomInHome(hash);
         }
@@ -504,6 +515,9 @@ public final class DashCache<K, V> implements Cache<K, V> {
         table.clear();
         if (ghosts != null) {
             ghosts.clear();
+        }
+        if (protectedGhosts != null) {
+            protectedGhosts.clear();
         }
         weightedSize = 0;
         heldEntries = 0;
@@ -601,6 +615,31 @@ public final class DashCache<K, V> implements Cache<K, V> {
         if (seg.isBusy(home, last) && !isPinned(seg.valueAt(home, last))) {
             evictAt(seg, home, last);
         }
+    }
+
+    /**
+     * The adaptive alternative to evicting a stash tail: evict the last (LRU) entry of the tail's
+     * home bucket instead, move the tail into the freed slot, and shift the stash bucket so its
+     * slot 0 is free for the newcomer. Probation effectively lasts longer.
+     */
+    private boolean keepStashTail(Segment<K, Object> seg, int stashBucket) {
+        int last = seg.slotsPerBucket() - 1;
+        if (!seg.isBusy(stashBucket, last) || isPinned(seg.valueAt(stashBucket, last))) {
+            return false;
+        }
+        long tailHash = table.hash(seg.keyAt(stashBucket, last));
+        int home = seg.homeBucket(tailHash);
+        int victim = seg.isBusy(home, last) ? last : -1;
+        if (victim < 0 || isPinned(seg.valueAt(home, victim))) {
+            return false;
+        }
+        protectedGhosts.add(table.hash(seg.keyAt(home, victim)));
+        evictAt(seg, home, victim);
+        if (seg.tryMoveFromStash(stashBucket, last, tailHash) < 0) {
+            return true; // cannot happen (home has a free slot now); the eviction still made room
+        }
+        seg.shiftRight(stashBucket);
+        return true;
     }
 
     /** Dragonfly's Evict: drop the last slot of a stash bucket and shift it right. */
@@ -709,6 +748,9 @@ public final class DashCache<K, V> implements Cache<K, V> {
             if (ghosts != null && maximumSize == Long.MAX_VALUE) {
                 ghosts.ensureSizedFor(t.capacity());
             }
+            if (protectedGhosts != null && maximumSize == Long.MAX_VALUE) {
+                protectedGhosts.ensureSizedFor(t.capacity());
+            }
         }
 
         @Override
@@ -742,6 +784,10 @@ public final class DashCache<K, V> implements Cache<K, V> {
             int regular = seg.regularBuckets();
             int stash = seg.stashBuckets();
             int first = seg.stashBucketFor(hash) - regular;
+            if (protectedGhosts != null && keepTail > 0
+                    && ((hash >>> 40) & 0xFFFF) < keepTail * 0x10000 && keepStashTail(seg, regular + first)) {
+                return 1;
+            }
             for (int i = 0; i < stash; i++) {
                 if (evictStashTail(seg, regular + (first + i) % stash, null)) {
                     return 1;
@@ -856,7 +902,7 @@ public final class DashCache<K, V> implements Cache<K, V> {
 
     /** Bytes of the ghost filter (0 without one): the policy's only per-cache memory. */
     public long ghostFilterBytes() {
-        return ghosts == null ? 0 : ghosts.bytes();
+        return (ghosts == null ? 0 : ghosts.bytes()) + (protectedGhosts == null ? 0 : protectedGhosts.bytes());
     }
 
     /** The table underneath (for inspection: segments, layout, load). */

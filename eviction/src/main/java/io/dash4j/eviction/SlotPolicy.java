@@ -25,10 +25,17 @@ import java.util.Objects;
  * @param ghostEvictsProtected a returning ghost takes the place of its home bucket's last (LRU)
  *                          entry, which is evicted (2Q: the protected queue's victim leaves);
  *                          false demotes that entry into the stash instead (Dragonfly's swap)
+ * @param adaptiveStep      0 = off. Else ARC-style adaptation: a full segment evicts either the
+ *                          stash tail (probation's oldest) or, to keep that entry, the last entry
+ *                          of its home bucket (protected's LRU end) which the tail then replaces;
+ *                          the choice is random with a probability that ghost hits move by this
+ *                          step — up when a key evicted from probation returns (probation too
+ *                          short), down when one evicted from protected returns. The ghost bits
+ *                          are then split between the two ghost filters.
  */
 public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boolean demoteToStashHead,
                          int stashPer60, int ghostBitsPerEntry, double ghostGeneration,
-                         boolean ghostEvictsProtected) {
+                         boolean ghostEvictsProtected, double adaptiveStep) {
 
     /** What a hit does to an entry in a regular bucket. */
     public enum Bump {
@@ -45,13 +52,13 @@ public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boole
      * regular-bucket entry with slot-1, and promotes a stash entry to a free home/neighbour slot or
      * else swaps it with the last slot of its pointer's bucket. No memory of evicted keys.
      */
-    public static final SlotPolicy DRAGONFLY = new SlotPolicy("dragonfly", Bump.SWAP, true, false, 4, 0, 0, false);
+    public static final SlotPolicy DRAGONFLY = new SlotPolicy("dragonfly", Bump.SWAP, true, false, 4, 0, 0, false, 0);
 
     /** Dragonfly's order with move-to-front bumps (stale protected entries now age out). */
-    public static final SlotPolicy FRONT = new SlotPolicy("front", Bump.FRONT, true, false, 4, 0, 0, false);
+    public static final SlotPolicy FRONT = new SlotPolicy("front", Bump.FRONT, true, false, 4, 0, 0, false, 0);
 
     /** Move-to-front plus a ghost filter of evicted stash keys (2Q's A1out rule). */
-    public static final SlotPolicy FRONT_GHOST = new SlotPolicy("front-ghost", Bump.FRONT, true, false, 4, 12, 0.5, false);
+    public static final SlotPolicy FRONT_GHOST = new SlotPolicy("front-ghost", Bump.FRONT, true, false, 4, 12, 0.5, false, 0);
 
     /** {@link #FRONT_GHOST} with twice Dragonfly's probationary share (8 of 60 buckets, 13 %). */
     public static final SlotPolicy FRONT_GHOST_S8 = FRONT_GHOST.withStashPer60(8).withName("front-ghost-s8");
@@ -61,6 +68,13 @@ public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boole
      * eviction (ghost hits) enter the protected buckets.
      */
     public static final SlotPolicy TWO_Q = FRONT_GHOST.withStashPer60(12).withPromoteFromStash(false).withName("2q-slots");
+
+    /** Tried and rejected: a returning ghost evicts its home bucket's LRU entry (2Q's Am victim). */
+    public static final SlotPolicy GHOST_EVICTS_PROTECTED = FRONT_GHOST_S8.withGhostEvictsProtected(true)
+            .withName("front-ghost-s8-evict-protected");
+
+    /** Tried and rejected: ARC-style adaptation between probation and protected victims. */
+    public static final SlotPolicy ADAPTIVE = FRONT_GHOST_S8.withAdaptiveStep(0.01).withName("front-ghost-s8-adaptive");
 
     /** The default: the best of the variants on the simulator's traces (docs/eviction.md). */
     public static final SlotPolicy DEFAULT = FRONT_GHOST_S8;
@@ -74,6 +88,9 @@ public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boole
         if (ghostBitsPerEntry < 0 || ghostBitsPerEntry > 64) {
             throw new IllegalArgumentException("ghost bits per entry must be in [0, 64]: " + ghostBitsPerEntry);
         }
+        if (adaptiveStep < 0 || adaptiveStep > 1 || (adaptiveStep > 0 && ghostBitsPerEntry == 0)) {
+            throw new IllegalArgumentException("adaptive step must be in [0, 1] and needs ghosts: " + adaptiveStep);
+        }
         if (ghostBitsPerEntry > 0 && !(ghostGeneration > 0)) {
             throw new IllegalArgumentException("a ghost filter needs a positive generation size");
         }
@@ -85,7 +102,7 @@ public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boole
 
     /** The named presets, for the simulator's policy names ("dash-" + name). */
     public static List<SlotPolicy> presets() {
-        return List.of(DRAGONFLY, FRONT, FRONT_GHOST, FRONT_GHOST_S8, TWO_Q);
+        return List.of(DRAGONFLY, FRONT, FRONT_GHOST, FRONT_GHOST_S8, TWO_Q, GHOST_EVICTS_PROTECTED, ADAPTIVE);
     }
 
     /** A preset by name (case-insensitive), e.g. "dragonfly", "front-ghost", or "default". */
@@ -104,30 +121,42 @@ public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boole
     }
 
     public SlotPolicy withName(String newName) {
-        return new SlotPolicy(newName, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry, ghostGeneration, ghostEvictsProtected);
+        return new SlotPolicy(newName, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry,
+                ghostGeneration, ghostEvictsProtected, adaptiveStep);
     }
 
     public SlotPolicy withBump(Bump b) {
-        return new SlotPolicy(name, b, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry, ghostGeneration, ghostEvictsProtected);
+        return new SlotPolicy(name, b, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry,
+                ghostGeneration, ghostEvictsProtected, adaptiveStep);
     }
 
     public SlotPolicy withPromoteFromStash(boolean promote) {
-        return new SlotPolicy(name, bump, promote, demoteToStashHead, stashPer60, ghostBitsPerEntry, ghostGeneration, ghostEvictsProtected);
+        return new SlotPolicy(name, bump, promote, demoteToStashHead, stashPer60, ghostBitsPerEntry,
+                ghostGeneration, ghostEvictsProtected, adaptiveStep);
     }
 
     public SlotPolicy withDemoteToStashHead(boolean head) {
-        return new SlotPolicy(name, bump, promoteFromStash, head, stashPer60, ghostBitsPerEntry, ghostGeneration, ghostEvictsProtected);
+        return new SlotPolicy(name, bump, promoteFromStash, head, stashPer60, ghostBitsPerEntry,
+                ghostGeneration, ghostEvictsProtected, adaptiveStep);
     }
 
     public SlotPolicy withStashPer60(int stash) {
-        return new SlotPolicy(name, bump, promoteFromStash, demoteToStashHead, stash, ghostBitsPerEntry, ghostGeneration, ghostEvictsProtected);
-    }
-
-    public SlotPolicy withGhostEvictsProtected(boolean evicts) {
-        return new SlotPolicy(name, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry, ghostGeneration, evicts);
+        return new SlotPolicy(name, bump, promoteFromStash, demoteToStashHead, stash, ghostBitsPerEntry,
+                ghostGeneration, ghostEvictsProtected, adaptiveStep);
     }
 
     public SlotPolicy withGhosts(int bitsPerEntry, double generation) {
-        return new SlotPolicy(name, bump, promoteFromStash, demoteToStashHead, stashPer60, bitsPerEntry, generation, ghostEvictsProtected);
+        return new SlotPolicy(name, bump, promoteFromStash, demoteToStashHead, stashPer60, bitsPerEntry,
+                generation, ghostEvictsProtected, adaptiveStep);
+    }
+
+    public SlotPolicy withGhostEvictsProtected(boolean evicts) {
+        return new SlotPolicy(name, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry,
+                ghostGeneration, evicts, adaptiveStep);
+    }
+
+    public SlotPolicy withAdaptiveStep(double step) {
+        return new SlotPolicy(name, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry,
+                ghostGeneration, ghostEvictsProtected, step);
     }
 }
