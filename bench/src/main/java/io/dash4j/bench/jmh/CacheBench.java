@@ -97,7 +97,7 @@ public abstract class CacheBench {
             hit = (int) (cap / 2 * i / n); // at least capacity / 2 keys are resident (checked in setUp)
             miss = (int) (cap * i / n);
             put = (int) (3 * cap * i / n);
-            mix = (int) (Workload.ZIPF_DRAWS * i / n);
+            mix = (int) (Workload.zipfDraws((int) cap) * i / n);
         }
     }
 
@@ -130,7 +130,7 @@ public abstract class CacheBench {
         int i = cur.mix;
         Long k = zipf[i];
         boolean write = zipfWrite[i];
-        cur.mix = (i + 1) & (Workload.ZIPF_DRAWS - 1);
+        cur.mix = (i + 1) & (zipf.length - 1);
         if (write) {
             c.put(k, k);
             return k;

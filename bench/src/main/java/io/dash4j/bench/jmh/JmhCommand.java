@@ -52,6 +52,9 @@ public final class JmhCommand {
         }
         List<String> extra = Arrays.asList(args).subList(1, args.length);
         List<String> a = new ArrayList<>(args[0].equals("quick") ? QUICK : FULL);
+        if (!extra.contains("-rf")) {
+            a.addAll(List.of("-rf", "json"));
+        }
         if (!extra.contains("-rff")) {
             Path out = defaultResultFile();
             try {
@@ -59,7 +62,7 @@ public final class JmhCommand {
             } catch (Exception ignored) {
                 // JMH reports the failure to write
             }
-            a.addAll(List.of("-rf", "json", "-rff", out.toString()));
+            a.addAll(List.of("-rff", out.toString()));
         }
         a.addAll(extra);
         if (!hasPattern(extra)) {
@@ -77,6 +80,13 @@ public final class JmhCommand {
             }
         }
         return false;
+    }
+
+    /** For a child JVM ({@code report} runs JMH this way). */
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        System.out.flush();
+        System.exit(status);
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {

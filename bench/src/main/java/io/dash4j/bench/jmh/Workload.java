@@ -11,13 +11,16 @@ import java.util.SplittableRandom;
  *   <li>{@link #universe}: {@code 4 * capacity} keys; the first {@code capacity} are loaded before
  *       measuring, and Zipf rank {@code r} is {@code universe[r]} (the hottest keys start resident);</li>
  *   <li>{@link #misses}: {@code capacity} keys that are never inserted;</li>
- *   <li>{@link #zipf}: {@link #ZIPF_DRAWS} Zipf(s) draws over the universe, and {@link #zipfWrite}:
+ *   <li>{@link #zipf}: {@link #zipfDraws} Zipf(s) draws over the universe, and {@link #zipfWrite}:
  *       whether each draw is a put (10 %) or a get (90 %).</li>
  * </ul>
  */
 final class Workload {
 
-    static final int ZIPF_DRAWS = 1 << 20;
+    /** Zipf draws per workload: {@code 4 * capacity} clamped to [2^18, 2^20] (a power of two). */
+    static int zipfDraws(int capacity) {
+        return Integer.highestOneBit(Math.max(1 << 18, Math.min(1 << 20, 4 * capacity)));
+    }
     static final double ZIPF_EXPONENT = 0.99;
 
     final int capacity;
@@ -32,10 +35,11 @@ final class Workload {
         LongOpenHashSet seen = new LongOpenHashSet(capacity * 5);
         this.universe = fresh(4 * capacity, random, seen);
         this.misses = fresh(capacity, random, seen);
-        this.zipf = new Long[ZIPF_DRAWS];
-        this.zipfWrite = new boolean[ZIPF_DRAWS];
+        int draws = zipfDraws(capacity);
+        this.zipf = new Long[draws];
+        this.zipfWrite = new boolean[draws];
         double[] cdf = zipfCdf(universe.length, ZIPF_EXPONENT);
-        for (int i = 0; i < ZIPF_DRAWS; i++) {
+        for (int i = 0; i < draws; i++) {
             zipf[i] = universe[search(cdf, random.nextDouble())];
             zipfWrite[i] = random.nextInt(10) == 0;
         }

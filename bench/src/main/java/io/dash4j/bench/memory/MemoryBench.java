@@ -50,8 +50,9 @@ public final class MemoryBench {
         }
     }
 
-    /** The sizes of the DashTable load-factor sweep (around the 1M point). */
-    public static final long[] DEFAULT_SWEEP = {600_000, 800_000, 1_000_000, 1_200_000, 1_500_000, 2_000_000};
+    /** The sizes of the DashTable load-factor sweep (0.5M to 2M, every 0.1M; one table grown through them). */
+    public static final long[] DEFAULT_SWEEP = {500_000, 600_000, 700_000, 800_000, 900_000, 1_000_000, 1_100_000,
+            1_200_000, 1_300_000, 1_400_000, 1_500_000, 1_600_000, 1_700_000, 1_800_000, 1_900_000, 2_000_000};
 
     public static final String CHILD_PROPERTY = "dash4j.memory.child";
 
@@ -145,12 +146,22 @@ public final class MemoryBench {
                     row.bytesPerEntry(), (System.nanoTime() - t0) / 1e9);
         }
         List<Row> sweep = new ArrayList<>();
-        for (long s : o.sweep) {
-            long t0 = System.nanoTime();
-            Row row = measureDashTable(keys, (int) s);
-            sweep.add(row);
-            log.printf(Locale.ROOT, "memory: DashTable sweep %,d entries  %.2f B/entry  load %.3f  (%.1f s)%n",
-                    row.entries(), row.bytesPerEntry(), row.loadFactor(), (System.nanoTime() - t0) / 1e9);
+        if (o.sweep.length > 0) {
+            // one table grown through the sorted sizes, measured at each
+            long[] sizes = o.sweep.clone();
+            java.util.Arrays.sort(sizes);
+            DashTable<Long, Long> t = new DashTable<>();
+            int filled = 0;
+            for (long s : sizes) {
+                long t0 = System.nanoTime();
+                for (; filled < s; filled++) {
+                    t.put(keys[filled], keys[filled]);
+                }
+                Row row = dashTableRow(t, keys, filled);
+                sweep.add(row);
+                log.printf(Locale.ROOT, "memory: DashTable sweep %,d entries  %.2f B/entry  load %.3f  (%.1f s)%n",
+                        row.entries(), row.bytesPerEntry(), row.loadFactor(), (System.nanoTime() - t0) / 1e9);
+            }
         }
         return new Result(rows, sweep, vmDetails);
     }
@@ -234,6 +245,10 @@ public final class MemoryBench {
         for (int i = 0; i < n; i++) {
             t.put(keys[i], keys[i]);
         }
+        return dashTableRow(t, keys, n);
+    }
+
+    private static Row dashTableRow(DashTable<Long, Long> t, Long[] keys, int n) {
         return row("DashTable", t, t.size(), keys, n, k -> t.get(k) != null, t.loadFactor(),
                 t.segmentCount() + " segments, global depth " + t.globalDepth());
     }
