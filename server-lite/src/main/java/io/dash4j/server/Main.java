@@ -28,16 +28,24 @@ public final class Main {
             System.exit(1);
             return;
         }
+        java.util.concurrent.atomic.AtomicBoolean said = new java.util.concurrent.atomic.AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (!server.isStopping()) {
-                System.out.println("dash4j: signal received, shutting down");
+                System.out.println("dash4j: SIGTERM received, shutting down");
             }
             server.close();
+            if (said.compareAndSet(false, true)) {
+                System.out.println("dash4j: stopped");
+            }
+            System.out.flush();
+            Runtime.getRuntime().halt(0); // a clean stop on SIGTERM exits with status 0, not 143
         }, "dash4j-signal"));
         System.out.println(banner(server));
         System.out.flush();
-        server.awaitTermination();
-        System.out.println("dash4j: stopped");
+        server.awaitTermination(); // returns after SHUTDOWN
+        if (said.compareAndSet(false, true)) {
+            System.out.println("dash4j: stopped");
+        }
         System.out.flush();
         System.exit(0);
     }
