@@ -320,6 +320,27 @@ public final class Segment<K, V> {
         return p;
     }
 
+    /**
+     * Places a key known to be absent straight into the lowest free slot of stash bucket
+     * {@code stashBucket}, with its stash pointer: probation for a newcomer even when its home
+     * has room (a cache at its entry bound admits this way). Returns the position or -1.
+     */
+    public int insertIntoStash(K key, V value, long hash, int stashBucket) {
+        if (stashBucket < regular || stashBucket >= regular + stash) {
+            throw new IllegalArgumentException("not a stash bucket: " + stashBucket);
+        }
+        int slot = emptySlot(stashBucket);
+        if (slot < 0) {
+            return -1;
+        }
+        int fp = fingerprint(hash);
+        int home = homeBucket(hash);
+        setStashPointer(home, nextBucket(home), stashBucket - regular, fp);
+        int p = placeNew(stashBucket, slot, key, value, fp, false);
+        owner.sizeChanged(1);
+        return p;
+    }
+
     /** {@link #insert} without telling the table: split moves keys between its own segments. */
     private int insertUniq(K key, V value, long hash, boolean spread) {
         int fp = fingerprint(hash);
