@@ -172,15 +172,19 @@ public final class Shard implements Runnable {
                         SelectionKey k = it.next();
                         it.remove();
                         Connection c = (Connection) k.attachment();
-                        if (!k.isValid()) {
-                            c.close();
-                            continue;
-                        }
-                        if (k.isWritable()) {
-                            c.onWritable();
-                        }
-                        if (k.isValid() && k.isReadable()) {
-                            c.onReadable();
+                        try {
+                            if (!k.isValid()) {
+                                c.close();
+                                continue;
+                            }
+                            if (k.isWritable()) {
+                                c.onWritable();
+                            }
+                            if (k.isValid() && k.isReadable()) {
+                                c.onReadable();
+                            }
+                        } catch (RuntimeException | LinkageError | OutOfMemoryError | StackOverflowError e) {
+                            connectionFailed(c, e);
                         }
                     }
                 }
@@ -207,10 +211,28 @@ public final class Shard implements Runnable {
         int n = 0;
         Msg m;
         while (n < 4096 && (m = inbox.poll()) != null) {
-            m.run(this);
+            try {
+                m.run(this);
+            } catch (RuntimeException | LinkageError | OutOfMemoryError | StackOverflowError e) {
+                if (m instanceof Remote r) {
+                    connectionFailed(r.call.conn, e);
+                } else {
+                    server.log("shard " + id + ": task failed: " + e);
+                }
+            }
             n++;
         }
         return n;
+    }
+
+    /** A bug or resource failure while serving one connection closes that connection, not the shard. */
+    private void connectionFailed(Connection c, Throwable e) {
+        System.err.println("dash4j: shard " + id + ": closing client id=" + c.id + " after " + e);
+        if (onShardThread() && c.shard == this) {
+            c.close();
+        } else {
+            c.shard.post(here -> c.close());
+        }
     }
 
     private void tick(long now) {
