@@ -38,6 +38,9 @@ public final class ChildJvm {
         if (Runtime.version().feature() >= 21) {
             cmd.add("-XX:+EnableDynamicAgentLoading");
         }
+        if (Runtime.version().feature() >= 23) {
+            cmd.add("--sun-misc-unsafe-memory-access=allow"); // JOL uses Unsafe: no deprecation warning
+        }
         cmd.add("-D" + MemoryBench.CHILD_PROPERTY + "=true");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

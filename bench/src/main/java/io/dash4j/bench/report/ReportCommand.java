@@ -378,6 +378,11 @@ public final class ReportCommand {
                             any.forks(), any.iterations(), any.iterationTime()))
                     .append("ops/s summed over threads, ± the 99.9 % confidence interval where JMH gives one, and bytes allocated per operation ")
                     .append("from `-prof gc` (`gc.alloc.rate.norm`). Suite: `io.dash4j.bench.jmh.CacheBench1T` / `CacheBench2T`.\n\n");
+            if (any.forks() * any.iterations() <= 1) {
+                md.append("> **Smoke-test numbers.** These come from a single short measurement per benchmark (the `jmh quick` profile): ")
+                        .append("there is no confidence interval, and on a shared or busy machine a 2x difference can be noise. ")
+                        .append("Use `bench/run-jmh full` on a quiet machine before quoting a ratio.\n\n");
+            }
             md.append("- **getHit**: get of a resident key (random order over all resident keys); **getMiss**: get of a key never inserted; ")
                     .append("**putEvict**: put of an absent key into a full cache (each put evicts one entry); **zipfMix**: Zipf(0.99) keys over ")
                     .append("4x the capacity, 90 % gets / 10 % puts. Keys are pre-generated `Long` objects; a put's value is its key.\n");
