@@ -90,7 +90,10 @@ public final class ServerConfig {
                 case "memcached-port" -> memcachedPort = port(value);
                 case "bind" -> bind = value;
                 case "threads" -> threads = positive(value);
-                case "maxmemory" -> maxmemory = parseMemory(value);
+                case "maxmemory" -> {
+                    long m = parseMemory(value);
+                    maxmemory = m == 0 ? Long.MAX_VALUE / 4 : m; // 0 = no limit, as in Redis (not advised)
+                }
                 case "cache-mode" -> cacheMode = parseBool(value);
                 case "maxclients" -> maxclients = positive(value);
                 case "proto-max-bulk-len" -> protoMaxBulkLen = Math.max(1024, parseMemory(value));

@@ -97,8 +97,18 @@ public final class Shard implements Runnable {
         this.random = new SplittableRandom(System.nanoTime() ^ id);
     }
 
+    /** The thread of a shard, so a post from one shard to another can defer the wake-up. */
+    private static final class ShardThread extends Thread {
+        final Shard shard;
+
+        ShardThread(Shard shard) {
+            super(shard, "dash4j-shard-" + shard.id);
+            this.shard = shard;
+        }
+    }
+
     void start() {
-        thread = new Thread(this, "dash4j-shard-" + id);
+        thread = new ShardThread(this);
         thread.start();
     }
 
@@ -116,12 +126,45 @@ public final class Shard implements Runnable {
 
     // ------------------------------------------------------------------ messaging
 
-    /** Hands {@code m} to this shard's thread (any thread may call). */
+    /**
+     * Hands {@code m} to this shard's thread (any thread may call). A shard posting to another
+     * defers the wake-up to the end of its loop iteration, so a burst of hand-offs costs one
+     * wake-up per target instead of one per message.
+     */
     void post(Msg m) {
         inbox.offer(m);
+        if (Thread.currentThread() instanceof ShardThread st && st.shard != this) {
+            st.shard.wakeLater(this);
+        } else {
+            wake();
+        }
+    }
+
+    private void wake() {
         if (sleeping.get() && sleeping.compareAndSet(true, false)) {
             selector.wakeup();
         }
+    }
+
+    private final boolean[] toWake = new boolean[256];
+    private final ArrayList<Shard> wakeList = new ArrayList<>();
+
+    private void wakeLater(Shard target) {
+        if (target.id >= toWake.length) {
+            target.wake();
+        } else if (!toWake[target.id]) {
+            toWake[target.id] = true;
+            wakeList.add(target);
+        }
+    }
+
+    private void wakePending() {
+        for (int i = 0; i < wakeList.size(); i++) {
+            Shard t = wakeList.get(i);
+            toWake[t.id] = false;
+            t.wake();
+        }
+        wakeList.clear();
     }
 
     /** Runs {@code fn} for {@code call}'s part on shard {@code target}: inline when it is this shard. */
@@ -154,6 +197,7 @@ public final class Shard implements Runnable {
                     tick(now);
                 }
                 flushDirty();
+                wakePending();
                 if (handled == 0) {
                     sleeping.set(true);
                     if (inbox.isEmpty() && running) {
@@ -189,6 +233,7 @@ public final class Shard implements Runnable {
                     }
                 }
                 flushDirty();
+                wakePending();
             }
         } catch (Throwable t) {
             server.log("shard " + id + " stopped on " + t);

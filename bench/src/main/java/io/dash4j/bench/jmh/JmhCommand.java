@@ -15,7 +15,7 @@ import java.util.List;
  *       capacity 65,536, one fork, 1 x 0.4 s warm-up and 1 x 0.8 s measurement, with {@code -prof gc}:
  *       about 100 s on two cores. A smoke test of relative speed, not a careful measurement.</li>
  *   <li>{@code jmh full}: the same at capacities 262,144 and 1,048,576, 3 forks of 5 x 1 s warm-up
- *       and 5 x 1 s measurement: about 50 minutes.</li>
+ *       and 5 x 1 s measurement: 80 benchmarks x 3 forks, about an hour.</li>
  *   <li>anything else is passed to JMH unchanged (e.g. {@code jmh -l}, {@code jmh -h},
  *       {@code jmh CacheBench1T.getHit -p cache=dash -prof gc}).</li>
  * </ul>

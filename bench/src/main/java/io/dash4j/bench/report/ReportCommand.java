@@ -86,7 +86,7 @@ public final class ReportCommand {
                 usage: report [--quick] [--skip-jmh] [--skip-memory] [--skip-sim] [--jmh-json FILE]
                               [--memory-csv FILE] [--traces DIR] [--out docs/results.md] [--img docs/img]
                   Regenerates docs/results.md and docs/img/*.png (run from the repository root).
-                  default      runs `jmh full` (~50 min), the JOL memory run and the simulator
+                  default      runs `jmh full` (about an hour), the JOL memory run and the simulator
                   --quick      `jmh quick` (~2 min) and a smaller P3 sweep: a few minutes in all
                   --skip-jmh   runs no benchmark: uses the JMH JSON file if present (default bench/target/jmh.json)
                   --memory-csv reuses a `memory --csv` output instead of measuring
@@ -131,6 +131,7 @@ public final class ReportCommand {
         MemoryBench.Result memory;
         JmhResults jmh;
         String jmhNote;
+        String jmhLoad;
         List<HitRatio.Curve> curves = new ArrayList<>();
 
         Report(Options o, PrintStream log) {
@@ -211,8 +212,10 @@ public final class ReportCommand {
             cmd.addAll(List.of(profile, "-rff", o.jmhJson.toString()));
             log.println("report: running jmh " + profile + " (output in " + logFile + ") ...");
             long t0 = System.nanoTime();
+            double before = Machine.loadAverage();
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
             int rc = p.waitFor();
+            jmhLoad = String.format(Locale.ROOT, "load average %.2f when it started, %.2f when it ended", before, Machine.loadAverage());
             log.printf(Locale.ROOT, "report: jmh %s finished (exit %d) in %.0f s%n", profile, rc, (System.nanoTime() - t0) / 1e9);
             if (rc != 0) {
                 jmhNote = "the JMH run exited with code " + rc + "; see " + logFile;
@@ -369,11 +372,14 @@ public final class ReportCommand {
                 md.append("No JMH result file at `").append(o.jmhJson).append("`")
                         .append(jmhNote != null ? " (" + jmhNote + ")" : "").append(". Produce one with\n\n")
                         .append("```sh\njava -jar bench/target/dash-bench.jar jmh quick   # ~2 min, writes bench/target/jmh.json\n")
-                        .append("java -jar bench/target/dash-bench.jar jmh full    # ~50 min\n```\n\nthen rerun `bench/report.sh --skip-jmh`.\n\n");
+                        .append("java -jar bench/target/dash-bench.jar jmh full    # about an hour\n```\n\nthen rerun `bench/report.sh --skip-jmh`.\n\n");
                 return;
             }
             JmhResults.Row any = jmh.rows.get(0);
-            md.append("From `").append(o.jmhJson).append("`").append(jmhNote != null ? " (" + jmhNote + ")" : "")
+            String written = ZonedDateTime.ofInstant(Files.getLastModifiedTime(o.jmhJson).toInstant(), ZoneOffset.UTC).format(DATE);
+            md.append("From `").append(o.jmhJson).append("` (written ").append(written)
+                    .append(jmhLoad != null ? "; " + jmhLoad : "").append(")")
+                    .append(jmhNote != null ? " (" + jmhNote + ")" : "")
                     .append(String.format(Locale.ROOT, ": %d fork(s) x %d measurement iteration(s) of %s per benchmark, ",
                             any.forks(), any.iterations(), any.iterationTime()))
                     .append("ops/s summed over threads, ± the 99.9 % confidence interval where JMH gives one, and bytes allocated per operation ")
@@ -454,10 +460,14 @@ public final class ReportCommand {
             ratioTarget("put-with-eviction, 1 thread: DashCache ≥ 2x LinkedHashMap-LRU" + at, "putEvict", 1, "dash", "putEvict", 1, "lhm", capacity, 2.0);
             for (int threads : jmh.threadCounts()) {
                 jmh.find("getHit", threads, "dash", capacity).ifPresent(r -> {
-                    boolean zero = r.allocBytesPerOp() < 0.1;
+                    double b = r.allocBytesPerOp();
+                    String verdict = Double.isNaN(b) ? "unknown"
+                            : b < 0.01 ? "**met** (within JMH's own residue of ~0.001 B/op)"
+                            : b < 0.1 ? String.format(Locale.ROOT, "**met**: no allocation per hit; %.3f B/op is an occasional "
+                                    + "allocation (one 16-byte object per ~%,d hits)", b, Math.round(16 / b))
+                            : "**missed**";
                     targets.add(new String[] {"0 B/op on a get hit, " + BenchCache.describe("dash", threads) + at,
-                            Double.isNaN(r.allocBytesPerOp()) ? "not measured (no -prof gc)" : bytes(r.allocBytesPerOp()) + " B/op",
-                            Double.isNaN(r.allocBytesPerOp()) ? "unknown" : zero ? "**met** (JMH's own noise is ~0.001 B/op)" : "**missed**"});
+                            Double.isNaN(b) ? "not measured (no -prof gc)" : String.format(Locale.ROOT, "%.3f B/op", b), verdict});
                 });
             }
             if (jmh.threadCounts().contains(1) && jmh.threadCounts().contains(2)) {
@@ -596,12 +606,12 @@ public final class ReportCommand {
 
         void reproduceSection() {
             md.append("## Reproduce\n\n```sh\n")
-                    .append("bench/report.sh                 # everything: builds, JOL memory, simulator, jmh full (~1 h)\n")
+                    .append("bench/report.sh                 # everything: builds, JOL memory, simulator, jmh full (over an hour)\n")
                     .append("bench/report.sh --quick         # a few minutes: jmh quick, fewer P3 sizes\n")
                     .append("bench/report.sh --skip-jmh      # reuse bench/target/jmh.json\n")
                     .append("java -jar bench/target/dash-bench.jar memory            # the memory table alone (markdown; --csv)\n")
                     .append("bench/run-jmh quick             # = java -jar bench/target/dash-bench.jar jmh quick (~2 min)\n")
-                    .append("bench/run-jmh full              # ~50 min\n")
+                    .append("bench/run-jmh full              # about an hour (240 forks)\n")
                     .append("java -jar bench/target/dash-bench.jar jmh CacheBench1T.getHit -p cache=dash -prof gc   # any JMH args\n")
                     .append("```\n");
         }

@@ -519,9 +519,6 @@ public final class RespCommands {
                     case "maxmemory", "cache-mode", "maxclients", "timeout", "proto-max-bulk-len", "maxmemory-clients",
                             "item-size-max" -> {
                         try {
-                            if (name.equals("maxmemory") && ServerConfig.parseMemory(v) == 0) {
-                                v = String.valueOf(Long.MAX_VALUE / 4); // 0 = no limit, as in Redis
-                            }
                             cfg.set(name, v);
                         } catch (IllegalArgumentException e) {
                             fail(err("ERR CONFIG SET failed (possibly related to argument '" + Resp.str(c.argv[i])
