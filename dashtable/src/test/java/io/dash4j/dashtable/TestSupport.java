@@ -49,19 +49,18 @@ final class TestSupport {
     }
 
     /**
-     * A hash with the given top 16 bits (segment id), home bucket {@code (h >>> 8) % R} equal to
+     * A hash with the given top 16 bits (segment id), home bucket {@code ((h >>> 8) & 0xFFFFFFFF) % R} equal to
      * {@code bucket}, fingerprint {@code fp}, made unique by {@code serial}.
      */
     static long hashFor(SegmentLayout layout, int top16, int bucket, int fp, long serial) {
         int r = layout.regularBuckets();
         long top = (long) (top16 & 0xFFFF) << 40;
-        long base = Long.remainderUnsigned(top, r);
-        long mid = serial * r + Math.floorMod(bucket - base, r);
-        if (mid >>> 40 != 0) {
+        long mid = serial * r + bucket; // the home bucket reads only the 32 bits above the fingerprint
+        if (mid >>> 32 != 0) {
             throw new IllegalArgumentException("serial too large: " + serial);
         }
         long h = (top | mid) << 8 | (fp & 0xFF);
-        if (Long.remainderUnsigned(h >>> 8, r) != bucket || (h & 0xFF) != (fp & 0xFF)) {
+        if (((h >>> 8) & 0xFFFFFFFFL) % r != bucket || (h & 0xFF) != (fp & 0xFF)) {
             throw new AssertionError("hashFor is broken");
         }
         return h;

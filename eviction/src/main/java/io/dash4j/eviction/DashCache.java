@@ -72,6 +72,8 @@ public final class DashCache<K, V> implements Cache<K, V> {
     private boolean growthOverride;
     /** Entries whose value slot holds a {@link Held} (TTL or pinned): the sweep runs only if > 0. */
     private long heldEntries;
+    /** Pinned entries: a bump scans for pins only when there are any. */
+    private long pinnedEntries;
     private long sweepCursor;
     private final ArrayList<K> sweepScratch = new ArrayList<>();
     /** Collects expired keys during a sweep step (a field: no lambda allocation per step). */
@@ -314,9 +316,12 @@ public final class DashCache<K, V> implements Cache<K, V> {
             return table.bumpUp(pos, hash);
         }
         // move to the front, but never past a pinned entry (pinned entries never move)
-        int to = slot;
-        while (to > 0 && !isPinned(seg.valueAt(bucket, to - 1))) {
-            to--;
+        int to = 0;
+        if (pinnedEntries > 0) {
+            to = slot;
+            while (to > 0 && !isPinned(seg.valueAt(bucket, to - 1))) {
+                to--;
+            }
         }
         seg.rotateUp(bucket, slot, to);
         return (pos & ~0xFFFFL) | (long) Segment.position(bucket, to);
@@ -540,6 +545,7 @@ public final class DashCache<K, V> implements Cache<K, V> {
         }
         weightedSize = 0;
         heldEntries = 0;
+        pinnedEntries = 0;
         sweepCursor = 0;
     }
 
@@ -557,10 +563,12 @@ public final class DashCache<K, V> implements Cache<K, V> {
         if (stored instanceof Held h) {
             if (!h.sticky) {
                 table.setValueAt(pos, new Held(h.value, h.expiresAt, true));
+                pinnedEntries++;
             }
         } else {
             table.setValueAt(pos, new Held(stored, Long.MAX_VALUE, true));
             heldEntries++;
+            pinnedEntries++;
         }
         return true;
     }
@@ -715,8 +723,11 @@ public final class DashCache<K, V> implements Cache<K, V> {
         K k = table.keyAt(pos);
         table.removeAt(pos);
         weightedSize -= weigh(k, unwrap(stored));
-        if (stored instanceof Held) {
+        if (stored instanceof Held h) {
             heldEntries--;
+            if (h.sticky) {
+                pinnedEntries--;
+            }
         }
         notify(k, reported, cause);
     }
@@ -724,8 +735,11 @@ public final class DashCache<K, V> implements Cache<K, V> {
     private void accountRemoval(K key, Object stored, RemovalCause cause) {
         V v = unwrap(stored);
         weightedSize -= weigh(key, v);
-        if (stored instanceof Held) {
+        if (stored instanceof Held h) {
             heldEntries--;
+            if (h.sticky) {
+                pinnedEntries--;
+            }
         }
         if (cause == RemovalCause.EVICTED) {
             evictions++;
