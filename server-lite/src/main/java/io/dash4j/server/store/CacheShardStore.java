@@ -256,7 +256,8 @@ public final class CacheShardStore implements ShardStore {
         if (old != null) {
             oc.remove(key);
         }
-        DashCache<Object, byte[]> c = target(key);
+        // an overwrite stays in its cache, so a SCAN in progress still finds the key; new keys choose
+        DashCache<Object, byte[]> c = old != null ? oc : target(key);
         Entry.mark(entry, Entry.TTL, ttl);
         Entry.mark(entry, Entry.STICKY, sticky);
         try {
