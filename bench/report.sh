@@ -4,9 +4,13 @@
 #   bench/report.sh --quick     a few minutes: jmh quick, fewer P3 sizes
 #   bench/report.sh --skip-jmh  reuse bench/target/jmh.json (no benchmark run)
 # Other options: java -jar bench/target/dash-bench.jar report --help
+# The run uses a private copy of the jar, so a rebuild meanwhile cannot break its child JVMs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ "${SKIP_BUILD:-}" != 1 ]]; then
   mvn -B -q -pl bench -am package -DskipTests
 fi
-exec java -jar bench/target/dash-bench.jar report "$@"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cp bench/target/dash-bench.jar "$tmp/dash-bench.jar"
+java -jar "$tmp/dash-bench.jar" report "$@"
