@@ -254,11 +254,4 @@ public final class Server implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
     }
-
-    /** Runs {@code r} on every shard's thread (used by CONFIG SET). */
-    public void onEveryShard(java.util.function.Consumer<Shard> r) {
-        for (Shard s : shards) {
-            s.post(here -> r.accept(here));
-        }
-    }
 }

@@ -117,6 +117,10 @@ class ModesTest {
             JedisDataException e = org.junit.jupiter.api.Assertions.assertThrows(JedisDataException.class,
                     () -> j.set("huge".getBytes(), new byte[6 * 1024 * 1024]));
             assertThat(e.getMessage()).startsWith("OOM");
+            // so is a SETRANGE that would build one on the server
+            e = org.junit.jupiter.api.Assertions.assertThrows(JedisDataException.class,
+                    () -> j.setrange("grow", 400L * 1024 * 1024, "x"));
+            assertThat(e.getMessage()).startsWith("OOM");
             // switching to store mode at run time keeps the data
             long before = j.dbSize();
             assertEquals("OK", j.configSet("cache_mode", "false"));

@@ -283,17 +283,13 @@ public final class McConnection extends Connection {
         return t.size() > 1 && is(t.get(t.size() - 1), "noreply");
     }
 
-    /** A valid key: 1..250 bytes, no control characters or spaces. */
+    /**
+     * A valid key: 1..250 bytes. Like memcached itself, any byte but the separators (space, and the
+     * line end, which the tokenizer already consumed) is accepted: memcaslap, for one, sends keys
+     * with a binary prefix.
+     */
     static boolean validKey(byte[] k) {
-        if (k.length == 0 || k.length > KEY_MAX) {
-            return false;
-        }
-        for (byte b : k) {
-            if ((b & 0xFF) <= ' ' || b == 127) {
-                return false;
-            }
-        }
-        return true;
+        return k.length > 0 && k.length <= KEY_MAX;
     }
 
     /** An unsigned decimal that fits {@code bits} bits, or null. */

@@ -1100,6 +1100,9 @@ public final class RespCommands {
             if (len > max) {
                 return Resp.TOO_BIG;
             }
+            if (!st.fits(len + k.bytes.length + 8)) {
+                return Resp.OOM;
+            }
             byte[] n = Entry.allocate(k.bytes, Entry.flags(e), 0, (int) len);
             int no = Entry.valueOffset(n);
             System.arraycopy(e, off, n, no, e.length - off);
@@ -1165,6 +1168,9 @@ public final class RespCommands {
                 return Resp.TOO_BIG;
             }
             int len = (int) Math.max(oldLen, offset + v.length);
+            if (!st.fits(len + k.bytes.length + 8)) {
+                return Resp.OOM;
+            }
             byte[] n = Entry.allocate(k.bytes, e == null ? 0 : Entry.flags(e), 0, len);
             int no = Entry.valueOffset(n);
             if (e != null) {

@@ -297,6 +297,19 @@ public final class CacheShardStore implements ShardStore {
         }
     }
 
+    @Override
+    public boolean fits(long entryBytes) {
+        long size = Entry.align(Entry.ARRAY_HEADER + entryBytes);
+        if (evicting) {
+            long largest = 0;
+            for (DashCache<Object, byte[]> c : parts) {
+                largest = Math.max(largest, c.maximumWeight());
+            }
+            return size + SLOT_WEIGHT <= largest;
+        }
+        return usedMemory() + size <= budget;
+    }
+
     private static long holderOf(byte[] e) {
         return Entry.has(e, Entry.TTL) || Entry.has(e, Entry.STICKY) ? HOLDER_BYTES : 0;
     }

@@ -36,6 +36,13 @@ public interface ShardStore {
      */
     void put(Key key, byte[] entry, long ttlMillis);
 
+    /**
+     * False when an entry of {@code entryBytes} could certainly not be stored (larger than the
+     * budget left in store mode, or than a cache's whole share in cache mode). Commands that build
+     * large values on the server (SETRANGE, APPEND) ask before allocating.
+     */
+    boolean fits(long entryBytes);
+
     /** Removes {@code key}; returns the live entry removed, or null. */
     byte[] remove(Key key);
 
