@@ -62,6 +62,34 @@ class MemcapableConformanceTest {
         return failed;
     }
 
+    /**
+     * memcaslap's keys start with binary bytes (control characters included); memcached accepts any
+     * key byte but space and the line end, and so does dash4j.
+     */
+    @Test
+    void binaryKeyBytesLikeMemcached() throws Exception {
+        Server server = TestServers.start(c -> c.memcachedPort = -1);
+        try (Raw r = new Raw(server.memcachedPort())) {
+            byte[] key = {(byte) 0x9d, 0x11, 0x10, 0x01, 0x7f, 'o', '.', 'S', 'X'};
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            b.writeBytes("set ".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            b.writeBytes(key);
+            b.writeBytes(" 5 0 3\r\nabc\r\nget ".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            b.writeBytes(key);
+            b.writeBytes("\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            r.send(b.toByteArray());
+            assertEquals("STORED\r\n", r.line());
+            String k = new String(key, java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertEquals("VALUE " + k + " 5 3\r\n", r.line());
+            assertEquals("abc\r\n", r.line());
+            assertEquals("END\r\n", r.line());
+            r.send("get " + "k".repeat(251) + "\r\n");
+            assertEquals("CLIENT_ERROR", r.line().substring(0, 12));
+        } finally {
+            server.close();
+        }
+    }
+
     /** The case memccapable used to fail: "verbosity noreply" is a silent no-op, as in memcached 1.6. */
     @Test
     void verbosityArgumentsLikeMemcached() throws Exception {
