@@ -205,8 +205,11 @@ public final class CacheShardStore implements ShardStore {
 
     @Override
     public byte[] get(Key key, boolean read) {
-        DashCache<Object, byte[]> c = holder(key);
-        byte[] e = c == null ? null : c.getIfPresent(key, key.hash);
+        int p = pairOf(key.hash); // a key lives in at most one cache of its pair: at most two probes
+        byte[] e = parts[p].getIfPresent(key, key.hash);
+        if (e == null) {
+            e = parts[p + 1].getIfPresent(key, key.hash);
+        }
         if (read) {
             if (e == null) {
                 misses++;
