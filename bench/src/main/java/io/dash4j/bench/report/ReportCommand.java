@@ -172,6 +172,7 @@ public final class ReportCommand {
             lossesSection();
             md.append(body);
             reproduceSection();
+            md.append("\n## Servers side by side\n\ndash4j, Redis and memcached over the network (redis-benchmark, memcaslap, bytes per key): [results-servers.md](results-servers.md), written by `bench/compare-servers.sh`.\n");
 
             Files.createDirectories(o.out.toAbsolutePath().getParent());
             Files.writeString(o.out, md.toString(), StandardCharsets.UTF_8);
