@@ -121,9 +121,9 @@ class KetamaClientScaleOutTest {
 
     /**
      * One asynchronous get per key (spymemcached batches them per node), so a key whose read still
-     * goes to the stopped server fails alone. Redistribute re-hashes a dead primary's key up to
-     * three times looking for a live server; when all three land on the dead one the get stays
-     * queued there and times out. Either way that key misses: null, timed out or cancelled.
+     * goes to the stopped server fails alone. Redistribute re-hashes a dead primary's key (up to
+     * seven times) looking for a live server; when every re-hash lands on the dead one the get
+     * stays queued there and times out. Either way that key misses: null, timed out or cancelled.
      */
     static String[] readEach(MemcachedClient c, int[] owner) throws InterruptedException {
         String[] out = new String[KEYS];
