@@ -55,8 +55,8 @@ public final class CacheShardStore implements ShardStore {
      */
     public static final SegmentLayout LAYOUT = new SegmentLayout(60, 16, 16);
 
-    /** A {@code DashCache.Held} (value, expiry, pin): 12 + 4 + 8 + 1 bytes, aligned. */
-    static final long HOLDER_BYTES = 32;
+    /** A {@code DashCache.Held} (value, expiry, pin): 12 + 4 + 8 + 1 bytes, aligned (compressed oops). */
+    static final long HOLDER_BYTES = MemoryModel.align(HeapLayout.OBJECT_HEADER + HeapLayout.REF + 8 + 1);
     /** Weight added per entry in cache mode for its slot (two references, fingerprint, metadata). */
     static final int SLOT_WEIGHT = 12;
     /** Unbounded weight in store mode (the budget is checked here, not by the cache). */

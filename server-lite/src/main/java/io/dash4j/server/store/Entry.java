@@ -28,8 +28,8 @@ public final class Entry {
     public static final int TTL = 4;
     public static final int STICKY = 8;
 
-    /** Array header of a {@code byte[]} with compressed class pointers (mark, klass, length). */
-    public static final int ARRAY_HEADER = 16;
+    /** Array header of a {@code byte[]}: 16 bytes with compressed class pointers (mark, klass, length). */
+    public static final int ARRAY_HEADER = (int) HeapLayout.BYTE_ARRAY_HEADER;
 
     private Entry() {
     }

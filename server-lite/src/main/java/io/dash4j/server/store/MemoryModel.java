@@ -4,16 +4,17 @@ import io.dash4j.dashtable.DashTable;
 import io.dash4j.dashtable.SegmentLayout;
 
 /**
- * Heap sizes of the Dashtable's structures on a 64-bit JVM with compressed references and class
- * pointers (the default below 32 GB of heap): 12-byte object headers, 16-byte array headers,
- * 4-byte references, 8-byte alignment. {@code MemoryAccountingTest} checks the figures against
- * the real heap.
+ * Heap sizes of the Dashtable's structures, for this JVM's layout ({@link HeapLayout}; with
+ * compressed references, the default below 32 GB of heap: 12-byte object headers, 16-byte array
+ * headers, 4-byte references), 8-byte alignment. {@code MemoryAccountingTest} checks the figures
+ * against the real heap and JOL.
  */
 public final class MemoryModel {
 
-    static final long ARRAY_HEADER = 16;
-    static final long OBJECT_HEADER = 12;
-    static final long REF = 4;
+    static final long ARRAY_HEADER = HeapLayout.BYTE_ARRAY_HEADER;
+    static final long REF_ARRAY_HEADER = HeapLayout.OBJECT_ARRAY_HEADER;
+    static final long OBJECT_HEADER = HeapLayout.OBJECT_HEADER;
+    static final long REF = HeapLayout.REF;
 
     /** A {@code DashTable} object (its fields, not its arrays). */
     static final long TABLE_OBJECT_BYTES = align(OBJECT_HEADER + 5 * REF + 8 + 4 * 4 + 3 * 8);
@@ -38,7 +39,7 @@ public final class MemoryModel {
                 + align(ARRAY_HEADER + 4 * regular)      // stash pointer metadata
                 + align(ARRAY_HEADER + 4 * regular)      // stash pointer fingerprints
                 + align(ARRAY_HEADER + 2 * regular)      // overflow counters
-                + 2 * align(ARRAY_HEADER + REF * total); // keys, values
+                + 2 * align(REF_ARRAY_HEADER + REF * total); // keys, values
     }
 
     /** Table bytes per slot (MEMORY USAGE's share of a slot). */
@@ -49,7 +50,7 @@ public final class MemoryModel {
     /** Segments, directory and the table object. */
     public static long tableBytes(DashTable<?, ?> t) {
         return t.segmentCount() * segmentBytes(t.layout())
-                + align(ARRAY_HEADER + REF * (long) t.directorySize())
+                + align(REF_ARRAY_HEADER + REF * (long) t.directorySize())
                 + TABLE_OBJECT_BYTES;
     }
 }
