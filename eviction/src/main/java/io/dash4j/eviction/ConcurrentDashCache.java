@@ -74,64 +74,62 @@ public final class ConcurrentDashCache<K, V> implements Cache<K, V> {
     @Override
     public V getIfPresent(K key) {
         Objects.requireNonNull(key, "key");
-        DashCache<K, V> any = parts[0];
-        long hash = any.hash(key);
+        long hash = parts[0].hash(key);
         int p = partition(hash);
         DashCache<K, V> part = parts[p];
         StampedLock lock = locks[p];
-        V v = null;
+        long pos = -1;
+        Object stored = null;
         long stamp = lock.tryOptimisticRead();
         if (stamp != 0) {
             try {
-                v = part.peek(key, hash);
+                pos = part.locate(key, hash);
+                stored = pos >= 0 ? part.storedAt(pos) : null;
             } catch (RuntimeException torn) {
                 stamp = 0; // a concurrent writer moved things under us: retry under the read lock
             }
         }
         if (stamp == 0 || !lock.validate(stamp)) {
-            stamp = lock.readLock();
+            stamp = 0;
+            long rs = lock.readLock();
             try {
-                v = part.peek(key, hash);
+                pos = part.locate(key, hash);
+                stored = pos >= 0 ? part.storedAt(pos) : null;
             } finally {
-                lock.unlockRead(stamp);
+                lock.unlockRead(rs);
             }
         }
+        V v = stored == null ? null : part.liveValue(stored);
         if (v == null) {
             misses[p].increment();
-            expireIfNeeded(p, key, hash);
+            if (stored != null) {
+                // present but expired: remove it now so the listener hears EXPIRED
+                long ws = lock.writeLock();
+                try {
+                    part.removeIfExpired(key, hash);
+                } finally {
+                    lock.unlockWrite(ws);
+                }
+            }
             return null;
         }
         hits[p].increment();
-        long ws = lock.tryWriteLock();
-        if (ws != 0) {
-            try {
-                part.bumpIfPresent(key, hash);
-            } finally {
-                lock.unlockWrite(ws);
+        if (part.wouldBump(pos)) {
+            // The bump needs the write lock. Converting the optimistic stamp succeeds only if no
+            // writer came in since the read, so the position is still current; otherwise (or when
+            // the lock is busy) the bump is dropped: the one lossy part of this cache.
+            long ws = stamp != 0 ? lock.tryConvertToWriteLock(stamp) : 0;
+            if (ws != 0) {
+                try {
+                    part.bumpAt(pos, hash);
+                } finally {
+                    lock.unlockWrite(ws);
+                }
+            } else {
+                droppedBumps.increment();
             }
-        } else {
-            droppedBumps.increment();
         }
         return v;
-    }
-
-    /** A read that found nothing live: if an expired entry is there, remove and report it now. */
-    private void expireIfNeeded(int p, K key, long hash) {
-        long stamp = locks[p].readLock();
-        boolean expired;
-        try {
-            expired = parts[p].isPresentButExpired(key, hash);
-        } finally {
-            locks[p].unlockRead(stamp);
-        }
-        if (expired) {
-            stamp = locks[p].writeLock();
-            try {
-                parts[p].removeIfExpired(key, hash);
-            } finally {
-                locks[p].unlockWrite(stamp);
-            }
-        }
     }
 
     @Override
@@ -222,7 +220,8 @@ public final class ConcurrentDashCache<K, V> implements Cache<K, V> {
         int p = partition(hash);
         long stamp = locks[p].readLock();
         try {
-            return parts[p].peek(key, hash);
+            long pos = parts[p].locate(key, hash);
+            return pos < 0 ? null : parts[p].liveValue(parts[p].storedAt(pos));
         } finally {
             locks[p].unlockRead(stamp);
         }
@@ -238,53 +237,70 @@ public final class ConcurrentDashCache<K, V> implements Cache<K, V> {
         }
     }
 
-    private interface Write<K, V, R> {
-        R apply(DashCache<K, V> part);
-    }
+    // Writes take the partition's write lock. They are spelled out (no lambda per call) so a
+    // put allocates nothing of its own.
 
-    private <R> R write(K key, Write<K, V, R> op) {
+    @Override
+    public void put(K key, V value) {
         Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
         int p = partition(parts[0].hash(key));
         long stamp = locks[p].writeLock();
         try {
-            return op.apply(parts[p]);
+            parts[p].put(key, value);
+        } finally {
+            locks[p].unlockWrite(stamp);
+        }
+    }
+
+    /** Stores with a per-entry time to live ({@link DashCache#put(Object, Object, long)}). */
+    public void put(K key, V value, long ttlNanos) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        int p = partition(parts[0].hash(key));
+        long stamp = locks[p].writeLock();
+        try {
+            parts[p].put(key, value, ttlNanos);
         } finally {
             locks[p].unlockWrite(stamp);
         }
     }
 
     @Override
-    public void put(K key, V value) {
-        Objects.requireNonNull(value, "value");
-        write(key, part -> {
-            part.put(key, value);
-            return null;
-        });
-    }
-
-    /** Stores with a per-entry time to live ({@link DashCache#put(Object, Object, long)}). */
-    public void put(K key, V value, long ttlNanos) {
-        Objects.requireNonNull(value, "value");
-        write(key, part -> {
-            part.put(key, value, ttlNanos);
-            return null;
-        });
-    }
-
-    @Override
     public V putIfAbsent(K key, V value) {
+        Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
-        return write(key, part -> part.putIfAbsent(key, value));
+        int p = partition(parts[0].hash(key));
+        long stamp = locks[p].writeLock();
+        try {
+            return parts[p].putIfAbsent(key, value);
+        } finally {
+            locks[p].unlockWrite(stamp);
+        }
     }
 
     @Override
     public V remove(K key) {
-        return write(key, part -> part.remove(key));
+        Objects.requireNonNull(key, "key");
+        int p = partition(parts[0].hash(key));
+        long stamp = locks[p].writeLock();
+        try {
+            return parts[p].remove(key);
+        } finally {
+            locks[p].unlockWrite(stamp);
+        }
     }
 
     /** Pins a key: never evicted, never moved. */
     public boolean stick(K key) {
-        return write(key, part -> part.stick(key));
+        Objects.requireNonNull(key, "key");
+        int p = partition(parts[0].hash(key));
+        long stamp = locks[p].writeLock();
+        try {
+            return parts[p].stick(key);
+        } finally {
+            locks[p].unlockWrite(stamp);
+        }
     }
 
     @Override

@@ -235,23 +235,31 @@ public final class DashCache<K, V> implements Cache<K, V> {
         return table.hash(key);
     }
 
-    /**
-     * The value without any side effect: no bump, no stats, no expiry removal (an expired entry
-     * reads as absent). Safe for the optimistic readers of {@link ConcurrentDashCache}.
-     */
-    V peek(K key, long hash) {
-        long pos = table.locate(key, hash);
-        if (pos < 0) {
-            return null;
-        }
-        Object stored = table.valueAt(pos);
+    // ---- the side-effect-free pieces ConcurrentDashCache composes under its locks ----
+
+    /** Where {@code key} is (live or expired), or -1; no side effect (safe for optimistic readers). */
+    long locate(K key, long hash) {
+        return table.locate(key, hash);
+    }
+
+    /** The raw slot content at a position from {@link #locate}. */
+    Object storedAt(long pos) {
+        return table.valueAt(pos);
+    }
+
+    /** The live value of a raw slot content, or null when it has expired. */
+    V liveValue(Object stored) {
         return isExpired(stored) ? null : unwrap(stored);
     }
 
-    /** True when {@code key} is present but expired (a reader then takes the write lock to remove it). */
-    boolean isPresentButExpired(K key, long hash) {
-        long pos = table.locate(key, hash);
-        return pos >= 0 && isExpired(table.valueAt(pos));
+    /** False when a hit at {@code pos} would not move anything (already first in its bucket). */
+    boolean wouldBump(long pos) {
+        return DashTable.slotAt(pos) != 0 || table.segmentAt(pos).isStash(DashTable.bucketAt(pos));
+    }
+
+    /** The bump of a hit at {@code pos}, which must still be current (write lock held since the read). */
+    void bumpAt(long pos, long hash) {
+        bump(pos, hash);
     }
 
     /** Removes {@code key} if it is present and expired, reporting it EXPIRED. */
