@@ -3,6 +3,7 @@ package io.dash4j.bench.jmh;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.dash4j.eviction.ConcurrentDashCache;
 import io.dash4j.eviction.DashCache;
+import io.dash4j.eviction.SlotPolicy;
 import io.dash4j.eviction.baseline.ArenaLruCache;
 
 import java.util.LinkedHashMap;
@@ -42,6 +43,14 @@ public interface BenchCache {
                     ConcurrentDashCache<Long, Long> c = DashCache.<Long, Long>builder().maximumSize(capacity).build();
                     return new DashConcurrent(c);
                 }
+            case "dash-dragonfly":
+                // Dragonfly's own slot policy: the "before" for the policy's cost (not in NAMES)
+                if (threads <= 1) {
+                    return new DashSingle(DashCache.<Long, Long>builder().maximumSize(capacity)
+                            .slotPolicy(SlotPolicy.DRAGONFLY).buildSingleOwner());
+                }
+                return new DashConcurrent(DashCache.<Long, Long>builder().maximumSize(capacity)
+                        .slotPolicy(SlotPolicy.DRAGONFLY).build());
             case "lhm":
                 return new SyncLinkedLru(capacity);
             case "arena":
@@ -60,6 +69,7 @@ public interface BenchCache {
     static String describe(String name, int threads) {
         return switch (name) {
             case "dash" -> threads <= 1 ? "DashCache (single owner)" : "ConcurrentDashCache";
+            case "dash-dragonfly" -> (threads <= 1 ? "DashCache" : "ConcurrentDashCache") + ", SlotPolicy.DRAGONFLY";
             case "lhm" -> "synchronized LinkedHashMap LRU";
             case "arena" -> threads <= 1 ? "ArenaLruCache" : "synchronized ArenaLruCache";
             case "caffeine" -> "Caffeine";
