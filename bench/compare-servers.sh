@@ -317,6 +317,7 @@ printf 'server=memcached\nkeys=%s\nused_before=%s\nused_after=%s\nrss_before=%s\
 stop memcached
 
 echo "load_end=$(load_avg)" >>"$WORK/meta.txt"
+rm -f "$WORK/load.resp" "$WORK/dash-server.jar"   # large and reproducible; raw/ stays
 
 # ------------------------------------------------------------------ report
 log "writing $OUT and $IMG/servers-*.png"

@@ -32,10 +32,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KetamaClientScaleOutTest {
 
+    /** Held so that the level set on it sticks (JUL keeps loggers weakly). */
+    static final java.util.logging.Logger SPY_LOG = java.util.logging.Logger.getLogger("net.spy.memcached");
+
     @BeforeAll
     static void quietSpy() {
         System.setProperty("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SunLogger");
-        java.util.logging.Logger.getLogger("net.spy.memcached").setLevel(java.util.logging.Level.SEVERE);
+        SPY_LOG.setLevel(java.util.logging.Level.SEVERE);
     }
 
     @Test
