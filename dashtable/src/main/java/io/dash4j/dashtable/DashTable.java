@@ -152,6 +152,16 @@ public final class DashTable<K, V> {
 
     /** Insert or replace; returns the previous value or null. */
     public V put(K key, V value) {
+        return insertOrGet(key, value, true);
+    }
+
+    /** Insert when absent; returns the present value (table unchanged) or null when inserted. */
+    public V putIfAbsent(K key, V value) {
+        return insertOrGet(key, value, false);
+    }
+
+    /** Inserts an absent key; for a present one returns its value, replacing it if asked. */
+    private V insertOrGet(K key, V value, boolean replace) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         long hash = hash(key);
@@ -159,22 +169,10 @@ public final class DashTable<K, V> {
         int p = seg.find(key, hash);
         if (p >= 0) {
             V old = seg.valueAt(p);
-            seg.setValueAt(Segment.bucketOf(p), Segment.slotOf(p), value);
+            if (replace) {
+                seg.setValueAt(Segment.bucketOf(p), Segment.slotOf(p), value);
+            }
             return old;
-        }
-        insertNew(key, value, hash);
-        return null;
-    }
-
-    /** Insert when absent; returns the present value (table unchanged) or null when inserted. */
-    public V putIfAbsent(K key, V value) {
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(value, "value");
-        long hash = hash(key);
-        Segment<K, V> seg = segmentFor(hash);
-        int p = seg.find(key, hash);
-        if (p >= 0) {
-            return seg.valueAt(p);
         }
         insertNew(key, value, hash);
         return null;
