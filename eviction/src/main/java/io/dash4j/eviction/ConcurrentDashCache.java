@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.StampedLock;
@@ -15,15 +16,21 @@ import java.util.function.Function;
  *
  * <p><b>Reads scale</b>: a lookup is an optimistic read, retried under the shared read lock only
  * when a writer intervened; it takes no exclusive lock. The hit's <b>bump</b> (the slot-order
- * promotion) needs the write lock and is attempted with {@code tryWriteLock}: under contention it
- * is <b>dropped</b>. This is the only lossy part, and it only weakens the eviction order (a hot
- * entry climbs a little slower), never correctness. Expired entries found by a read are reported
+ * promotion) needs the write lock: a probationary (stash) hit always tries it, a protected hit
+ * one time in four; the try converts the read's stamp and fails if anyone wrote meanwhile, and
+ * then the bump is <b>dropped</b>. This is the only lossy part, and it only weakens the eviction
+ * order (a hot entry climbs a little slower), never correctness. Expired entries found by a read are reported
  * absent and removed by the next write that reaches them.
  *
  * <p>Loads are single-flight per key: concurrent {@code get(key, loader)} or {@link #getAsync}
  * calls for one key share one load.
  */
 public final class ConcurrentDashCache<K, V> implements Cache<K, V> {
+
+    /** Optimistic read attempts before a lookup takes the shared read lock. */
+    private static final int OPTIMISTIC_ATTEMPTS = 64;
+    /** A hit in the protected region bumps with probability 1 / BUMP_ONE_IN. */
+    private static final int BUMP_ONE_IN = 4;
 
     private final DashCache<K, V>[] parts;
     private final StampedLock[] locks;
@@ -80,16 +87,28 @@ public final class ConcurrentDashCache<K, V> implements Cache<K, V> {
         StampedLock lock = locks[p];
         long pos = -1;
         Object stored = null;
-        long stamp = lock.tryOptimisticRead();
-        if (stamp != 0) {
-            try {
-                pos = part.locate(key, hash);
-                stored = pos >= 0 ? part.storedAt(pos) : null;
-            } catch (RuntimeException torn) {
-                stamp = 0; // a concurrent writer moved things under us: retry under the read lock
+        long stamp = 0;
+        // Optimistic attempts, spinning while a writer (usually a short bump) holds the lock,
+        // before the read lock: the read lock may queue (and allocate) behind the writer, while
+        // a retried optimistic read costs nothing.
+        for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS && stamp == 0; attempt++) {
+            if (attempt > 0) {
+                Thread.onSpinWait();
+            }
+            stamp = lock.tryOptimisticRead();
+            if (stamp != 0) {
+                try {
+                    pos = part.locate(key, hash);
+                    stored = pos >= 0 ? part.storedAt(pos) : null;
+                } catch (RuntimeException torn) {
+                    stamp = 0; // a concurrent writer moved things under us
+                }
+                if (stamp != 0 && !lock.validate(stamp)) {
+                    stamp = 0;
+                }
             }
         }
-        if (stamp == 0 || !lock.validate(stamp)) {
+        if (stamp == 0) {
             stamp = 0;
             long rs = lock.readLock();
             try {
@@ -114,10 +133,13 @@ public final class ConcurrentDashCache<K, V> implements Cache<K, V> {
             return null;
         }
         hits[p].increment();
-        if (part.wouldBump(pos)) {
+        if (part.wouldBump(pos) && (part.isProbation(pos) || ThreadLocalRandom.current().nextInt(BUMP_ONE_IN) == 0)) {
             // The bump needs the write lock. Converting the optimistic stamp succeeds only if no
             // writer came in since the read, so the position is still current; otherwise (or when
-            // the lock is busy) the bump is dropped: the one lossy part of this cache.
+            // the lock is busy) the bump is dropped: the lossy part of this cache. Hits in the
+            // protected region are also sampled (one in BUMP_ONE_IN takes the lock), so that
+            // readers of a partition mostly leave its lock alone; a probationary hit, which
+            // decides promotion, always tries.
             long ws = stamp != 0 ? lock.tryConvertToWriteLock(stamp) : 0;
             if (ws != 0) {
                 try {

@@ -257,6 +257,11 @@ public final class DashCache<K, V> implements Cache<K, V> {
         return DashTable.slotAt(pos) != 0 || table.segmentAt(pos).isStash(DashTable.bucketAt(pos));
     }
 
+    /** True when {@code pos} is in a stash bucket: probation, where a hit decides promotion. */
+    boolean isProbation(long pos) {
+        return table.segmentAt(pos).isStash(DashTable.bucketAt(pos));
+    }
+
     /** The bump of a hit at {@code pos}, which must still be current (write lock held since the read). */
     void bumpAt(long pos, long hash) {
         bump(pos, hash);
