@@ -275,22 +275,6 @@ public final class DashCache<K, V> implements Cache<K, V> {
         }
     }
 
-    /** Bumps {@code key} if present and live (the write half of a concurrent read hit). */
-    void bumpIfPresent(K key, long hash) {
-        long pos = table.locate(key, hash);
-        if (pos >= 0 && !isExpired(table.valueAt(pos))) {
-            bump(pos, hash);
-        }
-    }
-
-    void recordHits(long n) {
-        hits += n;
-    }
-
-    void recordMisses(long n) {
-        misses += n;
-    }
-
     private void bump(long pos, long hash) {
         if (!slotPolicy.promoteFromStash() && table.segmentAt(pos).isStash(DashTable.bucketAt(pos))) {
             return; // full 2Q: a probationary hit does not promote; only a returning ghost does
