@@ -309,14 +309,23 @@ public final class DashCache<K, V> implements Cache<K, V> {
             pos = moved;
             bucket = DashTable.bucketAt(pos);
             slot = DashTable.slotAt(pos);
+            int entry = Math.min(slotPolicy.promoteToSlot(), seg.slotsPerBucket() - 1);
+            if (entry > 0) {
+                // a fresh promotion enters mid-bucket (the policy's entry slot), not at the front
+                return slot > entry ? rotateTowards(seg, pos, bucket, slot, entry) : pos;
+            }
         } else if (slotPolicy.bump() == SlotPolicy.Bump.SWAP) {
             return table.bumpUp(pos, hash);
         }
-        // move to the front, but never past a pinned entry (pinned entries never move)
-        int to = 0;
+        return rotateTowards(seg, pos, bucket, slot, 0);
+    }
+
+    /** Moves the entry up to slot {@code target}, but never past a pinned entry (pins never move). */
+    private long rotateTowards(Segment<K, Object> seg, long pos, int bucket, int slot, int target) {
+        int to = target;
         if (pinnedEntries > 0) {
             to = slot;
-            while (to > 0 && !isPinned(seg.valueAt(bucket, to - 1))) {
+            while (to > target && !isPinned(seg.valueAt(bucket, to - 1))) {
                 to--;
             }
         }

@@ -25,6 +25,10 @@ import java.util.Objects;
  * @param ghostEvictsProtected a returning ghost takes the place of its home bucket's last (LRU)
  *                          entry, which is evicted (2Q: the protected queue's victim leaves);
  *                          false demotes that entry into the stash instead (Dragonfly's swap)
+ * @param promoteToSlot     with {@link Bump#FRONT}: the slot an entry promoted out of the stash
+ *                          (a second hit, or a returning ghost) enters its bucket at; 0 = the
+ *                          front. A middle slot makes a newly promoted entry prove itself once
+ *                          more before it outranks the bucket's established entries.
  * @param adaptiveStep      0 = off. Else ARC-style adaptation: a full segment evicts either the
  *                          stash tail (probation's oldest) or, to keep that entry, the last entry
  *                          of its home bucket (protected's LRU end) which the tail then replaces;
@@ -35,7 +39,7 @@ import java.util.Objects;
  */
 public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boolean demoteToStashHead,
                          int stashPer60, int ghostBitsPerEntry, double ghostGeneration,
-                         boolean ghostEvictsProtected, double adaptiveStep) {
+                         boolean ghostEvictsProtected, double adaptiveStep, int promoteToSlot) {
 
     /** What a hit does to an entry in a regular bucket. */
     public enum Bump {
@@ -52,13 +56,13 @@ public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boole
      * regular-bucket entry with slot-1, and promotes a stash entry to a free home/neighbour slot or
      * else swaps it with the last slot of its pointer's bucket. No memory of evicted keys.
      */
-    public static final SlotPolicy DRAGONFLY = new SlotPolicy("dragonfly", Bump.SWAP, true, false, 4, 0, 0, false, 0);
+    public static final SlotPolicy DRAGONFLY = new SlotPolicy("dragonfly", Bump.SWAP, true, false, 4, 0, 0, false, 0, 0);
 
     /** Dragonfly's order with move-to-front bumps (stale protected entries now age out). */
-    public static final SlotPolicy FRONT = new SlotPolicy("front", Bump.FRONT, true, false, 4, 0, 0, false, 0);
+    public static final SlotPolicy FRONT = new SlotPolicy("front", Bump.FRONT, true, false, 4, 0, 0, false, 0, 0);
 
     /** Move-to-front plus a ghost filter of evicted stash keys (2Q's A1out rule). */
-    public static final SlotPolicy FRONT_GHOST = new SlotPolicy("front-ghost", Bump.FRONT, true, false, 4, 12, 0.5, false, 0);
+    public static final SlotPolicy FRONT_GHOST = new SlotPolicy("front-ghost", Bump.FRONT, true, false, 4, 12, 0.5, false, 0, 0);
 
     /** {@link #FRONT_GHOST} with twice Dragonfly's probationary share (8 of 60 buckets, 13 %). */
     public static final SlotPolicy FRONT_GHOST_S8 = FRONT_GHOST.withStashPer60(8).withName("front-ghost-s8");
@@ -69,6 +73,15 @@ public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boole
      */
     public static final SlotPolicy TWO_Q = FRONT_GHOST.withStashPer60(12).withPromoteFromStash(false).withName("2q-slots");
 
+    /**
+     * {@link #FRONT_GHOST_S8} whose promotions out of the stash enter their bucket at slot 6 of 14
+     * rather than the front; hits in the protected region still move to the front.
+     */
+    public static final SlotPolicy FRONT_GHOST_S8_MID = FRONT_GHOST_S8.withPromoteToSlot(6).withName("front-ghost-s8-mid");
+
+    /** The default: the best of the variants on the simulator's traces (docs/eviction.md). */
+    public static final SlotPolicy DEFAULT = FRONT_GHOST_S8_MID;
+
     /** Tried and rejected: a returning ghost evicts its home bucket's LRU entry (2Q's Am victim). */
     public static final SlotPolicy GHOST_EVICTS_PROTECTED = FRONT_GHOST_S8.withGhostEvictsProtected(true)
             .withName("front-ghost-s8-evict-protected");
@@ -76,8 +89,6 @@ public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boole
     /** Tried and rejected: ARC-style adaptation between probation and protected victims. */
     public static final SlotPolicy ADAPTIVE = FRONT_GHOST_S8.withAdaptiveStep(0.01).withName("front-ghost-s8-adaptive");
 
-    /** The default: the best of the variants on the simulator's traces (docs/eviction.md). */
-    public static final SlotPolicy DEFAULT = FRONT_GHOST_S8;
 
     public SlotPolicy {
         Objects.requireNonNull(name);
@@ -87,6 +98,9 @@ public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boole
         }
         if (ghostBitsPerEntry < 0 || ghostBitsPerEntry > 64) {
             throw new IllegalArgumentException("ghost bits per entry must be in [0, 64]: " + ghostBitsPerEntry);
+        }
+        if (promoteToSlot < 0 || promoteToSlot > 15) {
+            throw new IllegalArgumentException("promote-to slot must be in [0, 15]: " + promoteToSlot);
         }
         if (adaptiveStep < 0 || adaptiveStep > 1 || (adaptiveStep > 0 && ghostBitsPerEntry == 0)) {
             throw new IllegalArgumentException("adaptive step must be in [0, 1] and needs ghosts: " + adaptiveStep);
@@ -102,7 +116,8 @@ public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boole
 
     /** The named presets, for the simulator's policy names ("dash-" + name). */
     public static List<SlotPolicy> presets() {
-        return List.of(DRAGONFLY, FRONT, FRONT_GHOST, FRONT_GHOST_S8, TWO_Q, GHOST_EVICTS_PROTECTED, ADAPTIVE);
+        return List.of(DRAGONFLY, FRONT, FRONT_GHOST, FRONT_GHOST_S8, FRONT_GHOST_S8_MID, TWO_Q,
+                GHOST_EVICTS_PROTECTED, ADAPTIVE);
     }
 
     /** A preset by name (case-insensitive), e.g. "dragonfly", "front-ghost", or "default". */
@@ -122,41 +137,46 @@ public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boole
 
     public SlotPolicy withName(String newName) {
         return new SlotPolicy(newName, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry,
-                ghostGeneration, ghostEvictsProtected, adaptiveStep);
+                ghostGeneration, ghostEvictsProtected, adaptiveStep, promoteToSlot);
     }
 
     public SlotPolicy withBump(Bump b) {
         return new SlotPolicy(name, b, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry,
-                ghostGeneration, ghostEvictsProtected, adaptiveStep);
+                ghostGeneration, ghostEvictsProtected, adaptiveStep, promoteToSlot);
     }
 
     public SlotPolicy withPromoteFromStash(boolean promote) {
         return new SlotPolicy(name, bump, promote, demoteToStashHead, stashPer60, ghostBitsPerEntry,
-                ghostGeneration, ghostEvictsProtected, adaptiveStep);
+                ghostGeneration, ghostEvictsProtected, adaptiveStep, promoteToSlot);
     }
 
     public SlotPolicy withDemoteToStashHead(boolean head) {
         return new SlotPolicy(name, bump, promoteFromStash, head, stashPer60, ghostBitsPerEntry,
-                ghostGeneration, ghostEvictsProtected, adaptiveStep);
+                ghostGeneration, ghostEvictsProtected, adaptiveStep, promoteToSlot);
     }
 
     public SlotPolicy withStashPer60(int stash) {
         return new SlotPolicy(name, bump, promoteFromStash, demoteToStashHead, stash, ghostBitsPerEntry,
-                ghostGeneration, ghostEvictsProtected, adaptiveStep);
+                ghostGeneration, ghostEvictsProtected, adaptiveStep, promoteToSlot);
     }
 
     public SlotPolicy withGhosts(int bitsPerEntry, double generation) {
         return new SlotPolicy(name, bump, promoteFromStash, demoteToStashHead, stashPer60, bitsPerEntry,
-                generation, ghostEvictsProtected, adaptiveStep);
+                generation, ghostEvictsProtected, adaptiveStep, promoteToSlot);
     }
 
     public SlotPolicy withGhostEvictsProtected(boolean evicts) {
         return new SlotPolicy(name, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry,
-                ghostGeneration, evicts, adaptiveStep);
+                ghostGeneration, evicts, adaptiveStep, promoteToSlot);
+    }
+
+    public SlotPolicy withPromoteToSlot(int slot) {
+        return new SlotPolicy(name, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry,
+                ghostGeneration, ghostEvictsProtected, adaptiveStep, slot);
     }
 
     public SlotPolicy withAdaptiveStep(double step) {
         return new SlotPolicy(name, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry,
-                ghostGeneration, ghostEvictsProtected, step);
+                ghostGeneration, ghostEvictsProtected, step, promoteToSlot);
     }
 }
