@@ -424,7 +424,7 @@ public final class DashCache<K, V> implements Cache<K, V> {
         int w = weigh(key, value);
         boolean sticky = old instanceof Held h && h.sticky;
         if (w > maximumWeight) {
-            remove(pos, RemovalCause.REPLACED, oldValue);
+            remove(pos, RemovalCause.REPLACED);
             notify(key, value, RemovalCause.EVICTED);
             evictions++;
             return;
@@ -721,21 +721,6 @@ public final class DashCache<K, V> implements Cache<K, V> {
         K k = table.keyAt(pos);
         table.removeAt(pos);
         accountRemoval(k, stored, cause);
-    }
-
-    /** Removes with an explicit value to report (a replace whose new value was refused). */
-    private void remove(long pos, RemovalCause cause, V reported) {
-        Object stored = table.valueAt(pos);
-        K k = table.keyAt(pos);
-        table.removeAt(pos);
-        weightedSize -= weigh(k, unwrap(stored));
-        if (stored instanceof Held h) {
-            heldEntries--;
-            if (h.sticky) {
-                pinnedEntries--;
-            }
-        }
-        notify(k, reported, cause);
     }
 
     private void accountRemoval(K key, Object stored, RemovalCause cause) {
