@@ -86,12 +86,8 @@ public final class ArenaLruCache<K, V> extends AbstractBaselineCache<K, V> {
 
     @Override
     V lookup(K key) {
-        int slot = index.getInt(key);
+        int slot = liveSlot(key);
         if (slot == NIL) {
-            return null;
-        }
-        if (writeTimes != null && isExpired(writeTimes[slot], now())) {
-            expireSlot(slot);
             return null;
         }
         if (slot != head) {
@@ -102,14 +98,20 @@ public final class ArenaLruCache<K, V> extends AbstractBaselineCache<K, V> {
         return valueAt(slot);
     }
 
+    /** The key's slot, or NIL when absent or expired (an expired entry is removed and reported). */
+    private int liveSlot(K key) {
+        int slot = index.getInt(key);
+        if (slot != NIL && writeTimes != null && isExpired(writeTimes[slot], now())) {
+            expireSlot(slot);
+            return NIL;
+        }
+        return slot;
+    }
+
     @Override
     V peek(K key) {
-        int slot = index.getInt(key);
+        int slot = liveSlot(key);
         if (slot == NIL) {
-            return null;
-        }
-        if (writeTimes != null && isExpired(writeTimes[slot], now())) {
-            expireSlot(slot);
             return null;
         }
         return valueAt(slot);
@@ -172,12 +174,8 @@ public final class ArenaLruCache<K, V> extends AbstractBaselineCache<K, V> {
 
     @Override
     V removeEntry(K key) {
-        int slot = index.getInt(key);
+        int slot = liveSlot(key);
         if (slot == NIL) {
-            return null;
-        }
-        if (writeTimes != null && isExpired(writeTimes[slot], now())) {
-            expireSlot(slot);
             return null;
         }
         V old = valueAt(slot);

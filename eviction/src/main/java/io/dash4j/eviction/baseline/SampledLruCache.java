@@ -159,12 +159,8 @@ public final class SampledLruCache<K, V> extends AbstractBaselineCache<K, V> {
 
     @Override
     V lookup(K key) {
-        int slot = index.getInt(key);
+        int slot = liveSlot(key);
         if (slot == NIL) {
-            return null;
-        }
-        if (writeTimes != null && isExpired(writeTimes[slot], now())) {
-            expireSlot(slot);
             return null;
         }
         stamps[slot] = ++clock;
@@ -172,14 +168,20 @@ public final class SampledLruCache<K, V> extends AbstractBaselineCache<K, V> {
         return valueAt(slot);
     }
 
+    /** The key's slot, or NIL when absent or expired (an expired entry is removed and reported). */
+    private int liveSlot(K key) {
+        int slot = index.getInt(key);
+        if (slot != NIL && writeTimes != null && isExpired(writeTimes[slot], now())) {
+            expireSlot(slot);
+            return NIL;
+        }
+        return slot;
+    }
+
     @Override
     V peek(K key) {
-        int slot = index.getInt(key);
+        int slot = liveSlot(key);
         if (slot == NIL) {
-            return null;
-        }
-        if (writeTimes != null && isExpired(writeTimes[slot], now())) {
-            expireSlot(slot);
             return null;
         }
         return valueAt(slot);
@@ -245,12 +247,8 @@ public final class SampledLruCache<K, V> extends AbstractBaselineCache<K, V> {
 
     @Override
     V removeEntry(K key) {
-        int slot = index.getInt(key);
+        int slot = liveSlot(key);
         if (slot == NIL) {
-            return null;
-        }
-        if (writeTimes != null && isExpired(writeTimes[slot], now())) {
-            expireSlot(slot);
             return null;
         }
         V old = valueAt(slot);
