@@ -38,23 +38,23 @@ public interface BenchCache {
             case "dash":
                 if (threads <= 1) {
                     DashCache<Long, Long> c = DashCache.<Long, Long>builder().maximumSize(capacity).buildSingleOwner();
-                    return new DashSingle(c);
+                    return new OfCache(c);
                 } else {
                     ConcurrentDashCache<Long, Long> c = DashCache.<Long, Long>builder().maximumSize(capacity).build();
-                    return new DashConcurrent(c);
+                    return new OfCache(c);
                 }
             case "dash-dragonfly":
                 // Dragonfly's own slot policy: the "before" for the policy's cost (not in NAMES)
                 if (threads <= 1) {
-                    return new DashSingle(DashCache.<Long, Long>builder().maximumSize(capacity)
+                    return new OfCache(DashCache.<Long, Long>builder().maximumSize(capacity)
                             .slotPolicy(SlotPolicy.DRAGONFLY).buildSingleOwner());
                 }
-                return new DashConcurrent(DashCache.<Long, Long>builder().maximumSize(capacity)
+                return new OfCache(DashCache.<Long, Long>builder().maximumSize(capacity)
                         .slotPolicy(SlotPolicy.DRAGONFLY).build());
             case "lhm":
                 return new SyncLinkedLru(capacity);
             case "arena":
-                return threads <= 1 ? new Arena(new ArenaLruCache<>(capacity))
+                return threads <= 1 ? new OfCache(new ArenaLruCache<>(capacity))
                         : new SyncArena(new ArenaLruCache<>(capacity));
             case "caffeine":
                 return new CaffeineCache(Caffeine.newBuilder().maximumSize(capacity).build());
@@ -78,28 +78,14 @@ public interface BenchCache {
         };
     }
 
-    final class DashSingle implements BenchCache {
-        private final DashCache<Long, Long> c;
+    /**
+     * Any dash4j {@link io.dash4j.eviction.Cache}: DashCache, ConcurrentDashCache, ArenaLruCache.
+     * A JMH fork runs one contender, so the interface call stays monomorphic within a fork.
+     */
+    final class OfCache implements BenchCache {
+        private final io.dash4j.eviction.Cache<Long, Long> c;
 
-        DashSingle(DashCache<Long, Long> c) {
-            this.c = c;
-        }
-
-        @Override
-        public Long get(Long key) {
-            return c.getIfPresent(key);
-        }
-
-        @Override
-        public void put(Long key, Long value) {
-            c.put(key, value);
-        }
-    }
-
-    final class DashConcurrent implements BenchCache {
-        private final ConcurrentDashCache<Long, Long> c;
-
-        DashConcurrent(ConcurrentDashCache<Long, Long> c) {
+        OfCache(io.dash4j.eviction.Cache<Long, Long> c) {
             this.c = c;
         }
 
@@ -134,24 +120,6 @@ public interface BenchCache {
         @Override
         public synchronized void put(Long key, Long value) {
             map.put(key, value);
-        }
-    }
-
-    final class Arena implements BenchCache {
-        private final ArenaLruCache<Long, Long> c;
-
-        Arena(ArenaLruCache<Long, Long> c) {
-            this.c = c;
-        }
-
-        @Override
-        public Long get(Long key) {
-            return c.getIfPresent(key);
-        }
-
-        @Override
-        public void put(Long key, Long value) {
-            c.put(key, value);
         }
     }
 
