@@ -996,21 +996,22 @@ public final class DashCache<K, V> implements Cache<K, V> {
         SlotPolicy slotPolicy = SlotPolicy.DEFAULT;
         int partitions;
 
+        private static long positive(long n, String what) {
+            if (n < 1) {
+                throw new IllegalArgumentException(what + " must be positive: " + n);
+            }
+            return n;
+        }
+
         /** At most {@code n} entries. */
         public Builder<K, V> maximumSize(long n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("maximum size must be positive: " + n);
-            }
-            this.maximumSize = n;
+            this.maximumSize = positive(n, "maximum size");
             return this;
         }
 
         /** At most {@code w} total weight, as measured by {@link #weigher}. */
         public Builder<K, V> maximumWeight(long w) {
-            if (w < 1) {
-                throw new IllegalArgumentException("maximum weight must be positive: " + w);
-            }
-            this.maximumWeight = w;
+            this.maximumWeight = positive(w, "maximum weight");
             return this;
         }
 
@@ -1024,10 +1025,7 @@ public final class DashCache<K, V> implements Cache<K, V> {
          * only Dragonfly's segment-full eviction acts (the setup of Dragonfly's own tests).
          */
         public Builder<K, V> maximumSegments(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("maximum segments must be positive: " + n);
-            }
-            this.maximumSegments = n;
+            this.maximumSegments = (int) positive(n, "maximum segments");
             return this;
         }
 
