@@ -59,14 +59,22 @@ public final class Segment<K, V> {
     private final byte[] stashFingerprints;
     /** Per regular bucket: stash items of this home that have no pointer (lookups then scan every stash). */
     private final short[] overflow;
-    private final Object[] keys;
-    private final Object[] values;
+    /**
+     * Key and value of slot {@code i} side by side: key at {@code 2*i}, value at {@code 2*i+1}.
+     * Interleaved rather than two arrays so a hit reads key and value from one cache line (and
+     * one array header), and a rotate or shift moves both with one {@code System.arraycopy}.
+     * Same memory as two arrays of {@code n}: one array of {@code 2n} references.
+     */
+    private final Object[] entries;
+    /** The owner's key strategy, kept here so a lookup does not go through {@link #owner}. */
+    private final KeyStrategy<K> strategy;
 
     private int localDepth;
     private int size;
 
     Segment(DashTable<K, V> owner, SegmentLayout layout, int localDepth) {
         this.owner = owner;
+        this.strategy = owner.strategy();
         this.regular = layout.regularBuckets();
         this.stash = layout.stashBuckets();
         this.slots = layout.slots();
@@ -78,8 +86,7 @@ public final class Segment<K, V> {
         this.stashMeta = new int[regular];
         this.stashFingerprints = new byte[regular * STASH_POINTERS];
         this.overflow = new short[regular];
-        this.keys = new Object[total];
-        this.values = new Object[total];
+        this.entries = new Object[2 * total];
         this.localDepth = localDepth;
     }
 
@@ -187,21 +194,21 @@ public final class Segment<K, V> {
 
     @SuppressWarnings("unchecked")
     public K keyAt(int bucket, int slot) {
-        return (K) keys[bucket * slots + slot];
+        return (K) entries[2 * (bucket * slots + slot)];
     }
 
     @SuppressWarnings("unchecked")
     public V valueAt(int bucket, int slot) {
-        return (V) values[bucket * slots + slot];
+        return (V) entries[2 * (bucket * slots + slot) + 1];
     }
 
     @SuppressWarnings("unchecked")
     public V valueAt(int position) {
-        return (V) values[bucketOf(position) * slots + slotOf(position)];
+        return (V) entries[2 * (bucketOf(position) * slots + slotOf(position)) + 1];
     }
 
     public void setValueAt(int bucket, int slot, V value) {
-        values[bucket * slots + slot] = value;
+        entries[2 * (bucket * slots + slot) + 1] = value;
     }
 
     public int fingerprintAt(int bucket, int slot) {
@@ -216,17 +223,17 @@ public final class Segment<K, V> {
 
     private void place(int bucket, int slot, Object key, Object value, int fp, boolean probe) {
         int i = bucket * slots + slot;
-        keys[i] = key;
-        values[i] = value;
+        entries[2 * i] = key;
+        entries[2 * i + 1] = value;
         fingerprints[i] = (byte) fp;
         int bits = bitmaps[bucket] | (1 << slot);
         bitmaps[bucket] = probe ? bits | (1 << (slot + 16)) : bits & ~(1 << (slot + 16));
     }
 
     private void clearSlot(int bucket, int slot) {
-        int i = bucket * slots + slot;
-        keys[i] = null;
-        values[i] = null;
+        int i = 2 * (bucket * slots + slot);
+        entries[i] = null;
+        entries[i + 1] = null;
         bitmaps[bucket] &= ~(1 << slot | 1 << (slot + 16));
     }
 
@@ -297,12 +304,12 @@ public final class Segment<K, V> {
     }
 
     private int findIn(int bucket, K key, int fp, int candidates) {
-        KeyStrategy<K> strategy = owner.strategy();
+        int base = 2 * bucket * slots;
         while (candidates != 0) {
             int slot = Integer.numberOfTrailingZeros(candidates);
             candidates &= candidates - 1;
             @SuppressWarnings("unchecked")
-            K k = (K) keys[bucket * slots + slot];
+            K k = (K) entries[base + 2 * slot];
             if (strategy.equals(key, k)) {
                 return position(bucket, slot);
             }
@@ -410,7 +417,7 @@ public final class Segment<K, V> {
         int src = Integer.numberOfTrailingZeros(mask);
         int i = from * slots + src;
         // an owned item of `from` probes in from+1; a probing item of `from` returns home to from-1
-        place(to, dst, keys[i], values[i], fingerprints[i] & 0xFF, ownItems);
+        place(to, dst, entries[2 * i], entries[2 * i + 1], fingerprints[i] & 0xFF, ownItems);
         clearSlot(from, src);
         return src;
     }
@@ -563,14 +570,16 @@ public final class Segment<K, V> {
             return;
         }
         int base = bucket * slots;
-        Object k = keys[base + from];
-        Object v = values[base + from];
+        int eFrom = 2 * (base + from);
+        int eTo = 2 * (base + to);
+        Object k = entries[eFrom];
+        Object v = entries[eFrom + 1];
         byte f = fingerprints[base + from];
-        System.arraycopy(keys, base + to, keys, base + to + 1, from - to);
-        System.arraycopy(values, base + to, values, base + to + 1, from - to);
+        // key/value pairs are interleaved: one copy moves both
+        System.arraycopy(entries, eTo, entries, eTo + 2, 2 * (from - to));
         System.arraycopy(fingerprints, base + to, fingerprints, base + to + 1, from - to);
-        keys[base + to] = k;
-        values[base + to] = v;
+        entries[eTo] = k;
+        entries[eTo + 1] = v;
         fingerprints[base + to] = f;
         bitmaps[bucket] = rotateField(bitmaps[bucket], from, to);
     }
@@ -589,12 +598,12 @@ public final class Segment<K, V> {
     public void swap(int bucket, int a, int b) {
         int ia = bucket * slots + a;
         int ib = bucket * slots + b;
-        Object k = keys[ia];
-        keys[ia] = keys[ib];
-        keys[ib] = k;
-        Object v = values[ia];
-        values[ia] = values[ib];
-        values[ib] = v;
+        Object k = entries[2 * ia];
+        entries[2 * ia] = entries[2 * ib];
+        entries[2 * ib] = k;
+        Object v = entries[2 * ia + 1];
+        entries[2 * ia + 1] = entries[2 * ib + 1];
+        entries[2 * ib + 1] = v;
         byte f = fingerprints[ia];
         fingerprints[ia] = fingerprints[ib];
         fingerprints[ib] = f;
@@ -618,10 +627,9 @@ public final class Segment<K, V> {
         }
         int base = bucket * slots;
         System.arraycopy(fingerprints, base, fingerprints, base + 1, slots - 1);
-        System.arraycopy(keys, base, keys, base + 1, slots - 1);
-        System.arraycopy(values, base, values, base + 1, slots - 1);
-        keys[base] = null;
-        values[base] = null;
+        System.arraycopy(entries, 2 * base, entries, 2 * base + 2, 2 * (slots - 1));
+        entries[2 * base] = null;
+        entries[2 * base + 1] = null;
         int busy = (busyMask(bucket) << 1) & slotMask;
         int probe = (probeMask(bucket) << 1) & slotMask;
         bitmaps[bucket] = busy | probe << 16;
@@ -646,7 +654,7 @@ public final class Segment<K, V> {
         }
         int i = bucket * slots + slot;
         int fp = fingerprints[i] & 0xFF;
-        place(target, dst, keys[i], values[i], fp, target == next);
+        place(target, dst, entries[2 * i], entries[2 * i + 1], fp, target == next);
         unsetStashPointer(home, next, bucket - regular, fp);
         clearSlot(bucket, slot);
         return position(target, dst);
@@ -708,10 +716,10 @@ public final class Segment<K, V> {
         }
         int si = bucket * slots + slot;
         int di = swapBucket * slots + last;
-        Object demotedValue = values[di];
+        Object demotedValue = entries[2 * di + 1];
         int demotedFp = fingerprints[di] & 0xFF;
         boolean demotedProbe = isProbe(swapBucket, last);
-        place(swapBucket, last, key, values[si], fp, offset == 1);
+        place(swapBucket, last, key, entries[2 * si + 1], fp, offset == 1);
         place(bucket, slot, demotedKey, demotedValue, demotedFp, false);
         if (demotedProbe) {
             setStashPointer(prevBucket(swapBucket), swapBucket, stashPos, demotedFp);
@@ -877,8 +885,7 @@ public final class Segment<K, V> {
     }
 
     private void wipe() {
-        java.util.Arrays.fill(keys, null);
-        java.util.Arrays.fill(values, null);
+        java.util.Arrays.fill(entries, null);
         java.util.Arrays.fill(bitmaps, 0);
         java.util.Arrays.fill(stashMeta, 0);
         java.util.Arrays.fill(overflow, (short) 0);
