@@ -66,6 +66,11 @@ public final class Segment<K, V> {
      * Same memory as two arrays of {@code n}: one array of {@code 2n} references.
      */
     private final Object[] entries;
+    /**
+     * One bit per bucket for the owner's policy: "a hit landed in this bucket since the policy
+     * last looked" (a second chance kept per bucket, not per entry; 0.05 B per slot).
+     */
+    private final long[] referenced;
     /** The owner's key strategy, kept here so a lookup does not go through {@link #owner}. */
     private final KeyStrategy<K> strategy;
 
@@ -87,6 +92,7 @@ public final class Segment<K, V> {
         this.stashFingerprints = new byte[regular * STASH_POINTERS];
         this.overflow = new short[regular];
         this.entries = new Object[2 * total];
+        this.referenced = new long[(layout.totalBuckets() + 63) >>> 6];
         this.localDepth = localDepth;
     }
 
@@ -126,6 +132,19 @@ public final class Segment<K, V> {
 
     public int localDepth() {
         return localDepth;
+    }
+
+    /** Sets {@code bucket}'s referenced bit (see {@link #testAndClearReferenced}). */
+    public void markReferenced(int bucket) {
+        referenced[bucket >>> 6] |= 1L << bucket;
+    }
+
+    /** Whether {@code bucket} was marked since the last call for it; clears the mark. */
+    public boolean testAndClearReferenced(int bucket) {
+        long bit = 1L << bucket;
+        long word = referenced[bucket >>> 6];
+        referenced[bucket >>> 6] = word & ~bit;
+        return (word & bit) != 0;
     }
 
     public boolean isStash(int bucket) {
@@ -572,16 +591,49 @@ public final class Segment<K, V> {
         int base = bucket * slots;
         int eFrom = 2 * (base + from);
         int eTo = 2 * (base + to);
-        Object k = entries[eFrom];
-        Object v = entries[eFrom + 1];
-        byte f = fingerprints[base + from];
-        // key/value pairs are interleaved: one copy moves both
-        System.arraycopy(entries, eTo, entries, eTo + 2, 2 * (from - to));
-        System.arraycopy(fingerprints, base + to, fingerprints, base + to + 1, from - to);
-        entries[eTo] = k;
-        entries[eTo + 1] = v;
-        fingerprints[base + to] = f;
+        Object[] e = entries;
+        Object k = e[eFrom];
+        Object v = e[eFrom + 1];
+        System.arraycopy(e, eTo, e, eTo + 2, eFrom - eTo); // pairs are interleaved: one copy moves both
+        e[eTo] = k;
+        e[eTo + 1] = v;
+        rotateFingerprints(base, from, to);
         bitmaps[bucket] = rotateField(bitmaps[bucket], from, to);
+    }
+
+    /**
+     * Fingerprint bytes {@code to..from} of the bucket at {@code base} rotate up by one (byte
+     * {@code from} lands at {@code to}), as one 128-bit shift of the bucket's two 8-byte words.
+     */
+    private void rotateFingerprints(int base, int from, int to) {
+        long lo = (long) LONGS.get(fingerprints, base);
+        long hi = (long) LONGS.get(fingerprints, base + 8);
+        long moving = from < 8 ? (lo >>> (8 * from)) & 0xFF : (hi >>> (8 * (from - 8))) & 0xFF;
+        // span masks of bytes to..from within each word
+        long spanLo = byteSpan(to, Math.min(from, 7));
+        long spanHi = from >= 8 ? byteSpan(Math.max(to, 8) - 8, from - 8) : 0;
+        // bytes to..from-1 move up one byte; the byte crossing from lo to hi carries over
+        long newLo = (lo & ~spanLo) | ((lo << 8) & spanLo);
+        long newHi = (hi & ~spanHi) | ((hi << 8) & spanHi);
+        if (from >= 8 && to < 8) {
+            newHi = (newHi & ~0xFFL) | (lo >>> 56); // byte 7 of lo becomes byte 0 of hi
+        }
+        if (to < 8) {
+            newLo = (newLo & ~(0xFFL << (8 * to))) | (moving << (8 * to));
+        } else {
+            newHi = (newHi & ~(0xFFL << (8 * (to - 8)))) | (moving << (8 * (to - 8)));
+        }
+        LONGS.set(fingerprints, base, newLo);
+        LONGS.set(fingerprints, base + 8, newHi);
+    }
+
+    /** Bytes {@code a..b} (inclusive, 0..7) of a long set to 0xFF; 0 when a > b. */
+    private static long byteSpan(int a, int b) {
+        if (a > b) {
+            return 0;
+        }
+        long upTo = b == 7 ? -1L : (1L << (8 * (b + 1))) - 1;
+        return upTo & ~((1L << (8 * a)) - 1);
     }
 
     /** Rotates bit {@code from} to {@code to} and bits [to, from) up by one, in both 16-bit halves. */

@@ -120,7 +120,7 @@ public final class DashCache<K, V> implements Cache<K, V> {
             layout = SegmentLayout.DRAGONFLY;
             if (maximumSize != Long.MAX_VALUE && segments == 0) {
                 depth = depthFor(maximumSize);
-                layout = layoutFor(maximumSize, 1 << depth, b.slotPolicy.stashPer60());
+                layout = layoutFor(maximumSize, 1 << depth, b.slotPolicy.stashPer60(), b.slotPolicy.bucketSlots());
             }
         }
         this.maximumDepth = evicting ? depth : -1;
@@ -132,10 +132,10 @@ public final class DashCache<K, V> implements Cache<K, V> {
         boolean adaptive = slotPolicy.adaptiveStep() > 0;
         int ghostBits = adaptive ? slotPolicy.ghostBitsPerEntry() / 2 : slotPolicy.ghostBitsPerEntry();
         this.ghosts = slotPolicy.hasGhosts()
-                ? new GhostFilter(ghostEntries, ghostBits, slotPolicy.ghostGeneration())
+                ? GhostFilter.of(slotPolicy.ghostKind(), ghostEntries, ghostBits, slotPolicy.ghostGeneration())
                 : null;
         this.protectedGhosts = adaptive
-                ? new GhostFilter(ghostEntries, ghostBits, slotPolicy.ghostGeneration())
+                ? GhostFilter.of(slotPolicy.ghostKind(), ghostEntries, ghostBits, slotPolicy.ghostGeneration())
                 : null;
         this.table = DashTable.<K, Object>builder()
                 .layout(layout)
@@ -163,21 +163,22 @@ public final class DashCache<K, V> implements Cache<K, V> {
     /**
      * The segment shape for an entry bound spread over {@code segments} segments: the fullest grid
      * of 10..16-slot buckets (at most Dragonfly's 60) whose slots together hold <b>at most</b> the
-     * bound — among grids within 1 % of the fullest, the slot count closest to Dragonfly's 14 —
+     * bound — among grids within 1 % of the fullest, the slot count closest to the policy's
+     * {@link SlotPolicy#bucketSlots} (Dragonfly's 14; the default's 16) —
      * with the policy's stash share (Dragonfly: 4 of 60 buckets). The table can then fill every
      * slot, so every promotion demotes someone and the 2Q does all the evicting. (A table with
      * spare slots under an exact entry cap was measured worse: promotions into free slots demote
      * nobody and starve probation — OLTP at 1000: 35.1 % instead of 38.5 %.) The price is that a
      * warm cache holds 98-100 % of the bound rather than all of it.
      */
-    static SegmentLayout layoutFor(long maximumSize, int segments, int stashPer60) {
+    static SegmentLayout layoutFor(long maximumSize, int segments, int stashPer60, int preferredSlots) {
         long perSegment = maximumSize / segments;
         if (perSegment >= SegmentLayout.DRAGONFLY.capacity()) {
             int total = SegmentLayout.DRAGONFLY.totalBuckets();
             return new SegmentLayout(total - stashPer60, stashPer60, SegmentLayout.DRAGONFLY.slots());
         }
         // The best fit of 10..16-slot buckets under the share; among fits within 1 % of the best,
-        // the slot count closest to Dragonfly's 14. Rounding then loses at most ~1 % of the bound.
+        // the slot count closest to the preferred width. Rounding then loses at most ~1 % of the bound.
         long bestFit = 0;
         for (int slots = 10; slots <= 16; slots++) {
             bestFit = Math.max(bestFit, Math.min(SegmentLayout.DRAGONFLY.totalBuckets(), perSegment / slots) * slots);
@@ -187,7 +188,7 @@ public final class DashCache<K, V> implements Cache<K, V> {
         for (int slots = 10; slots <= 16; slots++) {
             int buckets = (int) Math.min(SegmentLayout.DRAGONFLY.totalBuckets(), perSegment / slots);
             if ((long) buckets * slots >= 0.99 * bestFit
-                    && (bestSlots == 0 || Math.abs(slots - 14) < Math.abs(bestSlots - 14))) {
+                    && (bestSlots == 0 || Math.abs(slots - preferredSlots) < Math.abs(bestSlots - preferredSlots))) {
                 bestBuckets = buckets;
                 bestSlots = slots;
             }
@@ -279,13 +280,21 @@ public final class DashCache<K, V> implements Cache<K, V> {
         if (!slotPolicy.promoteFromStash() && table.segmentAt(pos).isStash(DashTable.bucketAt(pos))) {
             return; // full 2Q: a probationary hit does not promote; only a returning ghost does
         }
-        if (promote(pos, hash) != pos) {
+        long moved = promote(pos, hash, slotPolicy.promoteToSlot());
+        if (moved != pos) {
             bumps++;
+        }
+        if (slotPolicy.bucketAging()) {
+            Segment<K, Object> seg = table.segmentAt(moved);
+            int bucket = DashTable.bucketAt(moved);
+            if (!seg.isStash(bucket)) {
+                seg.markReferenced(bucket);
+            }
         }
     }
 
     /** One promotion under the slot policy; returns the entry's new position. */
-    private long promote(long pos, long hash) {
+    private long promote(long pos, long hash, int entrySlot) {
         if (slotPolicy.bump() == SlotPolicy.Bump.SWAP && !slotPolicy.demoteToStashHead()) {
             return table.bumpUp(pos, hash); // Dragonfly's BumpUp, exactly
         }
@@ -309,7 +318,7 @@ public final class DashCache<K, V> implements Cache<K, V> {
             pos = moved;
             bucket = DashTable.bucketAt(pos);
             slot = DashTable.slotAt(pos);
-            int entry = Math.min(slotPolicy.promoteToSlot(), seg.slotsPerBucket() - 1);
+            int entry = Math.min(entrySlot, seg.slotsPerBucket() - 1);
             if (entry > 0) {
                 // a fresh promotion enters mid-bucket (the policy's entry slot), not at the front
                 return slot > entry ? rotateTowards(seg, pos, bucket, slot, entry) : pos;
@@ -463,7 +472,7 @@ public final class DashCache<K, V> implements Cache<K, V> {
             // regular slot that would let it skip probation.
             Segment<K, Object> seg = table.segmentFor(hash);
             probationBucket = seg.stashBucketFor(hash);
-            if (!evictStashTail(seg, probationBucket, null)) {
+            if (!retireStashTail(seg, probationBucket, null)) {
                 probationBucket = -1;
             }
             while (table.size() + 1 > maximumSize || weightedSize + w > maximumWeight) {
@@ -476,9 +485,11 @@ public final class DashCache<K, V> implements Cache<K, V> {
         boolean returning = false;
         if (ghosts != null && ghosts.mightContain(hash)) {
             returning = true;
+            ghosts.forget(hash);
             keepTail = Math.min(1, keepTail + slotPolicy.adaptiveStep()); // probation was too short
         } else if (protectedGhosts != null && protectedGhosts.mightContain(hash)) {
             returning = true;
+            protectedGhosts.forget(hash);
             keepTail = Math.max(0, keepTail - slotPolicy.adaptiveStep()); // protected was too small
         }
         if (returning && slotPolicy.ghostEvictsProtected() && evicting) {
@@ -508,7 +519,7 @@ public final class DashCache<K, V> implements Cache<K, V> {
             // a key evicted from probation not long ago is back: skip probation (2Q's A1out rule)
             long pos = table.locate(key, hash);
             if (pos >= 0 && table.segmentAt(pos).isStash(DashTable.bucketAt(pos))) {
-                promote(pos, hash);
+                promote(pos, hash, slotPolicy.ghostEntrySlot());
                 ghostAdmissions++;
             }
         }
@@ -675,6 +686,46 @@ public final class DashCache<K, V> implements Cache<K, V> {
         return true;
     }
 
+    /**
+     * Frees the last slot of a stash bucket: its entry leaves ({@link #evictStashTail}), unless
+     * bucket aging keeps it ({@link #ageHomeOfTail}).
+     */
+    private boolean retireStashTail(Segment<K, Object> seg, int stashBucket, K keep) {
+        return (slotPolicy.bucketAging() && ageHomeOfTail(seg, stashBucket, keep))
+                || evictStashTail(seg, stashBucket, keep);
+    }
+
+    /**
+     * Bucket aging, a CLOCK over buckets: when no hit has landed in the stash tail's home bucket
+     * since the last look, that bucket's last (least recently used) entry is the staler of the
+     * two, so it leaves instead and the tail takes its slot, still last in line. A bucket that
+     * was hit loses its mark and keeps its entries this time. Without this, protected entries
+     * of a bucket nobody promotes into would stay forever, however cold.
+     */
+    private boolean ageHomeOfTail(Segment<K, Object> seg, int stashBucket, K keep) {
+        int last = seg.slotsPerBucket() - 1;
+        if (!seg.isBusy(stashBucket, last) || isPinned(seg.valueAt(stashBucket, last))) {
+            return false;
+        }
+        long tailHash = table.hash(seg.keyAt(stashBucket, last));
+        int home = seg.homeBucket(tailHash);
+        if (seg.testAndClearReferenced(home) || !seg.isBusy(home, last)) {
+            return false;
+        }
+        K stale = seg.keyAt(home, last);
+        if (stale == keep || isPinned(seg.valueAt(home, last))) {
+            return false;
+        }
+        if (ghosts != null) {
+            ghosts.add(table.hash(stale));
+        }
+        evictAt(seg, home, last);
+        if (seg.tryMoveFromStash(stashBucket, last, tailHash) >= 0) {
+            seg.shiftRight(stashBucket);
+        }
+        return true;
+    }
+
     /** Dragonfly's Evict: drop the last slot of a stash bucket and shift it right. */
     private boolean evictStashTail(Segment<K, Object> seg, int stashBucket, K keep) {
         int last = seg.slotsPerBucket() - 1;
@@ -812,7 +863,10 @@ public final class DashCache<K, V> implements Cache<K, V> {
                     && ((hash >>> 40) & 0xFFFF) < keepTail * 0x10000 && keepStashTail(seg, regular + first)) {
                 return 1;
             }
-            for (int i = 0; i < stash; i++) {
+            if (retireStashTail(seg, regular + first, null)) {
+                return 1;
+            }
+            for (int i = 1; i < stash; i++) {
                 if (evictStashTail(seg, regular + (first + i) % stash, null)) {
                     return 1;
                 }

@@ -1,100 +1,37 @@
 package io.dash4j.eviction;
 
-import io.dash4j.dashtable.Hashing;
-
-import java.util.Arrays;
-
 /**
- * Remembers recently evicted keys without storing them: a Bloom filter of key hashes in two
- * generations (2Q's A1out, compactly). Additions go to the current generation; when it has taken
- * its share of keys the previous one is dropped and the current becomes previous, so a ghost is
- * remembered for between one and two generations. A lookup asks both.
- *
- * <p>Memory: {@code bitsPerEntry} bits per cached entry in total (both generations), rounded down
- * to a power of two per generation. False positives admit a new key as if it had returned: they
- * cost a little hit ratio, never correctness.
+ * Remembers keys evicted from probation without storing them (2Q's A1out, compactly), within a
+ * budget of bits per cached entry. A false positive admits a new key as if it had returned: it
+ * costs a little hit ratio, never correctness.
  */
-final class GhostFilter {
-    private static final int PROBES = 3;
+abstract sealed class GhostFilter permits BloomGhostFilter, FingerprintGhostFilter {
 
-    private final int bitsPerEntry;
-    private final double generation;
-    private long sizedFor;
-    private long[] current;
-    private long[] previous;
-    private int mask;
-    private long generationSize;
-    private long added;
-
-    GhostFilter(long cachedEntries, int bitsPerEntry, double generation) {
-        this.bitsPerEntry = bitsPerEntry;
-        this.generation = generation;
-        resize(cachedEntries);
+    static GhostFilter of(SlotPolicy.GhostKind kind, long cachedEntries, int bitsPerEntry, double generation) {
+        return switch (kind) {
+            case BLOOM -> new BloomGhostFilter(cachedEntries, bitsPerEntry, generation);
+            case FINGERPRINTS -> new FingerprintGhostFilter(cachedEntries, bitsPerEntry);
+        };
     }
 
-    private void resize(long cachedEntries) {
-        sizedFor = Math.max(1, cachedEntries);
-        long bitsPerGeneration = Math.max(64, sizedFor * bitsPerEntry / 2);
-        int bits = (int) Math.min(1 << 30, Long.highestOneBit(bitsPerGeneration));
-        current = new long[bits >>> 6];
-        previous = new long[bits >>> 6];
-        mask = bits - 1;
-        generationSize = Math.max(1, (long) (sizedFor * generation));
-        added = 0;
+    /** Remembers an evicted key by its table hash. */
+    abstract void add(long keyHash);
+
+    /** Whether the key might have been evicted recently (false: it certainly was not). */
+    abstract boolean mightContain(long keyHash);
+
+    /** Forgets a key that came back, where the filter can (a Bloom filter cannot). */
+    void forget(long keyHash) {
     }
 
     /**
      * Follows a cache whose entry count is not known up front (a weight bound): when it has grown
      * past twice what the filter was sized for, the filter is rebuilt (empty) at the new size.
      */
-    void ensureSizedFor(long cachedEntries) {
-        if (cachedEntries > 2 * sizedFor) {
-            resize(cachedEntries);
-        }
-    }
+    abstract void ensureSizedFor(long cachedEntries);
 
-    void add(long keyHash) {
-        long h = Hashing.mix(keyHash ^ 0x9E3779B97F4A7C15L);
-        int a = (int) h;
-        int b = (int) (h >>> 32) | 1;
-        for (int i = 0; i < PROBES; i++) {
-            int bit = (a + i * b) & mask;
-            current[bit >>> 6] |= 1L << bit;
-        }
-        if (++added >= generationSize) {
-            long[] dropped = previous;
-            previous = current;
-            Arrays.fill(dropped, 0);
-            current = dropped;
-            added = 0;
-        }
-    }
+    abstract void clear();
 
-    boolean mightContain(long keyHash) {
-        long h = Hashing.mix(keyHash ^ 0x9E3779B97F4A7C15L);
-        int a = (int) h;
-        int b = (int) (h >>> 32) | 1;
-        return contains(current, a, b) || contains(previous, a, b);
-    }
-
-    private boolean contains(long[] bits, int a, int b) {
-        for (int i = 0; i < PROBES; i++) {
-            int bit = (a + i * b) & mask;
-            if ((bits[bit >>> 6] & (1L << bit)) == 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    void clear() {
-        Arrays.fill(current, 0);
-        Arrays.fill(previous, 0);
-        added = 0;
-    }
-
-    /** Bytes of filter state (both generations). */
-    long bytes() {
-        return 16L * current.length;
-    }
+    /** Bytes of filter state. */
+    abstract long bytes();
 }

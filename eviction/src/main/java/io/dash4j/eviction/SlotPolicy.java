@@ -25,10 +25,20 @@ import java.util.Objects;
  * @param ghostEvictsProtected a returning ghost takes the place of its home bucket's last (LRU)
  *                          entry, which is evicted (2Q: the protected queue's victim leaves);
  *                          false demotes that entry into the stash instead (Dragonfly's swap)
- * @param promoteToSlot     with {@link Bump#FRONT}: the slot an entry promoted out of the stash
- *                          (a second hit, or a returning ghost) enters its bucket at; 0 = the
- *                          front. A middle slot makes a newly promoted entry prove itself once
+ * @param promoteToSlot     with {@link Bump#FRONT}: the slot an entry promoted out of the stash by
+ *                          a second hit enters its bucket at (capped to the last slot); 0 = the
+ *                          front. A later slot makes a newly promoted entry prove itself once
  *                          more before it outranks the bucket's established entries.
+ * @param ghostToSlot       the same for a returning ghost; -1 = {@code promoteToSlot}
+ * @param ghostKind         how the ghost filter remembers evicted keys
+ * @param bucketSlots       for an entry-bounded cache, the bucket width (10..16) preferred among
+ *                          segment grids that fill the bound to within 1 % (Dragonfly: 14)
+ * @param bucketAging       a second chance per bucket, not per entry: a stash tail about to be
+ *                          evicted instead replaces the last (LRU) entry of its home bucket when
+ *                          no hit has landed in that bucket since the policy last looked there;
+ *                          otherwise the bucket's "referenced" bit is cleared and the tail leaves.
+ *                          Protected entries of buckets nobody promotes into then age out, as
+ *                          they would at the end of a global LRU list (Dragonfly issue #256).
  * @param adaptiveStep      0 = off. Else ARC-style adaptation: a full segment evicts either the
  *                          stash tail (probation's oldest) or, to keep that entry, the last entry
  *                          of its home bucket (protected's LRU end) which the tail then replaces;
@@ -39,7 +49,8 @@ import java.util.Objects;
  */
 public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boolean demoteToStashHead,
                          int stashPer60, int ghostBitsPerEntry, double ghostGeneration,
-                         boolean ghostEvictsProtected, double adaptiveStep, int promoteToSlot) {
+                         boolean ghostEvictsProtected, double adaptiveStep, int promoteToSlot,
+                         int ghostToSlot, GhostKind ghostKind, boolean bucketAging, int bucketSlots) {
 
     /** What a hit does to an entry in a regular bucket. */
     public enum Bump {
@@ -49,6 +60,14 @@ public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boole
         FRONT
     }
 
+    /** How the ghost filter remembers evicted keys. */
+    public enum GhostKind {
+        /** Two generations of a Bloom filter (k = 3), the older dropped when the newer fills. */
+        BLOOM,
+        /** 10-bit fingerprints, six to a 64-bit word, each word a small FIFO ({@code FingerprintGhostFilter}). */
+        FINGERPRINTS
+    }
+
     /**
      * Dragonfly's cache as its code implements it (brief §6): new entries take the lowest free
      * slot; a full segment that may not grow evicts the last slot of stash bucket {@code hash % T}
@@ -56,43 +75,81 @@ public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boole
      * regular-bucket entry with slot-1, and promotes a stash entry to a free home/neighbour slot or
      * else swaps it with the last slot of its pointer's bucket. No memory of evicted keys.
      */
-    public static final SlotPolicy DRAGONFLY = new SlotPolicy("dragonfly", Bump.SWAP, true, false, 4, 0, 0, false, 0, 0);
+    public static final SlotPolicy DRAGONFLY = new SlotPolicy("dragonfly", Bump.SWAP, true, false, 4, 0, 0,
+            false, 0, 0, -1, GhostKind.BLOOM, false, 14);
 
     /** Dragonfly's order with move-to-front bumps (stale protected entries now age out). */
-    public static final SlotPolicy FRONT = new SlotPolicy("front", Bump.FRONT, true, false, 4, 0, 0, false, 0, 0);
+    public static final SlotPolicy FRONT = DRAGONFLY.with(p -> p.bump = Bump.FRONT).withName("front");
 
-    /** Move-to-front plus a ghost filter of evicted stash keys (2Q's A1out rule). */
-    public static final SlotPolicy FRONT_GHOST = new SlotPolicy("front-ghost", Bump.FRONT, true, false, 4, 12, 0.5, false, 0, 0);
+    /** Move-to-front plus a Bloom filter of evicted stash keys (2Q's A1out rule). */
+    public static final SlotPolicy FRONT_GHOST = FRONT.with(p -> {
+        p.ghostBitsPerEntry = 12;
+        p.ghostGeneration = 0.5;
+    }).withName("front-ghost");
 
     /** {@link #FRONT_GHOST} with twice Dragonfly's probationary share (8 of 60 buckets, 13 %). */
-    public static final SlotPolicy FRONT_GHOST_S8 = FRONT_GHOST.withStashPer60(8).withName("front-ghost-s8");
+    public static final SlotPolicy FRONT_GHOST_S8 = FRONT_GHOST.with(p -> p.stashPer60 = 8).withName("front-ghost-s8");
 
     /**
      * Full 2Q on slots: a 20 % stash FIFO whose hits do not promote; only keys returning after
      * eviction (ghost hits) enter the protected buckets.
      */
-    public static final SlotPolicy TWO_Q = FRONT_GHOST.withStashPer60(12).withPromoteFromStash(false).withName("2q-slots");
+    public static final SlotPolicy TWO_Q = FRONT_GHOST.with(p -> {
+        p.stashPer60 = 12;
+        p.promoteFromStash = false;
+    }).withName("2q-slots");
 
     /**
      * {@link #FRONT_GHOST_S8} whose promotions out of the stash enter their bucket at slot 6 of 14
-     * rather than the front; hits in the protected region still move to the front.
+     * rather than the front; hits in the protected region still move to the front. (The default
+     * until the tail entry and fingerprint ghosts below.)
      */
-    public static final SlotPolicy FRONT_GHOST_S8_MID = FRONT_GHOST_S8.withPromoteToSlot(6).withName("front-ghost-s8-mid");
+    public static final SlotPolicy FRONT_GHOST_S8_MID = FRONT_GHOST_S8.with(p -> p.promoteToSlot = 6)
+            .withName("front-ghost-s8-mid");
+
+    /**
+     * {@link #FRONT_GHOST_S8_MID} where a second hit in probation enters the home bucket near its
+     * end (slot 13) while a returning ghost still enters at slot 6: a key seen twice in a short
+     * while may be a burst, a key that came back after being evicted has proven a longer reuse.
+     */
+    public static final SlotPolicy FRONT_GHOST_S8_TAIL = FRONT_GHOST_S8_MID.with(p -> {
+        p.promoteToSlot = 13;
+        p.ghostToSlot = 6;
+    }).withName("front-ghost-s8-tail");
+
+    /**
+     * {@link #FRONT_GHOST_S8_TAIL} with the ghosts kept as fingerprints in FIFO words instead of a
+     * Bloom filter (same 12 bits per entry: fewer false ghosts, more true ones remembered).
+     */
+    public static final SlotPolicy FRONT_FPGHOST_S8_TAIL = FRONT_GHOST_S8_TAIL.with(p -> p.ghostKind = GhostKind.FINGERPRINTS)
+            .withName("front-fpghost-s8-tail");
+
+    /**
+     * {@link #FRONT_FPGHOST_S8_TAIL} with 16-slot buckets wherever a 16-slot grid fills the bound
+     * as well (to within 1 %) as the 14-slot one: a wider bucket is a longer LRU list, so its last
+     * slot is a better victim; and for power-of-two bounds 16-slot grids fill them exactly.
+     */
+    public static final SlotPolicy FRONT_FPGHOST_S8_TAIL_W16 = FRONT_FPGHOST_S8_TAIL.with(p -> p.bucketSlots = 16)
+            .withName("front-fpghost-s8-tail-w16");
 
     /** The default: the best of the variants on the simulator's traces (docs/eviction.md). */
-    public static final SlotPolicy DEFAULT = FRONT_GHOST_S8_MID;
+    public static final SlotPolicy DEFAULT = FRONT_FPGHOST_S8_TAIL_W16;
 
     /** Tried and rejected: a returning ghost evicts its home bucket's LRU entry (2Q's Am victim). */
-    public static final SlotPolicy GHOST_EVICTS_PROTECTED = FRONT_GHOST_S8.withGhostEvictsProtected(true)
+    public static final SlotPolicy GHOST_EVICTS_PROTECTED = FRONT_GHOST_S8.with(p -> p.ghostEvictsProtected = true)
             .withName("front-ghost-s8-evict-protected");
 
     /** Tried and rejected: ARC-style adaptation between probation and protected victims. */
-    public static final SlotPolicy ADAPTIVE = FRONT_GHOST_S8.withAdaptiveStep(0.01).withName("front-ghost-s8-adaptive");
+    public static final SlotPolicy ADAPTIVE = FRONT_GHOST_S8.with(p -> p.adaptiveStep = 0.01)
+            .withName("front-ghost-s8-adaptive");
 
+    /** Tried and rejected: the default plus a per-bucket second chance ({@code bucketAging}). */
+    public static final SlotPolicy AGING = DEFAULT.with(p -> p.bucketAging = true).withName("default-aging");
 
     public SlotPolicy {
         Objects.requireNonNull(name);
         Objects.requireNonNull(bump);
+        Objects.requireNonNull(ghostKind);
         if (stashPer60 < 1 || stashPer60 > 16) {
             throw new IllegalArgumentException("stash buckets per 60 must be in [1, 16]: " + stashPer60);
         }
@@ -102,11 +159,17 @@ public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boole
         if (promoteToSlot < 0 || promoteToSlot > 15) {
             throw new IllegalArgumentException("promote-to slot must be in [0, 15]: " + promoteToSlot);
         }
+        if (ghostToSlot < -1 || ghostToSlot > 15) {
+            throw new IllegalArgumentException("ghost-to slot must be in [-1, 15]: " + ghostToSlot);
+        }
+        if (bucketSlots < 10 || bucketSlots > 16) {
+            throw new IllegalArgumentException("bucket slots must be in [10, 16]: " + bucketSlots);
+        }
         if (adaptiveStep < 0 || adaptiveStep > 1 || (adaptiveStep > 0 && ghostBitsPerEntry == 0)) {
             throw new IllegalArgumentException("adaptive step must be in [0, 1] and needs ghosts: " + adaptiveStep);
         }
-        if (ghostBitsPerEntry > 0 && !(ghostGeneration > 0)) {
-            throw new IllegalArgumentException("a ghost filter needs a positive generation size");
+        if (ghostBitsPerEntry > 0 && ghostKind == GhostKind.BLOOM && !(ghostGeneration > 0)) {
+            throw new IllegalArgumentException("a Bloom ghost filter needs a positive generation size");
         }
     }
 
@@ -114,10 +177,15 @@ public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boole
         return ghostBitsPerEntry > 0;
     }
 
+    /** The slot a returning ghost enters its bucket at. */
+    public int ghostEntrySlot() {
+        return ghostToSlot < 0 ? promoteToSlot : ghostToSlot;
+    }
+
     /** The named presets, for the simulator's policy names ("dash-" + name). */
     public static List<SlotPolicy> presets() {
-        return List.of(DRAGONFLY, FRONT, FRONT_GHOST, FRONT_GHOST_S8, FRONT_GHOST_S8_MID, TWO_Q,
-                GHOST_EVICTS_PROTECTED, ADAPTIVE);
+        return List.of(DRAGONFLY, FRONT, FRONT_GHOST, FRONT_GHOST_S8, FRONT_GHOST_S8_MID, FRONT_GHOST_S8_TAIL,
+                FRONT_FPGHOST_S8_TAIL, FRONT_FPGHOST_S8_TAIL_W16, TWO_Q, GHOST_EVICTS_PROTECTED, ADAPTIVE, AGING);
     }
 
     /** A preset by name (case-insensitive), e.g. "dragonfly", "front-ghost", or "default". */
@@ -135,48 +203,101 @@ public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boole
                 + presets().stream().map(SlotPolicy::name).toList());
     }
 
+    /**
+     * A preset with some parameters changed, e.g. {@code "default:stash=10:ghost=16"}: the preset's
+     * name (or "default"), then {@code :key=value} pairs. Keys: {@code bump} (swap|front),
+     * {@code promote} (true|false: stash hits promote), {@code head} (true|false: demoted entries
+     * restart probation), {@code stash} (buckets per 60), {@code ghost} (bits per entry),
+     * {@code gen} (Bloom generation as a fraction of the entries), {@code ghostkind}
+     * (bloom|fingerprints), {@code evictprot} (true|false), {@code adapt} (step), {@code mid}
+     * (promote-to slot), {@code ghostmid} (ghost-to slot), {@code aging} (true|false),
+     * {@code width} (preferred bucket slots). The result is named after the spec, so the
+     * simulator can run any point of the design space side by side with the presets.
+     */
+    public static SlotPolicy parse(String spec) {
+        String[] parts = spec.split(":");
+        SlotPolicy p = named(parts[0]);
+        for (int i = 1; i < parts.length; i++) {
+            int eq = parts[i].indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("expected key=value in slot policy spec: " + parts[i]);
+            }
+            String k = parts[i].substring(0, eq).toLowerCase(Locale.ROOT);
+            String v = parts[i].substring(eq + 1);
+            p = p.with(b -> {
+                switch (k) {
+                    case "bump" -> b.bump = Bump.valueOf(v.toUpperCase(Locale.ROOT));
+                    case "promote" -> b.promoteFromStash = Boolean.parseBoolean(v);
+                    case "head" -> b.demoteToStashHead = Boolean.parseBoolean(v);
+                    case "stash" -> b.stashPer60 = Integer.parseInt(v);
+                    case "ghost" -> {
+                        b.ghostBitsPerEntry = Integer.parseInt(v);
+                        b.ghostGeneration = b.ghostGeneration > 0 ? b.ghostGeneration : 0.5;
+                    }
+                    case "gen" -> b.ghostGeneration = Double.parseDouble(v);
+                    case "ghostkind" -> b.ghostKind = GhostKind.valueOf(v.toUpperCase(Locale.ROOT));
+                    case "evictprot" -> b.ghostEvictsProtected = Boolean.parseBoolean(v);
+                    case "adapt" -> b.adaptiveStep = Double.parseDouble(v);
+                    case "mid" -> b.promoteToSlot = Integer.parseInt(v);
+                    case "ghostmid" -> b.ghostToSlot = Integer.parseInt(v);
+                    case "aging" -> b.bucketAging = Boolean.parseBoolean(v);
+                    case "width" -> b.bucketSlots = Integer.parseInt(v);
+                    default -> throw new IllegalArgumentException("unknown slot policy parameter " + k + " in " + spec);
+                }
+            });
+        }
+        return parts.length == 1 ? p : p.withName(spec.toLowerCase(Locale.ROOT));
+    }
+
     public SlotPolicy withName(String newName) {
-        return new SlotPolicy(newName, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry,
-                ghostGeneration, ghostEvictsProtected, adaptiveStep, promoteToSlot);
+        return with(b -> b.name = newName);
     }
 
-    public SlotPolicy withBump(Bump b) {
-        return new SlotPolicy(name, b, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry,
-                ghostGeneration, ghostEvictsProtected, adaptiveStep, promoteToSlot);
+    /** A copy with the fields {@code change} sets on a mutable draft of this policy. */
+    public SlotPolicy with(java.util.function.Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
+        return d.build();
     }
 
-    public SlotPolicy withPromoteFromStash(boolean promote) {
-        return new SlotPolicy(name, bump, promote, demoteToStashHead, stashPer60, ghostBitsPerEntry,
-                ghostGeneration, ghostEvictsProtected, adaptiveStep, promoteToSlot);
-    }
+    /** The mutable form {@link #with} hands out: one field per record component. */
+    public static final class Draft {
+        public String name;
+        public Bump bump;
+        public boolean promoteFromStash;
+        public boolean demoteToStashHead;
+        public int stashPer60;
+        public int ghostBitsPerEntry;
+        public double ghostGeneration;
+        public boolean ghostEvictsProtected;
+        public double adaptiveStep;
+        public int promoteToSlot;
+        public int ghostToSlot;
+        public GhostKind ghostKind;
+        public boolean bucketAging;
+        public int bucketSlots;
 
-    public SlotPolicy withDemoteToStashHead(boolean head) {
-        return new SlotPolicy(name, bump, promoteFromStash, head, stashPer60, ghostBitsPerEntry,
-                ghostGeneration, ghostEvictsProtected, adaptiveStep, promoteToSlot);
-    }
+        private Draft(SlotPolicy p) {
+            name = p.name;
+            bump = p.bump;
+            promoteFromStash = p.promoteFromStash;
+            demoteToStashHead = p.demoteToStashHead;
+            stashPer60 = p.stashPer60;
+            ghostBitsPerEntry = p.ghostBitsPerEntry;
+            ghostGeneration = p.ghostGeneration;
+            ghostEvictsProtected = p.ghostEvictsProtected;
+            adaptiveStep = p.adaptiveStep;
+            promoteToSlot = p.promoteToSlot;
+            ghostToSlot = p.ghostToSlot;
+            ghostKind = p.ghostKind;
+            bucketAging = p.bucketAging;
+            bucketSlots = p.bucketSlots;
+        }
 
-    public SlotPolicy withStashPer60(int stash) {
-        return new SlotPolicy(name, bump, promoteFromStash, demoteToStashHead, stash, ghostBitsPerEntry,
-                ghostGeneration, ghostEvictsProtected, adaptiveStep, promoteToSlot);
-    }
-
-    public SlotPolicy withGhosts(int bitsPerEntry, double generation) {
-        return new SlotPolicy(name, bump, promoteFromStash, demoteToStashHead, stashPer60, bitsPerEntry,
-                generation, ghostEvictsProtected, adaptiveStep, promoteToSlot);
-    }
-
-    public SlotPolicy withGhostEvictsProtected(boolean evicts) {
-        return new SlotPolicy(name, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry,
-                ghostGeneration, evicts, adaptiveStep, promoteToSlot);
-    }
-
-    public SlotPolicy withPromoteToSlot(int slot) {
-        return new SlotPolicy(name, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry,
-                ghostGeneration, ghostEvictsProtected, adaptiveStep, slot);
-    }
-
-    public SlotPolicy withAdaptiveStep(double step) {
-        return new SlotPolicy(name, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry,
-                ghostGeneration, ghostEvictsProtected, step, promoteToSlot);
+        private SlotPolicy build() {
+            return new SlotPolicy(name, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry,
+                    ghostGeneration, ghostEvictsProtected, adaptiveStep, promoteToSlot, ghostToSlot, ghostKind,
+                    bucketAging, bucketSlots);
+        }
     }
 }

@@ -43,14 +43,6 @@ public interface BenchCache {
                     ConcurrentDashCache<Long, Long> c = DashCache.<Long, Long>builder().maximumSize(capacity).build();
                     return new OfCache(c);
                 }
-            case "dash-dragonfly":
-                // Dragonfly's own slot policy: the "before" for the policy's cost (not in NAMES)
-                if (threads <= 1) {
-                    return new OfCache(DashCache.<Long, Long>builder().maximumSize(capacity)
-                            .slotPolicy(SlotPolicy.DRAGONFLY).buildSingleOwner());
-                }
-                return new OfCache(DashCache.<Long, Long>builder().maximumSize(capacity)
-                        .slotPolicy(SlotPolicy.DRAGONFLY).build());
             case "lhm":
                 return new SyncLinkedLru(capacity);
             case "arena":
@@ -61,6 +53,13 @@ public interface BenchCache {
             case "chm":
                 return new Chm(new ConcurrentHashMap<>(capacity * 2));
             default:
+                if (name.startsWith("dash-")) {
+                    // a slot-policy preset or spec (SlotPolicy.parse), e.g. dash-dragonfly, the
+                    // "before" for the default policy's cost (not in NAMES)
+                    SlotPolicy policy = SlotPolicy.parse(name.substring("dash-".length()));
+                    DashCache.Builder<Long, Long> b = DashCache.<Long, Long>builder().maximumSize(capacity).slotPolicy(policy);
+                    return new OfCache(threads <= 1 ? b.buildSingleOwner() : b.build());
+                }
                 throw new IllegalArgumentException("unknown cache " + name);
         }
     }

@@ -59,9 +59,18 @@ public final class Policies {
         }
     }
 
-    /** The policy called {@code name}, or null. */
+    /**
+     * The policy called {@code name}, or null. Besides the table, {@code dash-<preset>:key=value...}
+     * is DashCache with that preset's parameters changed ({@link SlotPolicy#parse}).
+     */
     public static Entry get(String name) {
-        return TABLE.get(name);
+        Entry e = TABLE.get(name);
+        if (e == null && name.startsWith("dash-") && name.indexOf(':') > 0) {
+            SlotPolicy p = SlotPolicy.parse(name.substring("dash-".length()));
+            e = new Entry(name, "DashCache with SlotPolicy " + p, n ->
+                    new CachePolicy(DashCache.<Long, Long>builder().maximumSize(n).slotPolicy(p).buildSingleOwner()));
+        }
+        return e;
     }
 
     /** Every policy, in registration order. */
