@@ -1,0 +1,151 @@
+package io.dash4j.eviction;
+
+import io.dash4j.dashtable.DashTable;
+import io.dash4j.dashtable.Segment;
+import io.dash4j.dashtable.SegmentLayout;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The default slot policy's own rules (docs/eviction.md): where a second hit and a returning ghost
+ * enter, the fingerprint ghost filter, the bucket width, and the policy spec syntax.
+ */
+class DefaultSlotPolicyTest {
+
+    /** One segment of 8 + 2 buckets of 16 slots: wide enough to see slot 13 and slot 6. */
+    private static final SegmentLayout WIDE = new SegmentLayout(8, 2, 16);
+
+    private static DashCache<Long, Long> oneSegment(RecordingListener<Long, Long> listener) {
+        return DashCache.<Long, Long>builder().layout(WIDE).maximumSegments(1)
+                .slotPolicy(SlotPolicy.DEFAULT).removalListener(listener).buildSingleOwner();
+    }
+
+    @Test
+    void secondHitInProbationEntersNearTheTailOfItsBucket() {
+        DashCache<Long, Long> cache = oneSegment(new RecordingListener<>());
+        for (long k = 0; k < 2_000; k++) {
+            cache.put(k, k);
+        }
+        Segment<Long, Object> seg = cache.table().segment(0);
+        int stashBucket = WIDE.regularBuckets();
+        Long key = seg.keyAt(stashBucket, 4);
+        assertNotNull(key);
+        assertEquals(key, cache.getIfPresent(key));
+        long now = cache.table().locate(key, cache.hash(key));
+        int bucket = DashTable.bucketAt(now);
+        assertFalse(seg.isStash(bucket), "a second hit leaves probation");
+        assertEquals(SlotPolicy.DEFAULT.promoteToSlot(), DashTable.slotAt(now),
+                "it enters at slot 13 of 16, behind the bucket's established entries");
+        // a further hit in the protected region moves it to the front
+        assertEquals(key, cache.getIfPresent(key));
+        assertEquals(0, DashTable.slotAt(cache.table().locate(key, cache.hash(key))));
+    }
+
+    @Test
+    void keyReturningAfterEvictionSkipsProbationAndEntersMidBucket() {
+        RecordingListener<Long, Long> evicted = new RecordingListener<>();
+        DashCache<Long, Long> cache = oneSegment(evicted);
+        long k = 0;
+        while (evicted.count(RemovalCause.EVICTED) == 0) {
+            cache.put(k, k);
+            k++;
+        }
+        Long ghost = evicted.removals(RemovalCause.EVICTED).get(0).key();
+        long admissions = cache.ghostAdmissions();
+        cache.put(ghost, ghost);
+        assertEquals(admissions + 1, cache.ghostAdmissions());
+        long pos = cache.table().locate(ghost, cache.hash(ghost));
+        Segment<Long, Object> seg = cache.table().segment(0);
+        assertFalse(seg.isStash(DashTable.bucketAt(pos)), "a returning key goes straight to its home bucket");
+        assertEquals(SlotPolicy.DEFAULT.ghostEntrySlot(), DashTable.slotAt(pos));
+        // a key never seen before still starts in probation
+        long fresh = 1_000_000L;
+        cache.put(fresh, fresh);
+        assertTrue(seg.isStash(DashTable.bucketAt(cache.table().locate(fresh, cache.hash(fresh)))));
+    }
+
+    @Test
+    void fingerprintGhostsRememberRecentKeysForgetOldOnesAndRarelyErr() {
+        int entries = 100_000;
+        GhostFilter ghosts = GhostFilter.of(SlotPolicy.GhostKind.FINGERPRINTS, entries, 12, 0);
+        assertEquals(entries * 12L / 64 * 8, ghosts.bytes(), "12 bits per cached entry");
+        SplittableRandom r = new SplittableRandom(7);
+        long[] first = new long[entries];
+        for (int i = 0; i < entries; i++) {
+            first[i] = r.nextLong();
+            ghosts.add(first[i]);
+        }
+        // 100K ghosts in 18,750 words of six: most of the most recent are still there
+        int recent = 0;
+        for (int i = entries - 10_000; i < entries; i++) {
+            recent += ghosts.mightContain(first[i]) ? 1 : 0;
+        }
+        assertTrue(recent > 9_900, "recent ghosts remembered: " + recent);
+        int falsePositives = 0;
+        for (int i = 0; i < 100_000; i++) {
+            falsePositives += ghosts.mightContain(r.nextLong()) ? 1 : 0;
+        }
+        assertTrue(falsePositives < 600, "at most 6 / 1024 of never-seen keys: " + falsePositives);
+        // a returning key is forgotten: it cannot come back as a ghost twice
+        long back = first[entries - 1];
+        ghosts.forget(back);
+        assertFalse(ghosts.mightContain(back));
+        // 400K newer ghosts age the first ones out (each word keeps its six newest)
+        for (int i = 0; i < 4 * entries; i++) {
+            ghosts.add(r.nextLong());
+        }
+        int old = 0;
+        for (long key : first) {
+            old += ghosts.mightContain(key) ? 1 : 0;
+        }
+        assertTrue(old < 1_000, "old ghosts forgotten: " + old + " of " + entries + " still match");
+    }
+
+    @Test
+    void bloomGhostsAreStillAvailableAsAPreset() {
+        GhostFilter bloom = GhostFilter.of(SlotPolicy.GhostKind.BLOOM, 1_000, 12, 0.5);
+        bloom.add(42L);
+        assertTrue(bloom.mightContain(42L));
+        bloom.forget(42L); // a Bloom filter cannot forget: still remembered
+        assertTrue(bloom.mightContain(42L));
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {8_192, 32_768, 131_072, 524_288, 1 << 20})
+    void powerOfTwoBoundsGetSixteenSlotBucketsThatFillThemExactly(long bound) {
+        int segments = 1 << DashCache.depthFor(bound);
+        SegmentLayout wide = DashCache.layoutFor(bound, segments, 8, SlotPolicy.DEFAULT.bucketSlots());
+        assertEquals(16, wide.slots());
+        assertEquals(bound, (long) wide.capacity() * segments);
+        SegmentLayout dragonfly = DashCache.layoutFor(bound, segments, 4, SlotPolicy.DRAGONFLY.bucketSlots());
+        // the Dragonfly preset keeps (near) Dragonfly's 14-slot buckets and fills to within 1 %
+        assertTrue(Math.abs(dragonfly.slots() - 14) <= 1, "width " + dragonfly.slots());
+        assertTrue((long) dragonfly.capacity() * segments >= 0.99 * bound);
+        assertTrue((long) dragonfly.capacity() * segments < bound, "which a 16-slot grid beats here");
+    }
+
+    @Test
+    void specsChangeParametersOfAPreset() {
+        SlotPolicy p = SlotPolicy.parse("default:stash=10:ghostmid=4:ghostkind=bloom:gen=0.75");
+        assertEquals(10, p.stashPer60());
+        assertEquals(4, p.ghostEntrySlot());
+        assertEquals(SlotPolicy.GhostKind.BLOOM, p.ghostKind());
+        assertEquals(0.75, p.ghostGeneration());
+        assertEquals(SlotPolicy.DEFAULT.promoteToSlot(), p.promoteToSlot());
+        assertEquals("default:stash=10:ghostmid=4:ghostkind=bloom:gen=0.75", p.name());
+        assertEquals(SlotPolicy.DRAGONFLY, SlotPolicy.parse("dragonfly"));
+        assertThrows(IllegalArgumentException.class, () -> SlotPolicy.parse("default:colour=red"));
+        assertThrows(IllegalArgumentException.class, () -> SlotPolicy.parse("default:stash"));
+        assertThrows(IllegalArgumentException.class, () -> SlotPolicy.parse("default:width=20"));
+        assertThrows(IllegalArgumentException.class, () -> SlotPolicy.parse("nonesuch"));
+    }
+}
