@@ -96,6 +96,8 @@ class SimCommandTest {
     void usageErrorsPrintNothingOnStdout() {
         String[][] bad = {
                 {"sim", "--trace", "zipf", "--sizes", "10", "--policies", "nope"},
+                {"sim", "--trace", "zipf", "--sizes", "10", "--policies", "dash-default:colour=red"},
+                {"sim", "--trace", "zipf", "--sizes", "10", "--policies", "dash-nonesuch:stash=4"},
                 {"sim", "--trace", "zipf", "--sizes", "0"},
                 {"sim", "--trace", "zipf"},
                 {"sim", "--sizes", "10"},
@@ -113,6 +115,18 @@ class SimCommandTest {
         }
         Result r = run("sim", "--trace", "zipf", "--sizes", "10", "--policies", "nope");
         assertTrue(r.err().contains("unknown policy 'nope'") && r.err().contains("caffeine"), r.err());
+    }
+
+    @Test
+    void aSlotPolicySpecRunsBesideItsPreset() {
+        Result r = run("sim", "--trace", "zipf:0.9:2000:20000", "--policies",
+                "dash-front-ghost-s8-mid,dash-front-ghost-s8-mid:mid=13:ghostmid=6", "--sizes", "200");
+        assertEquals(0, r.status(), r.err());
+        List<String> lines = r.lines();
+        assertEquals(3, lines.size(), r.out());
+        assertTrue(lines.get(1).startsWith("zipf:0.9:2000:20000,dash-front-ghost-s8-mid,200,20000,"), r.out());
+        assertTrue(lines.get(2).startsWith("zipf:0.9:2000:20000,dash-front-ghost-s8-mid:mid=13:ghostmid=6,200,20000,"), r.out());
+        assertTrue(!lines.get(1).split(",")[4].equals(lines.get(2).split(",")[4]), "a different policy: " + r.out());
     }
 
     @Test
