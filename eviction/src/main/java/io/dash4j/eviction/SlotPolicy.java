@@ -108,12 +108,14 @@ public record SlotPolicy(String name, Bump bump, boolean promoteFromStash, boole
             .withName("front-ghost-s8-mid");
 
     /**
-     * {@link #FRONT_GHOST_S8_MID} where a second hit in probation enters the home bucket near its
-     * end (slot 13) while a returning ghost still enters at slot 6: a key seen twice in a short
-     * while may be a burst, a key that came back after being evicted has proven a longer reuse.
+     * {@link #FRONT_GHOST_S8_MID} where a second hit in probation enters the home bucket at its
+     * last slot while a returning ghost still enters at slot 6: a key seen twice in a short while
+     * may be a burst, a key that came back after being evicted has proven a longer reuse. (Also
+     * cheaper: the promoted entry moves no one, and it is the one the next promotion into that
+     * bucket demotes unless it is hit again.)
      */
     public static final SlotPolicy FRONT_GHOST_S8_TAIL = FRONT_GHOST_S8_MID.with(p -> {
-        p.promoteToSlot = 13;
+        p.promoteToSlot = 15; // capped to the bucket's last slot
         p.ghostToSlot = 6;
     }).withName("front-ghost-s8-tail");
 

@@ -60,12 +60,13 @@ public final class Policies {
     }
 
     /**
-     * The policy called {@code name}, or null. Besides the table, {@code dash-<preset>:key=value...}
-     * is DashCache with that preset's parameters changed ({@link SlotPolicy#parse}).
+     * The policy called {@code name}, or null. Besides the table, {@code dash-default} and
+     * {@code dash-<preset>:key=value...} are DashCache with that preset's parameters changed
+     * ({@link SlotPolicy#parse}, which rejects an unknown preset or key).
      */
     public static Entry get(String name) {
         Entry e = TABLE.get(name);
-        if (e == null && name.startsWith("dash-") && name.indexOf(':') > 0) {
+        if (e == null && name.startsWith("dash-")) {
             SlotPolicy p = SlotPolicy.parse(name.substring("dash-".length()));
             e = new Entry(name, "DashCache with SlotPolicy " + p, n ->
                     new CachePolicy(DashCache.<Long, Long>builder().maximumSize(n).slotPolicy(p).buildSingleOwner()));
