@@ -183,6 +183,7 @@ public final class ServerConfig {
                   --client-output-buffer-limit SIZE  per-client output limit (default 64mb)
                   --maxmemory-clients SIZE  all client buffers together (default 20% of the heap)
                   --item-size-max SIZE     largest memcached value (default 1mb)
-                  --slot-policy NAME       cache-mode order: dragonfly (default), front, front-ghost""";
+                  --slot-policy NAME       cache-mode order: dragonfly (default), or a SlotPolicy
+                                           preset: default (the library's), front, front-ghost, ...""";
     }
 }
