@@ -32,9 +32,14 @@ class RotateUpTest {
 
     @Property(tries = 300)
     void rotateUpIsAListRotation(@ForAll long seed, @ForAll @IntRange(min = 0, max = 100) int removePercent,
-                                 @ForAll @IntRange(min = 0, max = 13) int to, @ForAll @IntRange(min = 0, max = 13) int from,
-                                 @ForAll @IntRange(min = 0, max = 59) int bucket) {
-        DashTable<Long, Long> table = DashTable.<Long, Long>builder().seed(seed).policy(TestSupport.noGrowth()).build();
+                                 @ForAll @IntRange(min = 0, max = 15) int to, @ForAll @IntRange(min = 0, max = 15) int from,
+                                 @ForAll @IntRange(min = 0, max = 59) int bucket, @ForAll boolean wide) {
+        // 14-slot buckets (Dragonfly's) and 16-slot ones, whose fingerprints fill the 16-byte window
+        SegmentLayout layout = wide ? new SegmentLayout(56, 4, 16) : SegmentLayout.DRAGONFLY;
+        to = Math.min(to, layout.slots() - 1);
+        from = Math.min(from, layout.slots() - 1);
+        DashTable<Long, Long> table = DashTable.<Long, Long>builder().layout(layout).seed(seed)
+                .policy(TestSupport.noGrowth()).build();
         Random random = new Random(seed);
         List<Long> keys = new ArrayList<>();
         try {

@@ -39,7 +39,7 @@ final class HitRatio {
     private HitRatio() {
     }
 
-    /** The traces the report runs: the ARC traces when {@code arcDir} holds them, and two synthetic ones. */
+    /** The traces the report runs: the ARC traces when {@code arcDir} holds them, and four synthetic ones. */
     static List<Plan> plans(Path arcDir, boolean quick, PrintStream log) {
         List<Plan> plans = new ArrayList<>();
         Path oltp = find(arcDir, "OLTP.lis");
@@ -53,7 +53,7 @@ final class HitRatio {
         Path p3 = find(arcDir, "P3.lis");
         if (p3 != null) {
             int[] sizes = quick ? new int[] {8192, 32768, 131072, 524288}
-                    : new int[] {1024, 4096, 16384, 65536, 131072, 262144, 524288};
+                    : new int[] {1024, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288};
             List<String> policies = quick ? POLICIES.stream().filter(p -> !p.equals("opt")).toList() : POLICIES;
             plans.add(new Plan("P3", new TraceFile(p3, TraceFormat.ARC), sizes, policies,
                     "ARC paper trace, " + p3.getFileName() + (quick ? " (quick: fewer sizes, no OPT)" : "")));
@@ -67,6 +67,13 @@ final class HitRatio {
         String scan = "scan:0.9:100000:2000000:20000:100000";
         plans.add(new Plan(scan, SyntheticTrace.parse(scan, 42), synthSizes, POLICIES,
                 "synthetic: Zipf(0.9) with a 20,000-key scan every 100,000 requests, seed 42"));
+        int[] edgeSizes = {1000, 5000, 20000, 25000};
+        String loop = "loop:20000:1000000";
+        plans.add(new Plan(loop, SyntheticTrace.parse(loop, 42), edgeSizes, POLICIES,
+                "synthetic: a loop over 20,000 keys, 1M requests (exactly fits at 20,000)"));
+        String shift = "shift:100000:1000000:5000:10";
+        plans.add(new Plan(shift, SyntheticTrace.parse(shift, 42), edgeSizes, POLICIES,
+                "synthetic: 10 phases; in each, 90 % of requests go to a new hot set of 5,000 keys, the rest to all 100,000"));
         return plans;
     }
 

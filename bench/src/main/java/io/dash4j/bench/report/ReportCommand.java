@@ -582,6 +582,82 @@ public final class ReportCommand {
                 md.append("![hit ratio ").append(p.label()).append("](img/").append(png).append(")\n\n");
                 hitRatioLosses(c);
             }
+            hitRatioTargets();
+        }
+
+        /** The points issue 8 set the targets on: OLTP at five sizes, P3 at four. */
+        static final Map<String, int[]> TARGET_POINTS = Map.of(
+                "OLTP", new int[] {1000, 2000, 5000, 10000, 15000},
+                "P3", new int[] {8192, 32768, 131072, 524288});
+
+        /** Mean hit ratio of {@code policy} over {@link #TARGET_POINTS}, or NaN when a point was not run. */
+        double targetMean(String policy) {
+            double sum = 0;
+            int n = 0;
+            for (Map.Entry<String, int[]> t : TARGET_POINTS.entrySet()) {
+                HitRatio.Curve c = curves.stream().filter(x -> x.plan().label().equals(t.getKey())).findFirst().orElse(null);
+                double[] v = c == null ? null : c.hitRatio().get(policy);
+                if (v == null) {
+                    return Double.NaN;
+                }
+                for (int size : t.getValue()) {
+                    int i = indexOf(c.plan().sizes(), size);
+                    if (i < 0) {
+                        return Double.NaN;
+                    }
+                    sum += v[i];
+                    n++;
+                }
+            }
+            return sum / n;
+        }
+
+        static int indexOf(int[] a, int x) {
+            for (int i = 0; i < a.length; i++) {
+                if (a[i] == x) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        void hitRatioTargets() {
+            double dash = targetMean("dash2q");
+            if (Double.isNaN(dash)) {
+                return;
+            }
+            String points = "OLTP 1000–15000 (5 sizes), P3 8192–524288 (4 sizes)";
+            for (String[] rival : new String[][] {{"arc", "ARC's"}, {"caffeine", "Caffeine's (stretch)"}}) {
+                double other = targetMean(rival[0]);
+                if (Double.isNaN(other)) {
+                    continue;
+                }
+                targets.add(new String[] {"hit ratio: DashCache's mean ≥ " + rival[1] + " over " + points,
+                        String.format(Locale.ROOT, "%.2f vs %.2f", dash, other),
+                        dash >= other ? String.format(Locale.ROOT, "**met** (by %.2f points)", dash - other)
+                                : String.format(Locale.ROOT, "**missed** by %.2f points", other - dash)});
+            }
+            // every size of every trace the report ran: at least LRU - 0.5
+            List<String> below = new ArrayList<>();
+            int total = 0;
+            for (HitRatio.Curve c : curves) {
+                double[] d = c.hitRatio().get("dash2q");
+                double[] lru = c.hitRatio().get("lru");
+                if (d == null || lru == null) {
+                    continue;
+                }
+                for (int i = 0; i < d.length; i++) {
+                    total++;
+                    if (d[i] < lru[i] - 0.5) {
+                        below.add(String.format(Locale.ROOT, "%s %,d (%.2f vs %.2f)", c.plan().label(), c.plan().sizes()[i], d[i], lru[i]));
+                    }
+                }
+            }
+            if (total > 0) {
+                targets.add(new String[] {"hit ratio: DashCache ≥ LRU − 0.5 at every size of every trace above",
+                        String.format(Locale.ROOT, "%d of %d points", total - below.size(), total),
+                        below.isEmpty() ? "**met**" : "**missed** at " + String.join(", ", below)});
+            }
         }
 
         void hitRatioLosses(HitRatio.Curve c) {
