@@ -148,4 +148,48 @@ class DefaultSlotPolicyTest {
         assertThrows(IllegalArgumentException.class, () -> SlotPolicy.parse("default:width=20"));
         assertThrows(IllegalArgumentException.class, () -> SlotPolicy.parse("nonesuch"));
     }
+
+    /**
+     * Every preset, rejected ones included, is a correct bounded cache: never over its bound, and a
+     * key it returns carries the value last written (HashMap of last writes as the model).
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("presetNames")
+    void everyPresetIsACorrectBoundedCache(String name) {
+        SlotPolicy policy = SlotPolicy.named(name);
+        for (int bound : new int[] {100, 777, 5_000}) {
+            DashCache<Long, Long> cache = DashCache.<Long, Long>builder().maximumSize(bound).slotPolicy(policy)
+                    .buildSingleOwner();
+            java.util.Map<Long, Long> written = new java.util.HashMap<>();
+            SplittableRandom r = new SplittableRandom(bound);
+            int hits = 0;
+            for (int i = 0; i < 60_000; i++) {
+                // a skewed key space four times the bound: hits, misses and evictions all happen
+                long key = (long) Math.floor(Math.pow(r.nextDouble(), 3) * 4 * bound);
+                int op = r.nextInt(10);
+                if (op < 6) {
+                    Long v = cache.getIfPresent(key);
+                    if (v != null) {
+                        hits++;
+                        assertEquals(written.get(key), v, name + ": stale value for " + key);
+                    }
+                } else if (op < 9) {
+                    long v = r.nextLong();
+                    cache.put(key, v);
+                    written.put(key, v);
+                } else {
+                    cache.remove(key);
+                    written.remove(key);
+                    assertEquals(null, cache.getIfPresent(key));
+                }
+                assertTrue(cache.size() <= bound, name + ": " + cache.size() + " > " + bound);
+            }
+            assertTrue(hits > 10_000, name + " at " + bound + ": a skewed workload hits (" + hits + ")");
+            assertTrue(cache.size() >= 0.9 * bound, name + " holds " + cache.size() + " of " + bound);
+        }
+    }
+
+    static java.util.stream.Stream<String> presetNames() {
+        return SlotPolicy.presets().stream().map(SlotPolicy::name);
+    }
 }
