@@ -258,6 +258,11 @@ public final class DashCache<K, V> implements Cache<K, V> {
         return DashTable.slotAt(pos) != 0 || table.segmentAt(pos).isStash(DashTable.bucketAt(pos));
     }
 
+    /** True when {@code pos} is in the back half of its bucket: next in line to be demoted. */
+    boolean isInBackHalf(long pos) {
+        return 2 * DashTable.slotAt(pos) >= table.segmentAt(pos).slotsPerBucket();
+    }
+
     /** True when {@code pos} is in a stash bucket: probation, where a hit decides promotion. */
     boolean isProbation(long pos) {
         return table.segmentAt(pos).isStash(DashTable.bucketAt(pos));

@@ -101,6 +101,46 @@ class ConcurrentDashCacheTest {
         assertTrue(stats.evictionCount() > 0, "the stress must reach the bound");
     }
 
+    /**
+     * Without contention, which bumps a reader takes: always for a hit in probation or in the back
+     * half of a protected bucket (next in line for demotion), one time in four in the front half.
+     */
+    @Test
+    void readersAlwaysBumpTheBackHalfAndSampleTheFrontHalf() {
+        ConcurrentDashCache<Long, Long> cache = DashCache.<Long, Long>builder().maximumSize(4096).partitions(1).build();
+        DashCache<Long, Long> part = cache.partitionCache(0);
+        for (long k = 0; k < 20_000; k++) {
+            cache.put(k, k);
+        }
+        int back = 0;
+        int front = 0;
+        int frontMoved = 0;
+        for (long k = 0; k < 20_000 && (back < 200 || front < 400); k++) {
+            long hash = part.hash(k);
+            long pos = part.locate(k, hash);
+            if (pos < 0 || part.isProbation(pos) || !part.wouldBump(pos)) {
+                continue;
+            }
+            boolean backHalf = part.isInBackHalf(pos);
+            if ((backHalf && back >= 200) || (!backHalf && front >= 400)) {
+                continue;
+            }
+            assertEquals(k, cache.getIfPresent(k));
+            boolean moved = part.locate(k, hash) != pos;
+            if (backHalf) {
+                back++;
+                assertTrue(moved, "a back-half hit moves to the front");
+            } else {
+                front++;
+                frontMoved += moved ? 1 : 0;
+            }
+        }
+        assertEquals(200, back);
+        assertEquals(400, front);
+        // one in four: 100 expected, the bounds are over six standard deviations away
+        assertTrue(frontMoved > 45 && frontMoved < 155, "front-half hits that bumped: " + frontMoved + " of 400");
+    }
+
     @Test
     void loadsAreSingleFlightPerKey() throws Exception {
         ConcurrentDashCache<String, String> cache = DashCache.<String, String>builder().maximumSize(1_000).build();

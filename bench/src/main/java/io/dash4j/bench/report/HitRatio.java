@@ -34,7 +34,7 @@ final class HitRatio {
                  double seconds) {
     }
 
-    static final List<String> POLICIES = List.of("lru", "sampled-lru", "2q", "arc", "caffeine", "dash-dragonfly", "dash2q", "opt");
+    static final List<String> POLICIES = List.of("lru", "sampled-lru", "2q", "arc", "caffeine", "dash-dragonfly", "dash2q", "dash2q-concurrent", "opt");
 
     private HitRatio() {
     }

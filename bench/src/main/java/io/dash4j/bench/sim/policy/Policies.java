@@ -43,6 +43,8 @@ public final class Policies {
                 new CachePolicy(LinkedLruCache.<Long, Long>builder().maximumSize(n).build()));
         register("dash2q", "io.dash4j.eviction.DashCache with its default slot policy, single owner", n ->
                 new CachePolicy(DashCache.<Long, Long>builder().maximumSize(n).buildSingleOwner()));
+        register("dash2q-concurrent", "io.dash4j.eviction.ConcurrentDashCache, default policy (sampled, lossy bumps), one thread", n ->
+                new CachePolicy(DashCache.<Long, Long>builder().maximumSize(n).build()));
         // every slot-policy preset, side by side: dash-dragonfly is Dragonfly's own policy
         for (SlotPolicy p : SlotPolicy.presets()) {
             register("dash-" + p.name(), "DashCache with SlotPolicy " + p, n ->
