@@ -61,20 +61,19 @@ final class HitRatio {
             log.println("report: no P3 trace under " + arcDir);
         }
         int[] synthSizes = {1000, 2500, 5000, 10000, 25000, 50000};
-        String zipf = "zipf:0.9:100000:2000000";
-        plans.add(new Plan(zipf, SyntheticTrace.parse(zipf, 42), synthSizes, POLICIES,
-                "synthetic: Zipf(0.9) over 100,000 keys, 2M requests, seed 42"));
-        String scan = "scan:0.9:100000:2000000:20000:100000";
-        plans.add(new Plan(scan, SyntheticTrace.parse(scan, 42), synthSizes, POLICIES,
-                "synthetic: Zipf(0.9) with a 20,000-key scan every 100,000 requests, seed 42"));
         int[] edgeSizes = {1000, 5000, 20000, 25000};
-        String loop = "loop:20000:1000000";
-        plans.add(new Plan(loop, SyntheticTrace.parse(loop, 42), edgeSizes, POLICIES,
-                "synthetic: a loop over 20,000 keys, 1M requests (exactly fits at 20,000)"));
-        String shift = "shift:100000:1000000:5000:10";
-        plans.add(new Plan(shift, SyntheticTrace.parse(shift, 42), edgeSizes, POLICIES,
-                "synthetic: 10 phases; in each, 90 % of requests go to a new hot set of 5,000 keys, the rest to all 100,000"));
+        plans.add(synthetic("zipf:0.9:100000:2000000", synthSizes, "Zipf(0.9) over 100,000 keys, 2M requests"));
+        plans.add(synthetic("scan:0.9:100000:2000000:20000:100000", synthSizes,
+                "Zipf(0.9) with a 20,000-key scan every 100,000 requests"));
+        plans.add(synthetic("loop:20000:1000000", edgeSizes, "a loop over 20,000 keys, 1M requests (exactly fits at 20,000)"));
+        plans.add(synthetic("shift:100000:1000000:5000:10", edgeSizes,
+                "10 phases; in each, 90 % of requests go to a new hot set of 5,000 keys, the rest to all 100,000"));
         return plans;
+    }
+
+    /** A synthetic trace from its spec, seed 42, with every report policy. */
+    private static Plan synthetic(String spec, int[] sizes, String what) {
+        return new Plan(spec, SyntheticTrace.parse(spec, 42), sizes, POLICIES, "synthetic: " + what + ", seed 42");
     }
 
     private static Path find(Path dir, String base) {
