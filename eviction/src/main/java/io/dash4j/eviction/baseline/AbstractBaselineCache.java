@@ -46,7 +46,7 @@ import java.util.function.LongSupplier;
  * <p>The hierarchy is sealed: the permitted subclasses are the baselines of this package.
  */
 public abstract sealed class AbstractBaselineCache<K, V> implements Cache<K, V>
-        permits LinkedLruCache, ArenaLruCache, SampledLruCache {
+        permits LinkedLruCache, ArrayBaselineCache {
 
     private static final System.Logger LOGGER = System.getLogger(AbstractBaselineCache.class.getName());
 

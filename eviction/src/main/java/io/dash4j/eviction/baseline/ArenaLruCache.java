@@ -18,21 +18,11 @@ import java.util.Arrays;
  * the write-time array when nothing expires.
  *
  * <p><b>Not thread-safe</b>: single-threaded by design. See {@link AbstractBaselineCache} for the
- * semantics shared by the baselines.
+ * semantics shared by the baselines; the arrays and the logic over them are
+ * {@link ArrayBaselineCache}'s, shared with {@link SampledLruCache}.
  */
-public final class ArenaLruCache<K, V> extends AbstractBaselineCache<K, V> {
+public final class ArenaLruCache<K, V> extends ArrayBaselineCache<K, V> {
 
-    private static final int NIL = -1;
-    /** Largest arena this class will allocate. */
-    private static final int MAX_CAPACITY = Integer.MAX_VALUE - 16;
-
-    private final Object2IntOpenHashMap<K> index;
-    private Object[] keys;
-    private Object[] values;
-    /** Null for an entry-count bound (every entry weighs one). */
-    private int[] weights;
-    /** Null when nothing expires. */
-    private long[] writeTimes;
     /** Towards the head (more recently used). */
     private int[] prev;
     /** Towards the tail (less recently used); chains the free list for free slots. */
@@ -46,7 +36,6 @@ public final class ArenaLruCache<K, V> extends AbstractBaselineCache<K, V> {
     private int freeHead = NIL;
     /** Slots ever handed out: slots at or above it were never used. */
     private int used;
-    private long weight;
 
     /** A cache of at most {@code maximumSize} entries, no expiry, no listener. */
     public ArenaLruCache(long maximumSize) {
@@ -55,15 +44,8 @@ public final class ArenaLruCache<K, V> extends AbstractBaselineCache<K, V> {
 
     private ArenaLruCache(Config<K, V> config) {
         super(config);
-        int capacity = Math.max(1, config.initialCapacity);
-        this.index = new Object2IntOpenHashMap<>(capacity);
-        this.index.defaultReturnValue(NIL);
-        this.keys = new Object[capacity];
-        this.values = new Object[capacity];
-        this.weights = config.weigher == null ? null : new int[capacity];
-        this.writeTimes = config.ttlNanos == NO_EXPIRY ? null : new long[capacity];
-        this.prev = new int[capacity];
-        this.next = new int[capacity];
+        this.prev = new int[keys.length];
+        this.next = new int[keys.length];
     }
 
     public static <K, V> Builder<K, V> builder() {
@@ -82,7 +64,7 @@ public final class ArenaLruCache<K, V> extends AbstractBaselineCache<K, V> {
         }
     }
 
-    // ------------------------------------------------------------------ primitives
+    // ------------------------------------------------------------------ the recency list
 
     @Override
     V lookup(K key) {
@@ -91,98 +73,31 @@ public final class ArenaLruCache<K, V> extends AbstractBaselineCache<K, V> {
             return null;
         }
         if (slot != head) {
-            unlink(slot);
-            linkAtHead(slot);
+            moveToHead(slot);
             bumpCount++;
         }
         return valueAt(slot);
     }
 
-    /** The key's slot, or NIL when absent or expired (an expired entry is removed and reported). */
-    private int liveSlot(K key) {
-        int slot = index.getInt(key);
-        if (slot != NIL && writeTimes != null && isExpired(writeTimes[slot], now())) {
-            expireSlot(slot);
-            return NIL;
-        }
-        return slot;
+    @Override
+    void inserted(int slot) {
+        linkAtHead(slot);
     }
 
     @Override
-    V peek(K key) {
-        int slot = liveSlot(key);
-        if (slot == NIL) {
-            return null;
+    void replaced(int slot, long now) {
+        if (slot != head) {
+            moveToHead(slot);
         }
-        return valueAt(slot);
+        // At the head, so evicting from the tail reaches it only if it is alone, and alone it fits.
+        evictWhileOver(0, now);
     }
 
     @Override
-    void store(K key, V value, int newWeight) {
-        long now = now();
-        int slot = index.getInt(key);
-        if (slot != NIL) {
-            if (writeTimes != null && isExpired(writeTimes[slot], now)) {
-                expireSlot(slot);
-                // fall through to a fresh insert
-            } else if (oversized(newWeight)) {
-                V old = valueAt(slot);
-                K oldKey = keyAt(slot);
-                release(slot);
-                notify(oldKey, old, RemovalCause.REPLACED);
-                rejectOversized(key, value);
-                return;
-            } else {
-                V old = valueAt(slot);
-                weight += newWeight - weightAt(slot);
-                values[slot] = value;
-                if (weights != null) {
-                    weights[slot] = newWeight;
-                }
-                if (writeTimes != null) {
-                    writeTimes[slot] = now;
-                }
-                if (slot != head) {
-                    unlink(slot);
-                    linkAtHead(slot);
-                }
-                // At the head, so evicting from the tail reaches it only if it is alone, and
-                // alone it fits.
-                evictWhileOver(0, now);
-                notify(key, old, RemovalCause.REPLACED);
-                return;
-            }
+    void evictWhileOver(int incoming, long now) {
+        while (tail != NIL && weight + incoming > maximumWeight) {
+            evictSlot(tail, now);
         }
-        if (oversized(newWeight)) {
-            rejectOversized(key, value);
-            return;
-        }
-        evictWhileOver(newWeight, now);
-        int fresh = allocate();
-        keys[fresh] = key;
-        values[fresh] = value;
-        if (weights != null) {
-            weights[fresh] = newWeight;
-        }
-        if (writeTimes != null) {
-            writeTimes[fresh] = now;
-        }
-        linkAtHead(fresh);
-        index.put(key, fresh);
-        weight += newWeight;
-    }
-
-    @Override
-    V removeEntry(K key) {
-        int slot = liveSlot(key);
-        if (slot == NIL) {
-            return null;
-        }
-        V old = valueAt(slot);
-        K oldKey = keyAt(slot);
-        release(slot);
-        notify(oldKey, old, RemovalCause.EXPLICIT);
-        return old;
     }
 
     @Override
@@ -206,62 +121,21 @@ public final class ArenaLruCache<K, V> extends AbstractBaselineCache<K, V> {
         }
     }
 
+    // ------------------------------------------------------------------ slots
+
+    /** Unlinks, unindexes and frees {@code slot} onto the free list. */
     @Override
-    public long size() {
-        return index.size();
-    }
-
-    @Override
-    public long weightedSize() {
-        return weight;
-    }
-
-    // ------------------------------------------------------------------ arena and list
-
-    @SuppressWarnings("unchecked")
-    private K keyAt(int slot) {
-        return (K) keys[slot];
-    }
-
-    @SuppressWarnings("unchecked")
-    private V valueAt(int slot) {
-        return (V) values[slot];
-    }
-
-    private int weightAt(int slot) {
-        return weights == null ? 1 : weights[slot];
-    }
-
-    private void evictWhileOver(int incoming, long now) {
-        while (tail != NIL && weight + incoming > maximumWeight) {
-            int victim = tail;
-            K k = keyAt(victim);
-            V v = valueAt(victim);
-            long written = writeTimes == null ? 0L : writeTimes[victim];
-            release(victim);
-            notifyVictim(k, v, written, now);
-        }
-    }
-
-    private void expireSlot(int slot) {
-        K k = keyAt(slot);
-        V v = valueAt(slot);
-        release(slot);
-        notifyExpired(k, v);
-    }
-
-    /** Unlinks, unindexes and frees {@code slot}. */
-    private void release(int slot) {
-        index.removeInt(keys[slot]);
+    void free(int slot) {
+        unindex(slot);
         unlink(slot);
-        weight -= weightAt(slot);
         keys[slot] = null;
         values[slot] = null;
         next[slot] = freeHead;
         freeHead = slot;
     }
 
-    private int allocate() {
+    @Override
+    int allocate() {
         if (freeHead != NIL) {
             int slot = freeHead;
             freeHead = next[slot];
@@ -273,27 +147,15 @@ public final class ArenaLruCache<K, V> extends AbstractBaselineCache<K, V> {
         return used++;
     }
 
-    private void grow() {
-        int capacity = keys.length;
-        if (capacity >= MAX_CAPACITY) {
-            throw new IllegalStateException("arena full: " + capacity + " entries");
-        }
-        long wanted = Math.max(capacity + 1L, capacity * 2L);
-        if (weights == null) {
-            // An entry-count bound never needs more slots than the bound.
-            wanted = Math.min(wanted, Math.max(capacity + 1L, maximumWeight));
-        }
-        int newCapacity = (int) Math.min(wanted, MAX_CAPACITY);
-        keys = Arrays.copyOf(keys, newCapacity);
-        values = Arrays.copyOf(values, newCapacity);
+    @Override
+    void grown(int newCapacity) {
         prev = Arrays.copyOf(prev, newCapacity);
         next = Arrays.copyOf(next, newCapacity);
-        if (weights != null) {
-            weights = Arrays.copyOf(weights, newCapacity);
-        }
-        if (writeTimes != null) {
-            writeTimes = Arrays.copyOf(writeTimes, newCapacity);
-        }
+    }
+
+    private void moveToHead(int slot) {
+        unlink(slot);
+        linkAtHead(slot);
     }
 
     private void unlink(int slot) {

@@ -37,9 +37,11 @@ import java.util.SplittableRandom;
  * {@code samples} entries every entry is considered, making the choice exact.
  *
  * <p><b>Not thread-safe</b>: single-threaded by design. See {@link AbstractBaselineCache} for the
- * semantics shared by the baselines. A bump is counted for every hit (it refreshes the clock).
+ * semantics shared by the baselines; the arrays and the logic over them are
+ * {@link ArrayBaselineCache}'s, shared with {@link ArenaLruCache}. A bump is counted for every
+ * hit (it refreshes the clock).
  */
-public final class SampledLruCache<K, V> extends AbstractBaselineCache<K, V> {
+public final class SampledLruCache<K, V> extends ArrayBaselineCache<K, V> {
 
     /** Redis's {@code maxmemory-samples} default. */
     public static final int DEFAULT_SAMPLES = 5;
@@ -48,23 +50,13 @@ public final class SampledLruCache<K, V> extends AbstractBaselineCache<K, V> {
     /** The default random seed, fixed so runs are reproducible. */
     public static final long DEFAULT_SEED = 0x5A3B1EDL;
 
-    private static final int NIL = -1;
-    private static final int MAX_CAPACITY = Integer.MAX_VALUE - 16;
-
     private final int samples;
     private final SplittableRandom random;
 
-    private final Object2IntOpenHashMap<K> index;
-    private Object[] keys;
-    private Object[] values;
-    /** Null for an entry-count bound (every entry weighs one). */
-    private int[] weights;
-    /** Null when nothing expires. */
-    private long[] writeTimes;
     /** Logical time of each entry's last access. */
     private long[] stamps;
+    /** Entries occupy slots {@code [0, size)}. */
     private int size;
-    private long weight;
     /** Ticks on every access; stamps are unique. */
     private long clock;
 
@@ -91,14 +83,7 @@ public final class SampledLruCache<K, V> extends AbstractBaselineCache<K, V> {
         this.random = new SplittableRandom(builder.seed);
         this.poolSlots = new int[builder.poolSize];
         this.poolStamps = new long[builder.poolSize];
-        int capacity = Math.max(1, config.initialCapacity);
-        this.index = new Object2IntOpenHashMap<>(capacity);
-        this.index.defaultReturnValue(NIL);
-        this.keys = new Object[capacity];
-        this.values = new Object[capacity];
-        this.weights = config.weigher == null ? null : new int[capacity];
-        this.writeTimes = config.ttlNanos == NO_EXPIRY ? null : new long[capacity];
-        this.stamps = new long[capacity];
+        this.stamps = new long[keys.length];
     }
 
     public static <K, V> Builder<K, V> builder() {
@@ -168,94 +153,20 @@ public final class SampledLruCache<K, V> extends AbstractBaselineCache<K, V> {
         return valueAt(slot);
     }
 
-    /** The key's slot, or NIL when absent or expired (an expired entry is removed and reported). */
-    private int liveSlot(K key) {
-        int slot = index.getInt(key);
-        if (slot != NIL && writeTimes != null && isExpired(writeTimes[slot], now())) {
-            expireSlot(slot);
-            return NIL;
-        }
-        return slot;
+    @Override
+    void inserted(int slot) {
+        stamps[slot] = ++clock;
     }
 
     @Override
-    V peek(K key) {
-        int slot = liveSlot(key);
-        if (slot == NIL) {
-            return null;
+    void replaced(int slot, long now) {
+        stamps[slot] = ++clock;
+        protectedSlot = slot;
+        try {
+            evictWhileOver(0, now);
+        } finally {
+            protectedSlot = NIL;
         }
-        return valueAt(slot);
-    }
-
-    @Override
-    void store(K key, V value, int newWeight) {
-        long now = now();
-        int slot = index.getInt(key);
-        if (slot != NIL) {
-            if (writeTimes != null && isExpired(writeTimes[slot], now)) {
-                expireSlot(slot);
-                // fall through to a fresh insert
-            } else if (oversized(newWeight)) {
-                V old = valueAt(slot);
-                K oldKey = keyAt(slot);
-                removeAt(slot);
-                notify(oldKey, old, RemovalCause.REPLACED);
-                rejectOversized(key, value);
-                return;
-            } else {
-                V old = valueAt(slot);
-                weight += newWeight - weightAt(slot);
-                values[slot] = value;
-                if (weights != null) {
-                    weights[slot] = newWeight;
-                }
-                if (writeTimes != null) {
-                    writeTimes[slot] = now;
-                }
-                stamps[slot] = ++clock;
-                protectedSlot = slot;
-                try {
-                    evictWhileOver(0, now);
-                } finally {
-                    protectedSlot = NIL;
-                }
-                notify(key, old, RemovalCause.REPLACED);
-                return;
-            }
-        }
-        if (oversized(newWeight)) {
-            rejectOversized(key, value);
-            return;
-        }
-        evictWhileOver(newWeight, now);
-        if (size == keys.length) {
-            grow();
-        }
-        int fresh = size++;
-        keys[fresh] = key;
-        values[fresh] = value;
-        if (weights != null) {
-            weights[fresh] = newWeight;
-        }
-        if (writeTimes != null) {
-            writeTimes[fresh] = now;
-        }
-        stamps[fresh] = ++clock;
-        index.put(key, fresh);
-        weight += newWeight;
-    }
-
-    @Override
-    V removeEntry(K key) {
-        int slot = liveSlot(key);
-        if (slot == NIL) {
-            return null;
-        }
-        V old = valueAt(slot);
-        K oldKey = keyAt(slot);
-        removeAt(slot);
-        notify(oldKey, old, RemovalCause.EXPLICIT);
-        return old;
     }
 
     @Override
@@ -275,27 +186,13 @@ public final class SampledLruCache<K, V> extends AbstractBaselineCache<K, V> {
         }
     }
 
-    @Override
-    public long size() {
-        return size;
-    }
-
-    @Override
-    public long weightedSize() {
-        return weight;
-    }
-
     // ------------------------------------------------------------------ eviction
 
-    private void evictWhileOver(int incoming, long now) {
+    @Override
+    void evictWhileOver(int incoming, long now) {
         int floor = protectedSlot == NIL ? 0 : 1;
         while (size > floor && weight + incoming > maximumWeight) {
-            int victim = selectVictim();
-            K k = keyAt(victim);
-            V v = valueAt(victim);
-            long written = writeTimes == null ? 0L : writeTimes[victim];
-            removeAt(victim);
-            notifyVictim(k, v, written, now);
+            evictSlot(selectVictim(), now);
         }
     }
 
@@ -385,33 +282,20 @@ public final class SampledLruCache<K, V> extends AbstractBaselineCache<K, V> {
         poolStamps[k] = stamp;
     }
 
-    // ------------------------------------------------------------------ storage
+    // ------------------------------------------------------------------ slots
 
-    @SuppressWarnings("unchecked")
-    private K keyAt(int slot) {
-        return (K) keys[slot];
-    }
-
-    @SuppressWarnings("unchecked")
-    private V valueAt(int slot) {
-        return (V) values[slot];
-    }
-
-    private int weightAt(int slot) {
-        return weights == null ? 1 : weights[slot];
-    }
-
-    private void expireSlot(int slot) {
-        K k = keyAt(slot);
-        V v = valueAt(slot);
-        removeAt(slot);
-        notifyExpired(k, v);
+    @Override
+    int allocate() {
+        if (size == keys.length) {
+            grow();
+        }
+        return size++;
     }
 
     /** Unindexes {@code slot} and moves the last entry into it, keeping slots dense. */
-    private void removeAt(int slot) {
-        index.removeInt(keys[slot]);
-        weight -= weightAt(slot);
+    @Override
+    void free(int slot) {
+        unindex(slot);
         int last = --size;
         if (slot != last) {
             keys[slot] = keys[last];
@@ -437,24 +321,8 @@ public final class SampledLruCache<K, V> extends AbstractBaselineCache<K, V> {
         values[last] = null;
     }
 
-    private void grow() {
-        int capacity = keys.length;
-        if (capacity >= MAX_CAPACITY) {
-            throw new IllegalStateException("cache full: " + capacity + " entries");
-        }
-        long wanted = Math.max(capacity + 1L, capacity * 2L);
-        if (weights == null) {
-            wanted = Math.min(wanted, Math.max(capacity + 1L, maximumWeight));
-        }
-        int newCapacity = (int) Math.min(wanted, MAX_CAPACITY);
-        keys = Arrays.copyOf(keys, newCapacity);
-        values = Arrays.copyOf(values, newCapacity);
+    @Override
+    void grown(int newCapacity) {
         stamps = Arrays.copyOf(stamps, newCapacity);
-        if (weights != null) {
-            weights = Arrays.copyOf(weights, newCapacity);
-        }
-        if (writeTimes != null) {
-            writeTimes = Arrays.copyOf(writeTimes, newCapacity);
-        }
     }
 }
