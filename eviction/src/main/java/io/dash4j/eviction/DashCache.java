@@ -275,10 +275,21 @@ public final class DashCache<K, V> implements Cache<K, V> {
 
     /** Removes {@code key} if it is present and expired, reporting it EXPIRED. */
     void removeIfExpired(K key, long hash) {
+        liveLocate(key, hash);
+    }
+
+    /**
+     * Where {@code key} is, or -1 when it is absent or expired; an expired entry is removed on the
+     * way and reported EXPIRED. (The hit path, {@link #getIfPresent(Object, long)}, inlines this to
+     * read the slot once.)
+     */
+    private long liveLocate(K key, long hash) {
         long pos = table.locate(key, hash);
         if (pos >= 0 && isExpired(table.valueAt(pos))) {
             remove(pos, RemovalCause.EXPIRED);
+            return -1;
         }
+        return pos;
     }
 
     private void bump(long pos, long hash) {
@@ -372,16 +383,11 @@ public final class DashCache<K, V> implements Cache<K, V> {
 
     /** Remaining time to live in nanos: -1 when the entry has no TTL, -2 when absent. */
     public long expiresInNanos(K key) {
-        long hash = table.hash(key);
-        long pos = table.locate(key, hash);
+        long pos = liveLocate(key, table.hash(key));
         if (pos < 0) {
             return -2;
         }
         Object stored = table.valueAt(pos);
-        if (isExpired(stored)) {
-            remove(pos, RemovalCause.EXPIRED);
-            return -2;
-        }
         if (stored instanceof Held h && h.expiresAt != Long.MAX_VALUE) {
             return h.expiresAt - ticker.getAsLong();
         }
@@ -534,17 +540,11 @@ public final class DashCache<K, V> implements Cache<K, V> {
     @Override
     public V remove(K key) {
         Objects.requireNonNull(key, "key");
-        long hash = table.hash(key);
-        long pos = table.locate(key, hash);
+        long pos = liveLocate(key, table.hash(key));
         if (pos < 0) {
             return null;
         }
-        Object stored = table.valueAt(pos);
-        if (isExpired(stored)) {
-            remove(pos, RemovalCause.EXPIRED);
-            return null;
-        }
-        V v = unwrap(stored);
+        V v = unwrap(table.valueAt(pos));
         remove(pos, RemovalCause.EXPLICIT);
         return v;
     }
@@ -605,16 +605,11 @@ public final class DashCache<K, V> implements Cache<K, V> {
      * 0 expires it now. Returns false when the key is absent.
      */
     public boolean setExpiry(K key, long ttlNanos) {
-        long hash = table.hash(key);
-        long pos = table.locate(key, hash);
+        long pos = liveLocate(key, table.hash(key));
         if (pos < 0) {
             return false;
         }
         Object stored = table.valueAt(pos);
-        if (isExpired(stored)) {
-            remove(pos, RemovalCause.EXPIRED);
-            return false;
-        }
         if (ttlNanos == 0) {
             remove(pos, RemovalCause.EXPIRED);
             return true;

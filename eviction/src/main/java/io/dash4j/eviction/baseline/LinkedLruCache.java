@@ -73,13 +73,8 @@ public final class LinkedLruCache<K, V> extends AbstractBaselineCache<K, V> {
 
     @Override
     V lookup(K key) {
-        Node<K, V> node = map.get(key);
+        Node<K, V> node = liveNode(key);
         if (node == null) {
-            return null;
-        }
-        if (expires() && isExpired(node.writeTime, now())) {
-            unlinkAndUnmap(node);
-            notifyExpired(node.key, node.value);
             return null;
         }
         if (node != head) {
@@ -92,16 +87,19 @@ public final class LinkedLruCache<K, V> extends AbstractBaselineCache<K, V> {
 
     @Override
     V peek(K key) {
+        Node<K, V> node = liveNode(key);
+        return node == null ? null : node.value;
+    }
+
+    /** The key's node, or null when absent or expired (an expired entry is removed and reported). */
+    private Node<K, V> liveNode(K key) {
         Node<K, V> node = map.get(key);
-        if (node == null) {
-            return null;
-        }
-        if (expires() && isExpired(node.writeTime, now())) {
+        if (node != null && expires() && isExpired(node.writeTime, now())) {
             unlinkAndUnmap(node);
             notifyExpired(node.key, node.value);
             return null;
         }
-        return node.value;
+        return node;
     }
 
     @Override
