@@ -409,15 +409,10 @@ public final class DashCache<K, V> implements Cache<K, V> {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         long hash = table.hash(key);
-        long pos = table.locate(key, hash);
+        long pos = liveLocate(key, hash);
         if (pos >= 0) {
-            Object old = table.valueAt(pos);
-            if (isExpired(old)) {
-                remove(pos, RemovalCause.EXPIRED);
-            } else {
-                replace(pos, key, old, value, ttlNanos, hash);
-                return;
-            }
+            replace(pos, key, table.valueAt(pos), value, ttlNanos, hash);
+            return;
         }
         insert(key, value, hash, ttlNanos);
     }
@@ -427,13 +422,9 @@ public final class DashCache<K, V> implements Cache<K, V> {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         long hash = table.hash(key);
-        long pos = table.locate(key, hash);
+        long pos = liveLocate(key, hash);
         if (pos >= 0) {
-            Object old = table.valueAt(pos);
-            if (!isExpired(old)) {
-                return unwrap(old);
-            }
-            remove(pos, RemovalCause.EXPIRED);
+            return unwrap(table.valueAt(pos));
         }
         insert(key, value, hash, expireAfterWriteNanos);
         return null;
