@@ -1,5 +1,6 @@
 package io.dash4j.bench.jmh;
 
+import io.dash4j.bench.BoxedKeys;
 import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 
 import java.util.SplittableRandom;
@@ -33,8 +34,8 @@ final class Workload {
         this.capacity = capacity;
         SplittableRandom random = new SplittableRandom(seed);
         LongOpenHashSet seen = new LongOpenHashSet(capacity * 5);
-        this.universe = fresh(4 * capacity, random, seen);
-        this.misses = fresh(capacity, random, seen);
+        this.universe = BoxedKeys.distinct(4 * capacity, random, seen);
+        this.misses = BoxedKeys.distinct(capacity, random, seen);
         int draws = zipfDraws(capacity);
         this.zipf = new Long[draws];
         this.zipfWrite = new boolean[draws];
@@ -45,18 +46,6 @@ final class Workload {
         }
     }
 
-    private static Long[] fresh(int n, SplittableRandom random, LongOpenHashSet seen) {
-        Long[] keys = new Long[n];
-        int i = 0;
-        while (i < n) {
-            long k = random.nextLong();
-            if ((k >= -128 && k <= 127) || !seen.add(k)) {
-                continue;
-            }
-            keys[i++] = Long.valueOf(k); // outside the boxing cache: a distinct object
-        }
-        return keys;
-    }
 
     /** Cumulative probabilities of ranks {@code 0..n-1} under Zipf with exponent {@code s}. */
     static double[] zipfCdf(int n, double s) {

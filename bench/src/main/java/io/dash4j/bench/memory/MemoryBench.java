@@ -168,18 +168,8 @@ public final class MemoryBench {
 
     /** Distinct random Long keys (never small enough to be Long.valueOf-cached instances). */
     static Long[] keys(int n, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        it.unimi.dsi.fastutil.longs.LongOpenHashSet seen = new it.unimi.dsi.fastutil.longs.LongOpenHashSet(n);
-        Long[] keys = new Long[n];
-        int i = 0;
-        while (i < n) {
-            long k = random.nextLong();
-            if ((k >= -128 && k <= 127) || !seen.add(k)) {
-                continue;
-            }
-            keys[i++] = Long.valueOf(k); // outside the boxing cache: a fresh object
-        }
-        return keys;
+        return io.dash4j.bench.BoxedKeys.distinct(n, new SplittableRandom(seed),
+                new it.unimi.dsi.fastutil.longs.LongOpenHashSet(n));
     }
 
     static Row measureOne(String name, Long[] keys, int n) {
