@@ -485,13 +485,11 @@ public final class DashCache<K, V> implements Cache<K, V> {
         }
         Object stored = wrap(value, ttlNanos, false);
         boolean returning = false;
-        if (ghosts != null && ghosts.mightContain(hash)) {
+        if (ghosts != null && ghosts.takeBack(hash)) {
             returning = true;
-            ghosts.forget(hash);
             keepTail = Math.min(1, keepTail + slotPolicy.adaptiveStep()); // probation was too short
-        } else if (protectedGhosts != null && protectedGhosts.mightContain(hash)) {
+        } else if (protectedGhosts != null && protectedGhosts.takeBack(hash)) {
             returning = true;
-            protectedGhosts.forget(hash);
             keepTail = Math.max(0, keepTail - slotPolicy.adaptiveStep()); // protected was too small
         }
         if (returning && slotPolicy.ghostEvictsProtected() && evicting) {

@@ -68,13 +68,15 @@ final class FingerprintGhostFilter extends GhostFilter {
     }
 
     @Override
-    void forget(long keyHash) {
+    boolean takeBack(long keyHash) {
         long h = remix(keyHash);
         int b = bucket(h);
         int lane = lane(buckets[b], fingerprint(h));
-        if (lane >= 0) {
-            buckets[b] &= ~(LANE << (lane * BITS));
+        if (lane < 0) {
+            return false;
         }
+        buckets[b] &= ~(LANE << (lane * BITS));
+        return true;
     }
 
     private static int lane(long word, long fp) {

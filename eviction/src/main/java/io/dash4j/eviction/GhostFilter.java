@@ -20,8 +20,12 @@ abstract sealed class GhostFilter permits BloomGhostFilter, FingerprintGhostFilt
     /** Whether the key might have been evicted recently (false: it certainly was not). */
     abstract boolean mightContain(long keyHash);
 
-    /** Forgets a key that came back, where the filter can (a Bloom filter cannot). */
-    void forget(long keyHash) {
+    /**
+     * For a key being admitted: whether it was remembered ({@link #mightContain}); a filter that
+     * can forget one key (not a Bloom filter) forgets it, so it cannot come back twice.
+     */
+    boolean takeBack(long keyHash) {
+        return mightContain(keyHash);
     }
 
     /**
