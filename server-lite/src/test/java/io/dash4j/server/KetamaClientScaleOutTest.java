@@ -53,6 +53,16 @@ class KetamaClientScaleOutTest {
                 servers.add(new InetSocketAddress("127.0.0.1", nodes.memcachedPort(n)));
             }
             client = new MemcachedClient(new KetamaConnectionFactory(), servers);
+            // spymemcached connects in the background, and with its Redistribute failure mode an
+            // operation for a node not connected yet goes to the next node on the ring: writes
+            // issued too early land on the wrong server (seen as a flaky miss). Wait for all three.
+            long connectDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!client.getNodeLocator().getAll().stream().allMatch(MemcachedNode::isActive)
+                    && System.nanoTime() < connectDeadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(client.getNodeLocator().getAll().stream().allMatch(MemcachedNode::isActive),
+                    "the client did not connect to all three servers");
 
             List<Future<Boolean>> sets = new ArrayList<>();
             for (int i = 0; i < KEYS; i++) {
