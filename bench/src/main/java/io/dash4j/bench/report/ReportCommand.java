@@ -72,7 +72,7 @@ public final class ReportCommand {
                 }
             }
             if (o.traces == null) {
-                for (String d : new String[] {"../shared/traces/arc", "shared/traces/arc", "traces/arc"}) {
+                for (String d : new String[] {"bench/traces/arc", "traces/arc"}) {
                     if (Files.isDirectory(Path.of(d))) {
                         o.traces = Path.of(d);
                         break;
@@ -92,7 +92,7 @@ public final class ReportCommand {
                   --quick      `jmh quick` (~2 min) and a smaller P3 sweep: a few minutes in all
                   --skip-jmh   runs no benchmark: uses the JMH JSON file if present (default bench/target/jmh.json)
                   --memory-csv reuses a `memory --csv` output instead of measuring
-                  --traces     directory with OLTP.lis(.zst) and P3.lis(.zst) (default ../shared/traces/arc)""");
+                  --traces     directory with OLTP.lis(.zst) and P3.lis(.zst) (default bench/traces/arc, the repository's copy)""");
     }
 
     public static void main(String[] args) {

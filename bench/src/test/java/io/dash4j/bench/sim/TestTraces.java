@@ -8,9 +8,9 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Finds the ARC paper's traces in {@code shared/traces/arc/} beside the project checkout
- * ({@code ../shared/traces/arc} from the project root, {@code ../../shared/traces/arc} from this
- * module), or in the folder named by {@code -Ddash4j.traces=DIR} or {@code $DASH4J_TRACES}.
+ * Finds the ARC paper's traces in the repository's own copy, {@code bench/traces/arc/} (found by
+ * walking up from the working directory, so it works from the project root and from this module),
+ * or in the folder named by {@code -Ddash4j.traces=DIR} or {@code $DASH4J_TRACES}.
  */
 public final class TestTraces {
 
@@ -32,13 +32,13 @@ public final class TestTraces {
             }
         }
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path p = d.resolve("shared").resolve("traces").resolve("arc").resolve(name);
+            Path p = d.resolve("bench").resolve("traces").resolve("arc").resolve(name);
             if (Files.isReadable(p)) {
                 return p;
             }
             tried.add(p);
         }
-        return fail("trace " + name + " not found; it belongs in shared/traces/arc/ beside the project "
+        return fail("trace " + name + " not found; the repository keeps it in bench/traces/arc/ "
                 + "(or pass -Ddash4j.traces=DIR). Looked at: " + tried);
     }
 }
