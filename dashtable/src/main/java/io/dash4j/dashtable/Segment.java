@@ -66,11 +66,6 @@ public final class Segment<K, V> {
      * Same memory as two arrays of {@code n}: one array of {@code 2n} references.
      */
     private final Object[] entries;
-    /**
-     * One bit per bucket for the owner's policy: "a hit landed in this bucket since the policy
-     * last looked" (a second chance kept per bucket, not per entry; 0.05 B per slot).
-     */
-    private final long[] referenced;
     /** The owner's key strategy, kept here so a lookup does not go through {@link #owner}. */
     private final KeyStrategy<K> strategy;
 
@@ -92,7 +87,6 @@ public final class Segment<K, V> {
         this.stashFingerprints = new byte[regular * STASH_POINTERS];
         this.overflow = new short[regular];
         this.entries = new Object[2 * total];
-        this.referenced = new long[(layout.totalBuckets() + 63) >>> 6];
         this.localDepth = localDepth;
     }
 
@@ -132,19 +126,6 @@ public final class Segment<K, V> {
 
     public int localDepth() {
         return localDepth;
-    }
-
-    /** Sets {@code bucket}'s referenced bit (see {@link #testAndClearReferenced}). */
-    public void markReferenced(int bucket) {
-        referenced[bucket >>> 6] |= 1L << bucket;
-    }
-
-    /** Whether {@code bucket} was marked since the last call for it; clears the mark. */
-    public boolean testAndClearReferenced(int bucket) {
-        long bit = 1L << bucket;
-        long word = referenced[bucket >>> 6];
-        referenced[bucket >>> 6] = word & ~bit;
-        return (word & bit) != 0;
     }
 
     public boolean isStash(int bucket) {
@@ -565,13 +546,26 @@ public final class Segment<K, V> {
         owner.sizeChanged(-1);
     }
 
+    /**
+     * {@link #removeAt} for an item whose table hash the caller already has (an evicting cache
+     * hashed its victim for the ghost filter): a stash item's pointer is found without hashing
+     * the key again.
+     */
+    public void removeAt(int bucket, int slot, long hash) {
+        delete(bucket, slot, hash);
+        owner.sizeChanged(-1);
+    }
+
     /** {@link #removeAt} without telling the table (split). */
     private void delete(int bucket, int slot) {
+        delete(bucket, slot, bucket >= regular && isBusy(bucket, slot) ? owner.hash(keyAt(bucket, slot)) : 0);
+    }
+
+    private void delete(int bucket, int slot, long hash) {
         if (!isBusy(bucket, slot)) {
             throw new IllegalArgumentException("slot is empty: bucket " + bucket + " slot " + slot);
         }
         if (bucket >= regular) {
-            long hash = owner.hash(keyAt(bucket, slot));
             int home = homeBucket(hash);
             unsetStashPointer(home, nextBucket(home), bucket - regular, fingerprintAt(bucket, slot));
         }
