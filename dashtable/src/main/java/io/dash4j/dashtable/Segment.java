@@ -317,6 +317,103 @@ public final class Segment<K, V> {
         return -1;
     }
 
+    // ------------------------------------------------------------------ traced lookup (work counts)
+
+    private static final int FP_ARRAY = 0;
+    private static final int BITMAP_ARRAY = 1;
+    private static final int META_ARRAY = 2;
+    private static final int POINTER_FP_ARRAY = 3;
+    private static final int OVERFLOW_ARRAY = 4;
+    private static final int ENTRY_ARRAY = 5;
+    private static final int KEY_OBJECTS = 6;
+
+    /**
+     * {@link #find}, step for step, adding what it reads to {@code work} (not for the hot path:
+     * the bench's work counts). Returns the same position as {@code find}.
+     */
+    public int traceFind(K key, long hash, ProbeWork work) {
+        work.begin();
+        try {
+            int fp = fingerprint(hash);
+            int home = homeBucket(hash);
+            int p = traceIn(home, key, fp, false, work);
+            if (p >= 0) {
+                return p;
+            }
+            int next = nextBucket(home);
+            p = traceIn(next, key, fp, true, work);
+            if (p >= 0) {
+                return p;
+            }
+            work.touch(META_ARRAY, home, 4);
+            if ((stashMeta[home] & PRESENT_BIT) == 0) {
+                return -1;
+            }
+            work.touch(OVERFLOW_ARRAY, home, 2);
+            if (overflow[home] > 0) {
+                for (int s = regular; s < regular + stash; s++) {
+                    work.stashBuckets++;
+                    p = traceIn(s, key, fp, null, work);
+                    if (p >= 0) {
+                        return p;
+                    }
+                }
+                return -1;
+            }
+            p = tracePointers(home, false, key, fp, work);
+            return p >= 0 ? p : tracePointers(next, true, key, fp, work);
+        } finally {
+            work.end();
+        }
+    }
+
+    private int tracePointers(int bucket, boolean probe, K key, int fp, ProbeWork work) {
+        work.touch(META_ARRAY, bucket, 4);
+        int meta = stashMeta[bucket];
+        int ptrs = (meta >>> PTR_BUSY_SHIFT) & 0xF;
+        int probes = (meta >>> PTR_PROBE_SHIFT) & 0xF;
+        ptrs &= probe ? probes : ~probes;
+        while (ptrs != 0) {
+            int i = Integer.numberOfTrailingZeros(ptrs);
+            ptrs &= ptrs - 1;
+            work.pointersCompared++;
+            work.touch(POINTER_FP_ARRAY, bucket * STASH_POINTERS + i, 1);
+            if ((stashFingerprints[bucket * STASH_POINTERS + i] & 0xFF) == fp) {
+                int s = regular + ((meta >>> (PTR_POS_SHIFT + 4 * i)) & 0xF);
+                work.stashBuckets++;
+                int p = traceIn(s, key, fp, null, work);
+                if (p >= 0) {
+                    return p;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** One bucket's SWAR compare and key tests; {@code probe} null = any probe bit (a stash bucket). */
+    private int traceIn(int bucket, K key, int fp, Boolean probe, ProbeWork work) {
+        work.bucketsProbed++;
+        work.fingerprintWords += 2;
+        work.touch(FP_ARRAY, bucket * slots, 1);
+        work.touch(FP_ARRAY, bucket * slots + 8, 1);
+        work.touch(BITMAP_ARRAY, bucket, 4);
+        int candidates = matchFingerprint(bucket, fp) & busyMask(bucket);
+        if (probe != null) {
+            candidates &= probe ? probeMask(bucket) : ~probeMask(bucket);
+        }
+        while (candidates != 0) {
+            int slot = Integer.numberOfTrailingZeros(candidates);
+            candidates &= candidates - 1;
+            work.keyCompares++;
+            work.touch(ENTRY_ARRAY, 2L * (bucket * slots + slot), 4);
+            work.touch(KEY_OBJECTS, (long) (bucket * slots + slot) << 6, 1);
+            if (strategy.equals(key, keyAt(bucket, slot))) {
+                return position(bucket, slot);
+            }
+        }
+        return -1;
+    }
+
     // ------------------------------------------------------------------ insert
 
     /**
