@@ -77,7 +77,7 @@ public final class WorkCommand {
             err.println(usage());
             return 2;
         }
-        out.println("| policy | operation | key hashes | key compares | evictions | ghost admissions | lookup: buckets | fp words | stash buckets | stash pointers | cache lines |");
+        out.println("| policy | operation | key hashes | key compares | evictions | ghost admissions | lookup: buckets | fp words | stash buckets | pointer words | cache lines |");
         out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (String name : policies) {
             String failure = measure(SlotPolicy.named(name), capacity, ops, trace, out);
@@ -167,7 +167,7 @@ public final class WorkCommand {
         double n = ops;
         String lookup = w == null ? "| | | | | "
                 : String.format(Locale.ROOT, "| %.3f | %.3f | %.3f | %.3f | %.3f ", w.bucketsProbed / n,
-                        w.fingerprintWords / n, w.stashBuckets / n, w.pointersCompared / n, w.cacheLines / n);
+                        w.fingerprintWords / n, w.stashBuckets / n, w.pointerWords / n, w.cacheLines / n);
         out.printf(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %.3f %s|%n", policy.name(), op, hashes / n,
                 compares / n, evictions / n, ghostAdmissions / n, lookup);
     }
