@@ -185,7 +185,8 @@ public final class ConcurrentDashCache<K, V> implements Cache<K, V> {
     /**
      * The value for {@code key}, loading it asynchronously on a miss. One load per key at a time:
      * callers that arrive while a load is in flight get the same future. A load that completes
-     * with null caches nothing; one that fails is counted and not cached.
+     * with null caches nothing; one that fails is counted and not cached. If a writer stored the
+     * key meanwhile, the stored value wins and the callers get it.
      */
     public CompletableFuture<V> getAsync(K key, Function<? super K, ? extends CompletableFuture<? extends V>> loader) {
         V v = getIfPresent(key);
@@ -220,9 +221,16 @@ public final class ConcurrentDashCache<K, V> implements Cache<K, V> {
             return mine;
         }
         load.whenComplete((value, error) -> {
+            V result = value;
             try {
                 if (error == null && value != null) {
-                    putIfAbsent(key, value);
+                    // A writer may have stored the key while we loaded: then its value wins and is
+                    // what the load's callers get, as if the load had come after it (Lincheck found
+                    // that returning our value there was not linearizable).
+                    V present = putIfAbsent(key, value);
+                    if (present != null) {
+                        result = present;
+                    }
                     recordLoad(key, true);
                 } else {
                     recordLoad(key, false);
@@ -233,7 +241,7 @@ public final class ConcurrentDashCache<K, V> implements Cache<K, V> {
             if (error != null) {
                 mine.completeExceptionally(error instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : error);
             } else {
-                mine.complete(value);
+                mine.complete(result);
             }
         });
         return mine;

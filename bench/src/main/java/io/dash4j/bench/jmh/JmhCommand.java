@@ -17,9 +17,10 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code jmh full}: the quotable profile. Every contender x operation x {1, 2} threads x
- *       capacities 65,536 and 4,194,304 (80 benchmarks), 3 forks of 2 x 0.5 s warm-up and
- *       3 x 0.5 s measurement, {@code -prof gc}: about 18 minutes on two cores (a fork of the
- *       4M-entry cache spends ~3 s loading it). Then it rewrites the JMH section of
+ *       capacities 65,536 and 4,194,304 (80 benchmarks), 3 forks of 1 x 0.5 s warm-up (loading
+ *       the cache has compiled the paths) and 3 x 0.5 s measurement, {@code -prof gc}: 240 forks,
+ *       estimated at 17-18 minutes on two quiet cores (a 65,536 fork ~3 s, a 4M fork ~6 s, most of
+ *       it loading 4M entries). Then it rewrites the JMH section of
  *       {@code docs/results.md} (when run from the repository root).</li>
  *   <li>{@code jmh quick}: a smoke test at capacity 65,536, one fork of 1 x 0.3 s + 1 x 0.5 s:
  *       about 90 s. Never a verdict (no error, no fork-to-fork check).</li>
@@ -39,7 +40,7 @@ public final class JmhCommand {
             "-p", "capacity=65536", "-prof", "gc");
 
     static final List<String> FULL = List.of(
-            "-f", "3", "-wi", "2", "-w", "500ms", "-i", "3", "-r", "500ms",
+            "-f", "3", "-wi", "1", "-w", "500ms", "-i", "3", "-r", "500ms",
             "-p", "capacity=65536,4194304", "-prof", "gc");
 
     private JmhCommand() {

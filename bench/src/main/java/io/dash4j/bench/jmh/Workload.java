@@ -31,9 +31,12 @@ final class Workload {
         return Integer.highestOneBit(Math.max(1 << 18, Math.min(1 << 20, 4 * capacity)));
     }
 
-    /** Misses per workload: a cycle of at most 2^20 keys (each lookup lands in a random bucket anyway). */
+    /** The most keys a lookup workload cycles through: 2^20, each in a random bucket anyway. */
+    static final int MAX_KEYS = 1 << 20;
+
+    /** Misses per workload. */
     static int missCount(int capacity) {
-        return Math.min(capacity, 1 << 20);
+        return Math.min(capacity, MAX_KEYS);
     }
 
     /** The keys loaded before measuring: ranks {@code [0, capacity)}, the instances the cache stores. */
