@@ -6,8 +6,10 @@ import io.dash4j.eviction.FingerprintGhostFilter;
 import io.dash4j.eviction.GhostFilter;
 import io.dash4j.eviction.SlotOrder;
 
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The simulator's interpreter of a {@link SlotPolicySpec}: one {@link SlotOrder} whose every
@@ -25,7 +27,10 @@ import java.util.Map;
  *   <li>{@code adaptiveStep}: ARC-style, a full segment sometimes keeps its probation tail and
  *       evicts a protected entry instead, steered by a second ghost filter;
  *   <li>{@code bucketAging}: a "referenced" bit per bucket (kept here, beside the table), a
- *       second chance for the stash tail against a home bucket nobody hit.
+ *       second chance for the stash tail against a home bucket nobody hit;
+ *   <li>{@code lazyPromotion}: a hit in a regular bucket only marks its entry (a set of keys
+ *       here: the simulator's stand-in for a per-slot bit); a bucket is reordered, marked
+ *       entries first, only when a promotion is about to demote its last slot.
  * </ul>
  */
 final class ExperimentalOrder<K> extends SlotOrder<K> {
@@ -39,6 +44,8 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
     private double keepTail;
     /** Bucket aging only: per segment, one "a hit landed here since the last look" bit per bucket. */
     private final Map<Segment<K, Object>, long[]> referenced = new IdentityHashMap<>();
+    /** Lazy promotion only: entries hit in a regular bucket since their bucket was last reordered. */
+    private final Set<K> marked = new HashSet<>();
 
     ExperimentalOrder(Host<K> cache, long expectedEntries, SlotPolicySpec spec) {
         super(cache);
@@ -62,6 +69,14 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
     public long onHit(long pos, long hash) {
         if (!spec.promoteFromStash() && cache.table().segmentAt(pos).isStash(DashTable.bucketAt(pos))) {
             return pos; // full 2Q: a probationary hit does not promote; only a returning ghost does
+        }
+        if (spec.lazyPromotion()) {
+            Segment<K, Object> seg = cache.table().segmentAt(pos);
+            int bucket = DashTable.bucketAt(pos);
+            if (!seg.isStash(bucket)) {
+                marked.add(seg.keyAt(bucket, DashTable.slotAt(pos)));
+                return pos; // the order is fixed later, when this bucket must demote someone
+            }
         }
         long moved = promote(pos, hash, spec.promoteToSlot());
         if (spec.bucketAging()) {
@@ -87,6 +102,9 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
             return pos;
         }
         if (seg.isStash(bucket)) {
+            if (spec.lazyPromotion()) {
+                reorderBeforeDemotion(seg, hash);
+            }
             long moved = table.bumpUp(pos, hash);
             if (moved == pos) {
                 return pos;
@@ -131,6 +149,9 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
 
     @Override
     public boolean admitted(long pos, long hash, boolean returning) {
+        if (spec.lazyPromotion()) {
+            marked.remove(cache.table().keyAt(pos)); // a stale mark from before it was evicted
+        }
         if (!returning || !cache.table().segmentAt(pos).isStash(DashTable.bucketAt(pos))) {
             return false;
         }
@@ -243,6 +264,32 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
         return true;
     }
 
+    /**
+     * Lazy promotion: when the promotion of a stash entry of {@code hash} will demote the last
+     * slot of its home or neighbour (both full), first move each of their marked entries to the
+     * front (marked ones in slot order, then the others), clearing the marks: the last slot is
+     * then an entry nobody hit since the last reorder, as move-to-front would have made it.
+     */
+    private void reorderBeforeDemotion(Segment<K, Object> seg, long hash) {
+        int home = seg.homeBucket(hash);
+        int next = seg.nextBucket(home);
+        int slots = seg.slotsPerBucket();
+        if (cache.hasPins() || seg.bucketSize(home) < slots || seg.bucketSize(next) < slots) {
+            return; // a free slot takes the promotion: nobody is demoted
+        }
+        reorder(seg, home);
+        reorder(seg, next);
+    }
+
+    private void reorder(Segment<K, Object> seg, int bucket) {
+        int front = 0;
+        for (int slot = 0; slot < seg.slotsPerBucket(); slot++) {
+            if (seg.isBusy(bucket, slot) && marked.remove(seg.keyAt(bucket, slot))) {
+                seg.rotateUp(bucket, slot, front++);
+            }
+        }
+    }
+
     private void evict(Segment<K, Object> seg, int bucket, int slot) {
         cache.evict(seg, bucket, slot, cache.table().hash(seg.keyAt(bucket, slot)));
     }
@@ -273,6 +320,7 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
             protectedGhosts.clear();
         }
         referenced.clear();
+        marked.clear();
     }
 
     @Override

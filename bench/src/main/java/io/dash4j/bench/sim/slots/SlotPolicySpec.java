@@ -40,6 +40,11 @@ import java.util.Objects;
  * @param ghostKind         how the ghost filter remembers evicted keys
  * @param bucketSlots       for an entry-bounded cache, the bucket width (10..16) preferred among
  *                          segment grids that fill the bound to within 1 % (Dragonfly: 14)
+ * @param lazyPromotion     with {@link Bump#FRONT}: a hit in a regular bucket only marks its entry
+ *                          (a reference bit, kept here per key); the bucket is reordered — marked
+ *                          entries first, in slot order — only when a promotion is about to
+ *                          demote its last slot (CLOCK / S3-FIFO style: the order is fixed when
+ *                          something must leave, not on every hit)
  * @param bucketAging       a second chance per bucket, not per entry: a stash tail about to be
  *                          evicted instead replaces the last (LRU) entry of its home bucket when
  *                          no hit has landed in that bucket since the policy last looked there;
@@ -57,7 +62,8 @@ import java.util.Objects;
 public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, boolean demoteToStashHead,
                          int stashPer60, int ghostBitsPerEntry, double ghostGeneration,
                          boolean ghostEvictsProtected, double adaptiveStep, int promoteToSlot,
-                         int ghostToSlot, GhostKind ghostKind, boolean bucketAging, int bucketSlots) {
+                         int ghostToSlot, GhostKind ghostKind, boolean bucketAging, int bucketSlots,
+                             boolean lazyPromotion) {
 
     /** What a hit does to an entry in a regular bucket. */
     public enum Bump {
@@ -83,7 +89,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
      * else swaps it with the last slot of its pointer's bucket. No memory of evicted keys.
      */
     public static final SlotPolicySpec DRAGONFLY = new SlotPolicySpec("dragonfly", Bump.SWAP, true, false, 4, 0, 0,
-            false, 0, 0, -1, GhostKind.BLOOM, false, 14);
+            false, 0, 0, -1, GhostKind.BLOOM, false, 14, false);
 
     /** Dragonfly's order with move-to-front bumps (stale protected entries now age out). */
     public static final SlotPolicySpec FRONT = DRAGONFLY.with(p -> p.bump = Bump.FRONT).withName("front");
@@ -152,6 +158,12 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
     public static final SlotPolicySpec ADAPTIVE = FRONT_GHOST_S8.with(p -> p.adaptiveStep = 0.01)
             .withName("front-ghost-s8-adaptive");
 
+    /**
+     * Measured for hit cost: the default with lazy promotion (a hit in a regular bucket moves
+     * nothing; marked entries move to the front of their bucket only before it demotes one).
+     */
+    public static final SlotPolicySpec LAZY = DEFAULT.with(p -> p.lazyPromotion = true).withName("default-lazy");
+
     /** Tried and rejected: the default plus a per-bucket second chance ({@code bucketAging}). */
     public static final SlotPolicySpec AGING = DEFAULT.with(p -> p.bucketAging = true).withName("default-aging");
 
@@ -194,7 +206,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
     /** The named presets, for the simulator's policy names ("dash-" + name). */
     public static List<SlotPolicySpec> presets() {
         return List.of(DRAGONFLY, FRONT, FRONT_GHOST, FRONT_GHOST_S8, FRONT_GHOST_S8_MID, FRONT_GHOST_S8_TAIL,
-                FRONT_FPGHOST_S8_TAIL, FRONT_FPGHOST_S8_TAIL_W16, TWO_Q, GHOST_EVICTS_PROTECTED, ADAPTIVE, AGING);
+                FRONT_FPGHOST_S8_TAIL, FRONT_FPGHOST_S8_TAIL_W16, TWO_Q, GHOST_EVICTS_PROTECTED, ADAPTIVE, AGING, LAZY);
     }
 
     /** A preset by name (case-insensitive), e.g. "dragonfly", "front-ghost", or "default". */
@@ -219,7 +231,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
      * restart probation), {@code stash} (buckets per 60), {@code ghost} (bits per entry),
      * {@code gen} (Bloom generation as a fraction of the entries), {@code ghostkind}
      * (bloom|fingerprints), {@code evictprot} (true|false), {@code adapt} (step), {@code mid}
-     * (promote-to slot), {@code ghostmid} (ghost-to slot), {@code aging} (true|false),
+     * (promote-to slot), {@code ghostmid} (ghost-to slot), {@code aging} (true|false), {@code lazy} (true|false),
      * {@code width} (preferred bucket slots). The result is named after the spec, so the
      * simulator can run any point of the design space side by side with the presets.
      */
@@ -250,6 +262,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
                     case "mid" -> b.promoteToSlot = Integer.parseInt(v);
                     case "ghostmid" -> b.ghostToSlot = Integer.parseInt(v);
                     case "aging" -> b.bucketAging = Boolean.parseBoolean(v);
+                    case "lazy" -> b.lazyPromotion = Boolean.parseBoolean(v);
                     case "width" -> b.bucketSlots = Integer.parseInt(v);
                     default -> throw new IllegalArgumentException("unknown slot policy parameter " + k + " in " + spec);
                 }
@@ -310,6 +323,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
         public int ghostToSlot;
         public GhostKind ghostKind;
         public boolean bucketAging;
+        public boolean lazyPromotion;
         public int bucketSlots;
 
         private Draft(SlotPolicySpec p) {
@@ -326,13 +340,14 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
             ghostToSlot = p.ghostToSlot;
             ghostKind = p.ghostKind;
             bucketAging = p.bucketAging;
+            lazyPromotion = p.lazyPromotion;
             bucketSlots = p.bucketSlots;
         }
 
         private SlotPolicySpec build() {
             return new SlotPolicySpec(name, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry,
                     ghostGeneration, ghostEvictsProtected, adaptiveStep, promoteToSlot, ghostToSlot, ghostKind,
-                    bucketAging, bucketSlots);
+                    bucketAging, bucketSlots, lazyPromotion);
         }
     }
 }
