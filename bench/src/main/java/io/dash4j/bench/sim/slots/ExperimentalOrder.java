@@ -6,10 +6,8 @@ import io.dash4j.eviction.FingerprintGhostFilter;
 import io.dash4j.eviction.GhostFilter;
 import io.dash4j.eviction.SlotOrder;
 
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The simulator's interpreter of a {@link SlotPolicySpec}: one {@link SlotOrder} whose every
@@ -28,9 +26,9 @@ import java.util.Set;
  *       evicts a protected entry instead, steered by a second ghost filter;
  *   <li>{@code bucketAging}: a "referenced" bit per bucket (kept here, beside the table), a
  *       second chance for the stash tail against a home bucket nobody hit;
- *   <li>{@code lazyPromotion}: a hit in a regular bucket only marks its entry (a set of keys
- *       here: the simulator's stand-in for a per-slot bit); a bucket is reordered, marked
- *       entries first, only when a promotion is about to demote its last slot.
+ *   <li>{@code lazyPromotion} (the default's): a hit in a regular bucket only marks its slot
+ *       ({@code Segment.markHit}); a bucket is reordered, marked entries first
+ *       ({@code Segment.promoteMarked}), only when a promotion is about to demote its last slot.
  * </ul>
  */
 final class ExperimentalOrder<K> extends SlotOrder<K> {
@@ -44,8 +42,6 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
     private double keepTail;
     /** Bucket aging only: per segment, one "a hit landed here since the last look" bit per bucket. */
     private final Map<Segment<K, Object>, long[]> referenced = new IdentityHashMap<>();
-    /** Lazy promotion only: entries hit in a regular bucket since their bucket was last reordered. */
-    private final Set<K> marked = new HashSet<>();
 
     ExperimentalOrder(Host<K> cache, long expectedEntries, SlotPolicySpec spec) {
         super(cache);
@@ -74,7 +70,7 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
             Segment<K, Object> seg = cache.table().segmentAt(pos);
             int bucket = DashTable.bucketAt(pos);
             if (!seg.isStash(bucket)) {
-                marked.add(seg.keyAt(bucket, DashTable.slotAt(pos)));
+                seg.markHit(bucket, DashTable.slotAt(pos));
                 return pos; // the order is fixed later, when this bucket must demote someone
             }
         }
@@ -149,9 +145,6 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
 
     @Override
     public boolean admitted(long pos, long hash, boolean returning) {
-        if (spec.lazyPromotion()) {
-            marked.remove(cache.table().keyAt(pos)); // a stale mark from before it was evicted
-        }
         if (!returning || !cache.table().segmentAt(pos).isStash(DashTable.bucketAt(pos))) {
             return false;
         }
@@ -277,17 +270,8 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
         if (cache.hasPins() || seg.bucketSize(home) < slots || seg.bucketSize(next) < slots) {
             return; // a free slot takes the promotion: nobody is demoted
         }
-        reorder(seg, home);
-        reorder(seg, next);
-    }
-
-    private void reorder(Segment<K, Object> seg, int bucket) {
-        int front = 0;
-        for (int slot = 0; slot < seg.slotsPerBucket(); slot++) {
-            if (seg.isBusy(bucket, slot) && marked.remove(seg.keyAt(bucket, slot))) {
-                seg.rotateUp(bucket, slot, front++);
-            }
-        }
+        seg.promoteMarked(home);
+        seg.promoteMarked(next);
     }
 
     private void evict(Segment<K, Object> seg, int bucket, int slot) {
@@ -320,7 +304,6 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
             protectedGhosts.clear();
         }
         referenced.clear();
-        marked.clear();
     }
 
     @Override

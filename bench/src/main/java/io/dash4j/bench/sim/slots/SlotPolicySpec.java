@@ -147,8 +147,6 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
     public static final SlotPolicySpec FRONT_FPGHOST_S8_TAIL_W16 = FRONT_FPGHOST_S8_TAIL.with(p -> p.bucketSlots = 16)
             .withName("front-fpghost-s8-tail-w16");
 
-    /** The parameters of {@link SlotPolicy#DEFAULT}, the best of the variants (docs/eviction.md). */
-    public static final SlotPolicySpec DEFAULT = FRONT_FPGHOST_S8_TAIL_W16;
 
     /** Tried and rejected: a returning ghost evicts its home bucket's LRU entry (2Q's Am victim). */
     public static final SlotPolicySpec GHOST_EVICTS_PROTECTED = FRONT_GHOST_S8.with(p -> p.ghostEvictsProtected = true)
@@ -159,13 +157,20 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
             .withName("front-ghost-s8-adaptive");
 
     /**
-     * Measured for hit cost: the default with lazy promotion (a hit in a regular bucket moves
-     * nothing; marked entries move to the front of their bucket only before it demotes one).
+     * {@link #FRONT_FPGHOST_S8_TAIL_W16} with lazy promotion: a hit in a regular bucket moves
+     * nothing, it marks its slot; marked entries move to the front of their bucket only before
+     * it demotes one. Same hit ratio (46.64 against 46.62), a cheaper hit: the default since
+     * 2026-11-29.
      */
-    public static final SlotPolicySpec LAZY = DEFAULT.with(p -> p.lazyPromotion = true).withName("default-lazy");
+    public static final SlotPolicySpec FRONT_FPGHOST_S8_TAIL_W16_LAZY = FRONT_FPGHOST_S8_TAIL_W16
+            .with(p -> p.lazyPromotion = true).withName("front-fpghost-s8-tail-w16-lazy");
 
-    /** Tried and rejected: the default plus a per-bucket second chance ({@code bucketAging}). */
-    public static final SlotPolicySpec AGING = DEFAULT.with(p -> p.bucketAging = true).withName("default-aging");
+    /** The parameters of {@link SlotPolicy#DEFAULT}, the best of the variants (docs/eviction.md). */
+    public static final SlotPolicySpec DEFAULT = FRONT_FPGHOST_S8_TAIL_W16_LAZY;
+
+    /** Tried and rejected: the (eager) default plus a per-bucket second chance ({@code bucketAging}). */
+    public static final SlotPolicySpec AGING = FRONT_FPGHOST_S8_TAIL_W16.with(p -> p.bucketAging = true)
+            .withName("default-aging");
 
     public SlotPolicySpec {
         Objects.requireNonNull(name);
@@ -206,7 +211,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
     /** The named presets, for the simulator's policy names ("dash-" + name). */
     public static List<SlotPolicySpec> presets() {
         return List.of(DRAGONFLY, FRONT, FRONT_GHOST, FRONT_GHOST_S8, FRONT_GHOST_S8_MID, FRONT_GHOST_S8_TAIL,
-                FRONT_FPGHOST_S8_TAIL, FRONT_FPGHOST_S8_TAIL_W16, TWO_Q, GHOST_EVICTS_PROTECTED, ADAPTIVE, AGING, LAZY);
+                FRONT_FPGHOST_S8_TAIL, FRONT_FPGHOST_S8_TAIL_W16, FRONT_FPGHOST_S8_TAIL_W16_LAZY, TWO_Q, GHOST_EVICTS_PROTECTED, ADAPTIVE, AGING);
     }
 
     /** A preset by name (case-insensitive), e.g. "dragonfly", "front-ghost", or "default". */
