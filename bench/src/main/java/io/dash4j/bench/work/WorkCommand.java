@@ -24,7 +24,8 @@ import java.util.SplittableRandom;
  * <p>Workload: a cache of {@code --capacity} Long keys filled, then warmed with 4 x capacity
  * requests over a universe of twice the capacity (get, put on a miss), so probation, the stash
  * and the ghost filter are in their steady state. Then {@code --ops} misses (keys never stored)
- * and {@code --ops} evicting puts (absent keys of the universe: some return as ghosts).
+ * and {@code --ops} evicting puts (absent keys of the universe: some return as ghosts), then
+ * {@code --ops} hits (present keys of the universe, drawn uniformly).
  */
 public final class WorkCommand {
 
@@ -111,34 +112,10 @@ public final class WorkCommand {
                 cache.put(k, k);
             }
         }
-        // hits: keys of the universe present now, each looked up once in a shuffled round
-        long hashes = 0;
-        long compares = 0;
-        CacheStats h0s = cache.stats();
-        ProbeWork hitWork = new ProbeWork();
-        for (int i = 0; i < ops; ) {
-            Long k = r.nextLong(universe);
-            long hash = cache.hash(k);
-            if (cache.table().locate(k, hash) < 0) {
-                continue;
-            }
-            if (trace) {
-                cache.table().segmentFor(hash).traceFind(k, hash, hitWork);
-            }
-            long h0 = keys.hashes;
-            long c0 = keys.compares;
-            cache.getIfPresent(k);
-            hashes += keys.hashes - h0;
-            compares += keys.compares - c0;
-            i++;
-        }
-        CacheStats h1s = cache.stats();
-        row(out, policy, "hit (getIfPresent)", ops, hashes, compares, h1s.bumpCount() - h0s.bumpCount(), 0, 0,
-                trace ? hitWork : null);
         // misses: keys never stored (negative), each a real getIfPresent plus a traced lookup
         ProbeWork missWork = new ProbeWork();
-        hashes = 0;
-        compares = 0;
+        long hashes = 0;
+        long compares = 0;
         for (int i = 0; i < ops; i++) {
             Long k = -1 - r.nextLong(Long.MAX_VALUE);
             long h0 = keys.hashes;
@@ -187,6 +164,31 @@ public final class WorkCommand {
         row(out, policy, "evicting put", ops, hashes, compares, s1.bumpCount() - s0.bumpCount(),
                 s1.evictionCount() - s0.evictionCount(),
                 cache.ghostAdmissions() - ghosts0, trace ? putWork : null);
+        // hits (last, so misses and puts see the same warm cache as in runs without this row):
+        // uniformly drawn present keys of the universe
+        hashes = 0;
+        compares = 0;
+        CacheStats h0s = cache.stats();
+        ProbeWork hitWork = new ProbeWork();
+        for (int i = 0; i < ops; ) {
+            Long k = r.nextLong(universe);
+            long hash = cache.hash(k);
+            if (cache.table().locate(k, hash) < 0) {
+                continue;
+            }
+            if (trace) {
+                cache.table().segmentFor(hash).traceFind(k, hash, hitWork);
+            }
+            long h0 = keys.hashes;
+            long c0 = keys.compares;
+            cache.getIfPresent(k);
+            hashes += keys.hashes - h0;
+            compares += keys.compares - c0;
+            i++;
+        }
+        CacheStats h1s = cache.stats();
+        row(out, policy, "hit (getIfPresent)", ops, hashes, compares, h1s.bumpCount() - h0s.bumpCount(), 0, 0,
+                trace ? hitWork : null);
         return null;
     }
 

@@ -12,7 +12,7 @@ import java.util.Objects;
  * {@link SlotPolicy#DEFAULT}, rejected ones included, as one record of parameters that
  * {@link ExperimentalOrder} interprets with an {@code if} per parameter. The production cache
  * carries none of this: it has two lean orders, and {@link #policy} hands those out for the two
- * presets equal to them ({@code dragonfly}, {@code front-fpghost-s8-tail-w16} = the default), so
+ * presets equal to them ({@code dragonfly}, {@code front-fpghost-s8-tail-w16-lazy} = the default), so
  * the simulator measures the production code wherever it can. A test checks that this
  * interpreter and the production orders agree hit for hit.
  *
