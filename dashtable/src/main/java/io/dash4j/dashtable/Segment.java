@@ -14,7 +14,8 @@ import java.util.function.BiConsumer;
  *  slot:     [0 1 2 ... S-1]  rank: slot 0 is the highest, slot S-1 the lowest
  *  per slot: fingerprint (8 bits of the hash), busy bit, probe bit, key, value
  *  per regular bucket: 4 stash pointers (fingerprint + stash index + probe bit),
- *                      a "some item of mine is in a stash" bit, an overflow counter
+ *                      a "some item of mine is in a stash" bit and an "overflowed" bit,
+ *                      all in one long; an overflow counter and per-slot hit marks in one int
  * </pre>
  *
  * A key with hash {@code h} lives in its home bucket {@code (h >>> 8) % R} (probe bit 0), in the
