@@ -439,7 +439,7 @@ public final class ConcurrentDashCache<K, V> implements Cache<K, V> {
             }
         }
 
-        /** Records a reader's bump; when its ring filled, drains it if the lock is free right now. */
+        /** Records a reader's bump; when its ring filled, drains that ring if the lock is free right now. */
         void recordBump(K storedKey, long pos, StripedCounters counters) {
             int r = buffer.offer(storedKey, pos);
             if (r == ReadBuffer.DROPPED) {
@@ -447,7 +447,7 @@ public final class ConcurrentDashCache<K, V> implements Cache<K, V> {
             }
             if (r != ReadBuffer.RECORDED && lock.tryLock()) {
                 try {
-                    buffer.drain(this);
+                    buffer.drainOwn(this);
                 } finally {
                     lock.unlock();
                 }
