@@ -545,8 +545,9 @@ public final class RespCommands {
             }
             long perShard = cfg.maxmemory / server.shardCount();
             boolean cache = cfg.cacheMode;
+            io.dash4j.eviction.SlotPolicy policy = cfg.slotPolicy();
             c.onAllShards((s, call, p) -> {
-                store(s).configure(perShard, cache);
+                store(s).configure(perShard, cache, policy);
                 return OK;
             }, (call, out) -> Resp.write(out, OK));
         } else if (is(sub, "RESETSTAT") && c.argv.length == 2) {
