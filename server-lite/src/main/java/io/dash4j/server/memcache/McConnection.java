@@ -115,7 +115,10 @@ public final class McConnection extends Connection {
 
     @Override
     protected Object internalError(Throwable t) {
-        if (t instanceof StoreFullException || t instanceof OutOfMemoryError) {
+        if (t instanceof StoreFullException full) {
+            return refusal(full);
+        }
+        if (t instanceof OutOfMemoryError) {
             return OOM;
         }
         return "SERVER_ERROR " + String.valueOf(t).replace('\r', ' ').replace('\n', ' ');
@@ -405,8 +408,14 @@ public final class McConnection extends Connection {
         pending = p;
     }
 
+    /** memcached's answer to a refused write: its "too large" text when one value is over what the cache holds. */
+    static String refusal(StoreFullException e) {
+        return e.limit() == StoreFullException.Limit.VALUE_LARGER_THAN_CACHE ? TOO_LARGE : OOM;
+    }
+
+    /** The owning shard's store hands out CAS uniques (monotonic; stats reset does not touch them). */
     private long nextCas(Shard s) {
-        return ++s.memcachedStats[31];
+        return s.store.nextCas();
     }
 
     private void store(Pending p) {
@@ -470,7 +479,7 @@ public final class McConnection extends Connection {
             try {
                 st.put(key, e, ttl);
             } catch (StoreFullException ex) {
-                return OOM;
+                return refusal(ex);
             }
             s.memcachedStats[TOTAL_ITEMS]++;
             return STORED;
@@ -626,7 +635,7 @@ public final class McConnection extends Connection {
             try {
                 st.put(key, Entry.of(k, digits, 0, digits.length, Entry.flags(e), nextCas(s)), ShardStore.KEEP_TTL);
             } catch (StoreFullException ex) {
-                return OOM;
+                return refusal(ex);
             }
             return next;
         }, (call, out) -> {

@@ -465,7 +465,7 @@ public final class RespCommands {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("maxmemory", String.valueOf(cfg.maxmemory));
         m.put("cache_mode", cfg.cacheMode ? "true" : "false");
-        m.put("maxmemory-policy", cfg.cacheMode ? "eviction" : "noeviction");
+        m.put("maxmemory-policy", cfg.maxmemoryPolicy());
         m.put("maxclients", String.valueOf(cfg.maxclients));
         m.put("timeout", String.valueOf(cfg.timeout));
         m.put("proto-max-bulk-len", String.valueOf(cfg.protoMaxBulkLen));
@@ -511,20 +511,17 @@ public final class RespCommands {
             for (int i = 2; i < c.argv.length; i += 2) {
                 String name = Resp.str(c.argv[i]).toLowerCase(Locale.ROOT).replace('_', '-');
                 String v = Resp.str(c.argv[i + 1]);
-                if (name.equals("maxmemory-policy")) {
-                    name = "cache-mode";
-                    v = v.equals("noeviction") ? "false" : "true";
-                }
                 switch (name) {
                     case "maxmemory", "cache-mode", "maxclients", "timeout", "proto-max-bulk-len", "maxmemory-clients",
-                            "item-size-max" -> {
+                            "item-size-max", "maxmemory-policy", "slot-policy" -> {
                         try {
                             cfg.set(name, v);
                         } catch (IllegalArgumentException e) {
+                            boolean policy = name.endsWith("policy");
                             fail(err("ERR CONFIG SET failed (possibly related to argument '" + Resp.str(c.argv[i])
-                                    + "') - argument couldn't be parsed into an integer"));
+                                    + "') - " + (policy ? e.getMessage() : "argument couldn't be parsed into an integer")));
                         }
-                        storeChange |= name.equals("maxmemory") || name.equals("cache-mode");
+                        storeChange |= name.equals("maxmemory") || name.equals("cache-mode") || name.endsWith("policy");
                     }
                     case "client-output-buffer-limit" -> {
                         String[] parts = v.trim().split("\\s+");
@@ -964,7 +961,7 @@ public final class RespCommands {
                     st.put(k, Entry.of(k.bytes, call.argv[2 + 2 * i]), 0);
                 }
             } catch (io.dash4j.server.store.StoreFullException e) {
-                return Resp.OOM;
+                return Resp.err(e.getMessage());
             }
             return OK;
         };
@@ -1101,9 +1098,7 @@ public final class RespCommands {
             if (len > max) {
                 return Resp.TOO_BIG;
             }
-            if (!st.fits(len + k.bytes.length + 8)) {
-                return Resp.OOM;
-            }
+            st.checkFits(len + k.bytes.length + 8); // an OOM naming the limit, before allocating
             byte[] n = Entry.allocate(k.bytes, Entry.flags(e), 0, (int) len);
             int no = Entry.valueOffset(n);
             System.arraycopy(e, off, n, no, e.length - off);
@@ -1169,9 +1164,7 @@ public final class RespCommands {
                 return Resp.TOO_BIG;
             }
             int len = (int) Math.max(oldLen, offset + v.length);
-            if (!st.fits(len + k.bytes.length + 8)) {
-                return Resp.OOM;
-            }
+            st.checkFits(len + k.bytes.length + 8); // an OOM naming the limit, before allocating
             byte[] n = Entry.allocate(k.bytes, e == null ? 0 : Entry.flags(e), 0, len);
             int no = Entry.valueOffset(n);
             if (e != null) {

@@ -36,7 +36,10 @@ public final class RespConnection extends Connection {
 
     @Override
     protected Object internalError(Throwable t) {
-        if (t instanceof OutOfMemoryError || t instanceof io.dash4j.server.store.StoreFullException) {
+        if (t instanceof io.dash4j.server.store.StoreFullException full) {
+            return Resp.err(full.getMessage()); // names the limit that refused
+        }
+        if (t instanceof OutOfMemoryError) {
             return Resp.OOM;
         }
         return Resp.err("ERR internal error: " + String.valueOf(t).replace('\r', ' ').replace('\n', ' '));
