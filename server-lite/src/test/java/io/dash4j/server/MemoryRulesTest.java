@@ -159,6 +159,25 @@ class MemoryRulesTest {
     }
 
     @Test
+    void valuesUpToProtoMaxBulkLenAreAcceptedAndLargerOnesNameTheLimit() throws Exception {
+        Server server = TestServers.start(c -> c.memcachedPort = 0);
+        try (Jedis j = new Jedis("127.0.0.1", server.port(), 20_000)) {
+            assertThat(j.configSet("proto-max-bulk-len", "1mb")).isEqualTo("OK");
+            assertThat(j.set("k".getBytes(), bytes(1 << 20, 5))).isEqualTo("OK"); // exactly the limit
+            assertThat(j.strlen("k")).isEqualTo(1L << 20);
+            try (Raw raw = new Raw(server.port())) {
+                raw.send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" + ((1 << 20) + 1) + "\r\n");
+                assertThat(raw.line()).isEqualTo(
+                        "-ERR Protocol error: invalid bulk length (1048577 bytes is over proto-max-bulk-len, 1048576)\r\n");
+                assertThat(raw.closedByPeer()).isTrue();
+            }
+            assertThat(j.strlen("k")).as("the refused write lost nothing").isEqualTo(1L << 20);
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
     void storeModeRefusesAtMaxmemoryWithRedisText() {
         Server server = TestServers.start(c -> {
             c.threads = 1;
