@@ -226,6 +226,8 @@ class MemoryRulesTest {
                 Thread.sleep(20);
             }
             assertThat(j.dbSize()).isEqualTo(500);
+            System.out.printf("active expiry: %d expired keys reclaimed in %d ms%n", n,
+                    (System.nanoTime() - deadline + 10_000_000_000L) / 1_000_000);
             String info = j.info();
             assertThat(Long.parseLong(field(info, "expired_keys"))).isEqualTo(n);
             assertThat(field(info, "db0")).isEqualTo("keys=500,expires=0,avg_ttl=0");
