@@ -691,7 +691,7 @@ public final class CacheShardStore implements ShardStore {
         long entries = entryBytes();
         long tables = tableBytes();
         return new StoreStats(size(), ttlEntries, stickyEntries, entries + tables, entries, tables, hits, misses,
-                evictions, expirations, bu, segs, cap, budget, evicting);
+                evictions, expirations, bu, segs, cap, budget, evicting, large.size(), large.weightedSize());
     }
 
     @Override
