@@ -35,11 +35,13 @@ public final class Segment<K, V> {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
 
-    // stashMeta layout, per regular bucket
-    private static final int PTR_BUSY_SHIFT = 0;   // 4 bits: pointer i in use
-    private static final int PTR_PROBE_SHIFT = 4;  // 4 bits: pointer i belongs to the previous bucket's item
-    private static final int PRESENT_BIT = 1 << 8; // some item whose home is this bucket is in a stash
-    private static final int PTR_POS_SHIFT = 16;   // 4 x 4 bits: stash bucket index of pointer i
+    // stashMeta layout, one long per regular bucket (one read answers a lookup's stash question)
+    private static final int PTR_BUSY_SHIFT = 0;     // 4 bits: pointer i in use
+    private static final int PTR_PROBE_SHIFT = 4;    // 4 bits: pointer i belongs to the previous bucket's item
+    private static final long PRESENT_BIT = 1L << 8; // some item whose home is this bucket is in a stash
+    private static final long OVERFLOW_BIT = 1L << 9; // overflow[bucket] > 0: lookups must scan every stash
+    private static final int PTR_POS_SHIFT = 16;     // 4 x 4 bits: stash bucket index of pointer i
+    private static final int PTR_FP_SHIFT = 32;      // 4 x 8 bits: fingerprint of pointer i
 
     private final DashTable<K, V> owner;
     private final int regular;
@@ -53,11 +55,16 @@ public final class Segment<K, V> {
     private final byte[] fingerprints;
     /** Per bucket: busy mask in the low 16 bits, probe mask in the high 16 bits. */
     private final int[] bitmaps;
-    /** Per regular bucket: stash pointer busy/probe bits, present bit, positions. */
-    private final int[] stashMeta;
-    /** Per regular bucket, {@link #STASH_POINTERS} fingerprints of items kept in a stash. */
-    private final byte[] stashFingerprints;
-    /** Per regular bucket: stash items of this home that have no pointer (lookups then scan every stash). */
+    /**
+     * Per regular bucket: its four stash pointers (busy and probe bits, stash index and
+     * fingerprint each), the PRESENT bit and the OVERFLOW bit, in one long, so that a lookup
+     * past the home pair reads one word (and its neighbour's, adjacent) for the whole stash step.
+     */
+    private final long[] stashMeta;
+    /**
+     * Per regular bucket: stash items of this home that have no pointer (lookups then scan every
+     * stash). Only inserts and deletes read it; lookups test the OVERFLOW bit instead.
+     */
     private final short[] overflow;
     /**
      * Key and value of slot {@code i} side by side: key at {@code 2*i}, value at {@code 2*i+1}.
@@ -66,11 +73,6 @@ public final class Segment<K, V> {
      * Same memory as two arrays of {@code n}: one array of {@code 2n} references.
      */
     private final Object[] entries;
-    /**
-     * One bit per bucket for the owner's policy: "a hit landed in this bucket since the policy
-     * last looked" (a second chance kept per bucket, not per entry; 0.05 B per slot).
-     */
-    private final long[] referenced;
     /** The owner's key strategy, kept here so a lookup does not go through {@link #owner}. */
     private final KeyStrategy<K> strategy;
 
@@ -88,11 +90,9 @@ public final class Segment<K, V> {
         int total = layout.capacity();
         this.fingerprints = new byte[total + 16];
         this.bitmaps = new int[layout.totalBuckets()];
-        this.stashMeta = new int[regular];
-        this.stashFingerprints = new byte[regular * STASH_POINTERS];
+        this.stashMeta = new long[regular];
         this.overflow = new short[regular];
         this.entries = new Object[2 * total];
-        this.referenced = new long[(layout.totalBuckets() + 63) >>> 6];
         this.localDepth = localDepth;
     }
 
@@ -132,19 +132,6 @@ public final class Segment<K, V> {
 
     public int localDepth() {
         return localDepth;
-    }
-
-    /** Sets {@code bucket}'s referenced bit (see {@link #testAndClearReferenced}). */
-    public void markReferenced(int bucket) {
-        referenced[bucket >>> 6] |= 1L << bucket;
-    }
-
-    /** Whether {@code bucket} was marked since the last call for it; clears the mark. */
-    public boolean testAndClearReferenced(int bucket) {
-        long bit = 1L << bucket;
-        long word = referenced[bucket >>> 6];
-        referenced[bucket >>> 6] = word & ~bit;
-        return (word & bit) != 0;
     }
 
     public boolean isStash(int bucket) {
@@ -281,16 +268,26 @@ public final class Segment<K, V> {
     public int find(K key, long hash) {
         int fp = fingerprint(hash);
         int home = homeBucket(hash);
-        int p = findIn(home, key, fp, matchFingerprint(home, fp) & busyMask(home) & ~probeMask(home));
+        // home: its own items only; the neighbour: only items probing from home (skipped, with
+        // its fingerprint words, when it has none)
+        int own = busyMask(home) & ~probeMask(home);
+        int p = own == 0 ? -1 : findIn(home, key, fp, matchFingerprint(home, fp) & own);
         if (p >= 0) {
             return p;
         }
         int next = nextBucket(home);
-        p = findIn(next, key, fp, matchFingerprint(next, fp) & busyMask(next) & probeMask(next));
-        if (p >= 0 || (stashMeta[home] & PRESENT_BIT) == 0) {
+        int probing = busyMask(next) & probeMask(next);
+        p = probing == 0 ? -1 : findIn(next, key, fp, matchFingerprint(next, fp) & probing);
+        if (p >= 0) {
             return p;
         }
-        if (overflow[home] > 0) {
+        // one word says whether home has stash items, whether some lack a pointer, and which
+        // pointers carry this fingerprint: a miss usually stops here
+        long meta = stashMeta[home];
+        if ((meta & PRESENT_BIT) == 0) {
+            return -1;
+        }
+        if ((meta & OVERFLOW_BIT) != 0) {
             for (int s = regular; s < regular + stash; s++) {
                 p = findIn(s, key, fp, matchFingerprint(s, fp) & busyMask(s));
                 if (p >= 0) {
@@ -299,27 +296,40 @@ public final class Segment<K, V> {
             }
             return -1;
         }
-        p = findViaPointers(home, false, key, fp);
-        return p >= 0 ? p : findViaPointers(next, true, key, fp);
+        p = findViaPointers(meta, ownPointers(meta), key, fp);
+        if (p >= 0) {
+            return p;
+        }
+        long nextMeta = stashMeta[next];
+        return findViaPointers(nextMeta, spilledPointers(nextMeta), key, fp);
     }
 
-    private int findViaPointers(int bucket, boolean probe, K key, int fp) {
-        int meta = stashMeta[bucket];
-        int ptrs = (meta >>> PTR_BUSY_SHIFT) & 0xF;
-        int probes = (meta >>> PTR_PROBE_SHIFT) & 0xF;
-        ptrs &= probe ? probes : ~probes;
+    /** Follows the pointers of {@code meta} among {@code which} whose fingerprint is {@code fp}. */
+    private int findViaPointers(long meta, int which, K key, int fp) {
+        int ptrs = pointerMatches(meta, fp) & which;
         while (ptrs != 0) {
             int i = Integer.numberOfTrailingZeros(ptrs);
             ptrs &= ptrs - 1;
-            if ((stashFingerprints[bucket * STASH_POINTERS + i] & 0xFF) == fp) {
-                int s = regular + ((meta >>> (PTR_POS_SHIFT + 4 * i)) & 0xF);
-                int p = findIn(s, key, fp, matchFingerprint(s, fp) & busyMask(s));
-                if (p >= 0) {
-                    return p;
-                }
+            int s = regular + pointerStash(meta, i);
+            int p = findIn(s, key, fp, matchFingerprint(s, fp) & busyMask(s));
+            if (p >= 0) {
+                return p;
             }
         }
         return -1;
+    }
+
+    /** Pointers of {@code meta} (busy or not) whose fingerprint is {@code fp}: one SWAR compare of four bytes. */
+    private static int pointerMatches(long meta, int fp) {
+        return zeroBytes((meta >>> PTR_FP_SHIFT) ^ ((fp & 0xFFL) * 0x01010101L)) & 0xF;
+    }
+
+    private static int pointerStash(long meta, int i) {
+        return (int) (meta >>> (PTR_POS_SHIFT + 4 * i)) & 0xF;
+    }
+
+    private static int pointerFingerprint(long meta, int i) {
+        return (int) (meta >>> (PTR_FP_SHIFT + 8 * i)) & 0xFF;
     }
 
     private int findIn(int bucket, K key, int fp, int candidates) {
@@ -330,6 +340,103 @@ public final class Segment<K, V> {
             @SuppressWarnings("unchecked")
             K k = (K) entries[base + 2 * slot];
             if (strategy.equals(key, k)) {
+                return position(bucket, slot);
+            }
+        }
+        return -1;
+    }
+
+    // ------------------------------------------------------------------ traced lookup (work counts)
+
+    private static final int FP_ARRAY = 0;
+    private static final int BITMAP_ARRAY = 1;
+    private static final int META_ARRAY = 2;
+    private static final int ENTRY_ARRAY = 3;
+    private static final int KEY_OBJECTS = 4;
+
+    /**
+     * {@link #find}, step for step, adding what it reads to {@code work} (not for the hot path:
+     * the bench's work counts). Returns the same position as {@code find}; change both together.
+     */
+    public int traceFind(K key, long hash, ProbeWork work) {
+        work.begin();
+        try {
+            int fp = fingerprint(hash);
+            int home = homeBucket(hash);
+            int next = nextBucket(home);
+            work.touch(BITMAP_ARRAY, home, 4);
+            int own = busyMask(home) & ~probeMask(home);
+            int p = own == 0 ? -1 : traceIn(home, key, fp, own, work);
+            if (p >= 0) {
+                return p;
+            }
+            work.touch(BITMAP_ARRAY, next, 4);
+            int probing = busyMask(next) & probeMask(next);
+            p = probing == 0 ? -1 : traceIn(next, key, fp, probing, work);
+            if (p >= 0) {
+                return p;
+            }
+            work.touch(META_ARRAY, home, 8);
+            long meta = stashMeta[home];
+            if ((meta & PRESENT_BIT) == 0) {
+                return -1;
+            }
+            if ((meta & OVERFLOW_BIT) != 0) {
+                for (int s = regular; s < regular + stash; s++) {
+                    work.stashBuckets++;
+                    work.touch(BITMAP_ARRAY, s, 4);
+                    p = traceIn(s, key, fp, busyMask(s), work);
+                    if (p >= 0) {
+                        return p;
+                    }
+                }
+                return -1;
+            }
+            p = tracePointers(meta, ownPointers(meta), key, fp, work);
+            if (p >= 0) {
+                return p;
+            }
+            work.touch(META_ARRAY, next, 8);
+            long nextMeta = stashMeta[next];
+            return tracePointers(nextMeta, spilledPointers(nextMeta), key, fp, work);
+        } finally {
+            work.end();
+        }
+    }
+
+    private int tracePointers(long meta, int which, K key, int fp, ProbeWork work) {
+        if (which != 0) {
+            work.pointerWords++;
+        }
+        int ptrs = pointerMatches(meta, fp) & which;
+        while (ptrs != 0) {
+            int i = Integer.numberOfTrailingZeros(ptrs);
+            ptrs &= ptrs - 1;
+            int s = regular + pointerStash(meta, i);
+            work.stashBuckets++;
+            work.touch(BITMAP_ARRAY, s, 4);
+            int p = traceIn(s, key, fp, busyMask(s), work);
+            if (p >= 0) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    /** One bucket's SWAR compare (two fingerprint words) and key tests among {@code mask}. */
+    private int traceIn(int bucket, K key, int fp, int mask, ProbeWork work) {
+        work.bucketsProbed++;
+        work.fingerprintWords += 2;
+        work.touch(FP_ARRAY, bucket * slots, 1);
+        work.touch(FP_ARRAY, bucket * slots + 15, 1);
+        int candidates = matchFingerprint(bucket, fp) & mask;
+        while (candidates != 0) {
+            int slot = Integer.numberOfTrailingZeros(candidates);
+            candidates &= candidates - 1;
+            work.keyCompares++;
+            work.touch(ENTRY_ARRAY, 2L * (bucket * slots + slot), 4);
+            work.touch(KEY_OBJECTS, (long) (bucket * slots + slot) << 6, 1);
+            if (strategy.equals(key, keyAt(bucket, slot))) {
                 return position(bucket, slot);
             }
         }
@@ -447,21 +554,22 @@ public final class Segment<K, V> {
     private void setStashPointer(int home, int next, int stashPos, int fp) {
         if (!addPointer(home, fp, stashPos, false) && !addPointer(next, fp, stashPos, true)) {
             overflow[home]++;
+            stashMeta[home] |= OVERFLOW_BIT;
         }
         stashMeta[home] |= PRESENT_BIT;
     }
 
     private boolean addPointer(int bucket, int fp, int stashPos, boolean probe) {
-        int meta = stashMeta[bucket];
-        int free = ~(meta >>> PTR_BUSY_SHIFT) & 0xF;
+        long meta = stashMeta[bucket];
+        int free = ~(int) (meta >>> PTR_BUSY_SHIFT) & 0xF;
         if (free == 0) {
             return false;
         }
         int i = Integer.numberOfTrailingZeros(free);
-        stashFingerprints[bucket * STASH_POINTERS + i] = (byte) fp;
-        meta |= 1 << (PTR_BUSY_SHIFT + i);
-        meta = probe ? meta | 1 << (PTR_PROBE_SHIFT + i) : meta & ~(1 << (PTR_PROBE_SHIFT + i));
-        meta = (meta & ~(0xF << (PTR_POS_SHIFT + 4 * i))) | stashPos << (PTR_POS_SHIFT + 4 * i);
+        meta |= 1L << (PTR_BUSY_SHIFT + i);
+        meta = probe ? meta | 1L << (PTR_PROBE_SHIFT + i) : meta & ~(1L << (PTR_PROBE_SHIFT + i));
+        meta = (meta & ~(0xFL << (PTR_POS_SHIFT + 4 * i))) | (long) stashPos << (PTR_POS_SHIFT + 4 * i);
+        meta = (meta & ~(0xFFL << (PTR_FP_SHIFT + 8 * i))) | (long) fp << (PTR_FP_SHIFT + 8 * i);
         stashMeta[bucket] = meta;
         return true;
     }
@@ -481,34 +589,35 @@ public final class Segment<K, V> {
                 if (overflow[home] == 0) {
                     throw new IllegalStateException("stash pointer accounting broken in bucket " + home);
                 }
-                overflow[home]--;
+                if (--overflow[home] == 0) {
+                    stashMeta[home] &= ~OVERFLOW_BIT;
+                }
             }
         }
-        if (ownPointers(home) == 0 && spilledPointers(next) == 0 && overflow[home] == 0) {
+        if (ownPointers(stashMeta[home]) == 0 && spilledPointers(stashMeta[next]) == 0 && overflow[home] == 0) {
             stashMeta[home] &= ~PRESENT_BIT;
         }
         return offset;
     }
 
-    private int ownPointers(int bucket) {
-        int meta = stashMeta[bucket];
-        return (meta >>> PTR_BUSY_SHIFT) & ~(meta >>> PTR_PROBE_SHIFT) & 0xF;
+    /** Busy pointers of {@code meta} held for the bucket's own stash items. */
+    private static int ownPointers(long meta) {
+        return (int) ((meta >>> PTR_BUSY_SHIFT) & ~(meta >>> PTR_PROBE_SHIFT)) & 0xF;
     }
 
-    private int spilledPointers(int bucket) {
-        int meta = stashMeta[bucket];
-        return (meta >>> PTR_BUSY_SHIFT) & (meta >>> PTR_PROBE_SHIFT) & 0xF;
+    /** Busy pointers of {@code meta} held, with the probe bit, for the previous bucket's items. */
+    private static int spilledPointers(long meta) {
+        return (int) ((meta >>> PTR_BUSY_SHIFT) & (meta >>> PTR_PROBE_SHIFT)) & 0xF;
     }
 
     private boolean removePointer(int bucket, int fp, int stashPos, boolean probe) {
-        int meta = stashMeta[bucket];
-        int candidates = probe ? spilledPointers(bucket) : ownPointers(bucket);
+        long meta = stashMeta[bucket];
+        int candidates = (probe ? spilledPointers(meta) : ownPointers(meta)) & pointerMatches(meta, fp);
         while (candidates != 0) {
             int i = Integer.numberOfTrailingZeros(candidates);
             candidates &= candidates - 1;
-            if ((stashFingerprints[bucket * STASH_POINTERS + i] & 0xFF) == fp
-                    && ((meta >>> (PTR_POS_SHIFT + 4 * i)) & 0xF) == stashPos) {
-                stashMeta[bucket] = meta & ~(1 << (PTR_BUSY_SHIFT + i) | 1 << (PTR_PROBE_SHIFT + i));
+            if (pointerStash(meta, i) == stashPos) {
+                stashMeta[bucket] = meta & ~(1L << (PTR_BUSY_SHIFT + i) | 1L << (PTR_PROBE_SHIFT + i));
                 return true;
             }
         }
@@ -517,12 +626,12 @@ public final class Segment<K, V> {
 
     /** Pointers {@code bucket} holds for its own stash items (tests check the accounting). */
     int ownStashPointerCount(int bucket) {
-        return Integer.bitCount(ownPointers(bucket));
+        return Integer.bitCount(ownPointers(stashMeta[bucket]));
     }
 
     /** Pointers {@code bucket} holds, with the probe bit, for its predecessor's stash items. */
     int spilledStashPointerCount(int bucket) {
-        return Integer.bitCount(spilledPointers(bucket));
+        return Integer.bitCount(spilledPointers(stashMeta[bucket]));
     }
 
     /**
@@ -530,18 +639,22 @@ public final class Segment<K, V> {
      * or -1 when unused (tests check that every pointer names a real stash item).
      */
     int stashPointer(int bucket, int i) {
-        int meta = stashMeta[bucket];
-        if ((meta & (1 << (PTR_BUSY_SHIFT + i))) == 0) {
+        long meta = stashMeta[bucket];
+        if ((meta & (1L << (PTR_BUSY_SHIFT + i))) == 0) {
             return -1;
         }
-        int probe = (meta >>> (PTR_PROBE_SHIFT + i)) & 1;
-        int pos = (meta >>> (PTR_POS_SHIFT + 4 * i)) & 0xF;
-        return probe << 12 | pos << 8 | (stashFingerprints[bucket * STASH_POINTERS + i] & 0xFF);
+        int probe = (int) (meta >>> (PTR_PROBE_SHIFT + i)) & 1;
+        return probe << 12 | pointerStash(meta, i) << 8 | pointerFingerprint(meta, i);
     }
 
     /** True when some item whose home is {@code bucket} lives in a stash ({@code HasStash}). */
     public boolean hasStashedItems(int bucket) {
         return (stashMeta[bucket] & PRESENT_BIT) != 0;
+    }
+
+    /** The OVERFLOW bit lookups test instead of the counter (tests check it tracks {@link #stashOverflow}). */
+    boolean overflowFlag(int bucket) {
+        return (stashMeta[bucket] & OVERFLOW_BIT) != 0;
     }
 
     /** Stash items of {@code bucket}'s home that have no pointer. */
@@ -551,7 +664,7 @@ public final class Segment<K, V> {
 
     /** Stash pointers held by {@code bucket}: its own and, with the probe bit, its predecessor's. */
     public int stashPointerCount(int bucket) {
-        return Integer.bitCount((stashMeta[bucket] >>> PTR_BUSY_SHIFT) & 0xF);
+        return Long.bitCount((stashMeta[bucket] >>> PTR_BUSY_SHIFT) & 0xF);
     }
 
     // ------------------------------------------------------------------ delete, move, shift
@@ -565,13 +678,26 @@ public final class Segment<K, V> {
         owner.sizeChanged(-1);
     }
 
+    /**
+     * {@link #removeAt} for an item whose table hash the caller already has (an evicting cache
+     * hashed its victim for the ghost filter): a stash item's pointer is found without hashing
+     * the key again.
+     */
+    public void removeAt(int bucket, int slot, long hash) {
+        delete(bucket, slot, hash);
+        owner.sizeChanged(-1);
+    }
+
     /** {@link #removeAt} without telling the table (split). */
     private void delete(int bucket, int slot) {
+        delete(bucket, slot, bucket >= regular && isBusy(bucket, slot) ? owner.hash(keyAt(bucket, slot)) : 0);
+    }
+
+    private void delete(int bucket, int slot, long hash) {
         if (!isBusy(bucket, slot)) {
             throw new IllegalArgumentException("slot is empty: bucket " + bucket + " slot " + slot);
         }
         if (bucket >= regular) {
-            long hash = owner.hash(keyAt(bucket, slot));
             int home = homeBucket(hash);
             unsetStashPointer(home, nextBucket(home), bucket - regular, fingerprintAt(bucket, slot));
         }

@@ -162,10 +162,7 @@ public final class ServerConfig {
     public static List<String> maxmemoryPolicies() {
         List<String> names = new ArrayList<>();
         names.add(NOEVICTION);
-        names.add("default");
-        for (SlotPolicy p : SlotPolicy.presets()) {
-            names.add(p.name());
-        }
+        names.addAll(SlotPolicy.names());
         return names;
     }
 
@@ -250,8 +247,8 @@ public final class ServerConfig {
                   --maxmemory-clients SIZE  all client buffers together (default 20% of the heap)
                   --item-size-max SIZE     largest memcached value (default 1mb)
                   --maxmemory-policy NAME  noeviction (= --cache-mode false) or a cache-mode order:
-                                           default (the library's, with its ghost filter), dragonfly,
-                                           front, front-ghost, ... (the SlotPolicy presets)
+                                           default (the library's, with its ghost filter) or
+                                           dragonfly (Dragonfly's faithful order)
                   --slot-policy NAME       the cache-mode order alone, without changing the mode""";
     }
 }
