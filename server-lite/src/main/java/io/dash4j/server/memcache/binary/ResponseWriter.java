@@ -46,7 +46,11 @@ public final class ResponseWriter {
 
     /** An error: the status and memcached's text for it. */
     public void error(OutBuf out, int opcode, int status, int opaque) {
-        String text = Status.message(status);
+        error(out, opcode, status, opaque, Status.message(status));
+    }
+
+    /** An error with its own text (ASCII). */
+    public void error(OutBuf out, int opcode, int status, int opaque, String text) {
         header(out, opcode, status, 0, 0, text.length(), opaque, 0, 0);
         out.ascii(text);
     }

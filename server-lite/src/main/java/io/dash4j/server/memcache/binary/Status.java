@@ -20,6 +20,7 @@ public final class Status {
     public static final int NON_NUMERIC = 0x0006;
     public static final int UNKNOWN_COMMAND = 0x0081;
     public static final int OUT_OF_MEMORY = 0x0082;
+    public static final int INTERNAL_ERROR = 0x0084;
 
     private Status() {
     }
@@ -36,6 +37,7 @@ public final class Status {
             case NON_NUMERIC -> "Non-numeric server-side value for incr or decr";
             case UNKNOWN_COMMAND -> "Unknown command";
             case OUT_OF_MEMORY -> "Out of memory";
+            case INTERNAL_ERROR -> "Internal error";
             default -> throw new IllegalArgumentException("no such status: 0x" + Integer.toHexString(status));
         };
     }
