@@ -3,6 +3,9 @@ package io.dash4j.server.memcache.binary;
 import io.dash4j.server.Call;
 import io.dash4j.server.Connection;
 import io.dash4j.server.OutBuf;
+import io.dash4j.server.Server;
+import io.dash4j.server.Shard;
+import io.dash4j.server.ShardSnapshot;
 import io.dash4j.server.codec.Codec;
 import io.dash4j.server.codec.InputBuffer;
 import io.dash4j.server.command.CommandError;
@@ -10,16 +13,14 @@ import io.dash4j.server.command.KeyOps;
 import io.dash4j.server.command.MemcachedOps;
 import io.dash4j.server.command.MemcachedOps.StoreMode;
 import io.dash4j.server.command.WriteStatus;
+import io.dash4j.server.memcache.McStats;
 import io.dash4j.server.store.Entry;
 import io.dash4j.server.store.Key;
 
-import io.dash4j.server.Server;
-import io.dash4j.server.Shard;
-import io.dash4j.server.ShardSnapshot;
-import io.dash4j.server.memcache.McStats;
-
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 import static io.dash4j.server.memcache.McStats.*;
 
@@ -135,7 +136,7 @@ public final class McBinaryCodec extends Codec {
     // ------------------------------------------------------------------ requests
 
     private void start(BinaryRequest r) {
-        conn.setLastCommand(r.opcode.name().toLowerCase(java.util.Locale.ROOT));
+        conn.setLastCommand(r.opcode.name().toLowerCase(Locale.ROOT));
         switch (r.opcode.kind) {
             case GET, GAT, TOUCH -> retrieve(r);
             case SET, ADD, REPLACE, APPEND, PREPEND -> store(r);
@@ -251,7 +252,7 @@ public final class McBinaryCodec extends Codec {
         Server server = conn.server();
         switch (group) {
             case "" -> conn.dispatch(call(r), c -> c.onAllShards((s, cl, part) -> s.snapshot(),
-                    cl -> McStats.general(server, java.util.Arrays.stream(cl.results).map(ShardSnapshot.class::cast)
+                    cl -> McStats.general(server, Arrays.stream(cl.results).map(ShardSnapshot.class::cast)
                             .toArray(ShardSnapshot[]::new))));
             case "settings" -> conn.replyNow(McStats.settings(server), r);
             case "reset" -> conn.dispatch(call(r), c -> c.onAllShards((s, cl, part) -> {

@@ -117,9 +117,4 @@ public enum Opcode {
     public static Opcode of(int code) {
         return BY_CODE[code & 0xFF];
     }
-
-    /** True when a successful answer is sent (a quiet get: only hits; other quiet opcodes: never). */
-    public boolean answersSuccess() {
-        return !quiet || kind == Kind.GET || kind == Kind.GAT;
-    }
 }
