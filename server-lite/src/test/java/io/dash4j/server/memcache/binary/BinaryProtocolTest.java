@@ -356,6 +356,31 @@ class BinaryProtocolTest {
     }
 
     @Test
+    void endOfInputStillAnswersEveryRequestReceived() throws IOException {
+        // the client pipelines over every shard, quiet requests included, then shuts down its sending side
+        for (int round = 0; round < 10; round++) {
+            try (Conn c = new Conn()) {
+                List<byte[]> frames = new ArrayList<>();
+                for (int i = 0; i < 200; i++) {
+                    frames.add(set(Opcode.SETQ.code, "h:" + i, "v" + round + ":" + i, 0, 0, 3 * i, 0));
+                    frames.add(keyOnly(Opcode.GETK, "h:" + i, 3 * i + 1));
+                    frames.add(keyOnly(Opcode.GETQ, "h:none" + i, 3 * i + 2));
+                }
+                frames.add(noop(-1));
+                c.send(frames.toArray(byte[][]::new));
+                c.raw.socket.shutdownOutput();
+                List<BinaryWire.Response> rs = c.read(201);
+                for (int i = 0; i < 200; i++) {
+                    assertThat(rs.get(i).opaque()).isEqualTo(3 * i + 1);
+                    assertThat(rs.get(i).text()).isEqualTo("v" + round + ":" + i);
+                }
+                assertThat(rs.get(200).opcode()).isEqualTo(Opcode.NOOP.code);
+                assertThat(c.raw.closedByPeer()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void framesSplitAcrossWritesAreReassembled() throws IOException, InterruptedException {
         byte[] stream = concat(set("s:k", "x".repeat(3000), 1), keyOnly(Opcode.GET, "s:k", 2),
                 counter(Opcode.INCREMENT, "s:n", 1, 1, 0, 3));
