@@ -1,5 +1,7 @@
 package io.dash4j.server.memcache.binary;
 
+import java.util.Arrays;
+
 /**
  * Frames binary requests out of a connection's input, one at a time, for any way the bytes are
  * split across reads.
@@ -30,6 +32,8 @@ public final class RequestFramer {
     public static final int MAGIC_REQUEST = 0x80;
     /** Longest key memcached accepts (KEY_MAX_LENGTH). */
     public static final int KEY_MAX = 250;
+    /** Longest value an array can hold, whatever the item size limit says. */
+    static final long MAX_VALUE = Integer.MAX_VALUE - 16;
 
     /** What the framer tells its connection. */
     public interface Sink {
@@ -127,7 +131,8 @@ public final class RequestFramer {
         }
         if (op == null || keyLength > KEY_MAX || !op.kind.accepts(extrasLength, keyLength, bodyLength)) {
             BinaryRequest r = new BinaryRequest(op, opaque, cas, NONE, NONE, 0, 0, 0, 0);
-            return refuse(HEADER, bodyLength, r, code, sink, op == null ? Status.UNKNOWN_COMMAND : Status.INVALID_ARGUMENTS);
+            int status = op == null ? Status.UNKNOWN_COMMAND : Status.INVALID_ARGUMENTS;
+            return refuse(HEADER, bodyLength, r, code, sink, status);
         }
         int head = HEADER + extrasLength + keyLength;
         if (avail < head) {
@@ -152,9 +157,9 @@ public final class RequestFramer {
             default -> {
             }
         }
-        byte[] key = keyLength == 0 ? NONE : java.util.Arrays.copyOfRange(in, x + extrasLength, from + head);
+        byte[] key = keyLength == 0 ? NONE : Arrays.copyOfRange(in, x + extrasLength, from + head);
         long valueLength = bodyLength - extrasLength - keyLength;
-        if (valueLength > 0 && sink.valueTooLarge(keyLength, valueLength)) {
+        if (valueLength > MAX_VALUE || valueLength > 0 && sink.valueTooLarge(keyLength, valueLength)) {
             BinaryRequest refused = new BinaryRequest(op, opaque, cas, key, NONE, flags, expiration, delta, initial);
             return refuse(head, valueLength, refused, code, sink, Status.VALUE_TOO_LARGE);
         }
