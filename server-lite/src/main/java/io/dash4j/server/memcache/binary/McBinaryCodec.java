@@ -168,7 +168,8 @@ public final class McBinaryCodec extends Codec {
         }
         long exptime = r.exptime();
         Key key = new Key(r.key);
-        conn.dispatch(call(r), c -> c.onKey(key, (s, cl, part) -> MemcachedOps.retrieve(s, key, true, touch, exptime)));
+        conn.dispatch(call(r), c -> c.onKey(key,
+                (s, cl, part) -> counted(s, r, MemcachedOps.retrieve(s, key, true, touch, exptime))));
     }
 
     private void store(BinaryRequest r) {
@@ -191,10 +192,10 @@ public final class McBinaryCodec extends Codec {
             WriteStatus w = MemcachedOps.store(s.store, key, mode, r.value, 0, r.value.length, r.flags, r.exptime(),
                     r.cas, cas, itemSizeMax);
             if (w != WriteStatus.STORED) {
-                return w;
+                return counted(s, r, w);
             }
             s.memcachedStats[TOTAL_ITEMS]++;
-            return cas;
+            return counted(s, r, cas);
         }));
     }
 
@@ -204,7 +205,7 @@ public final class McBinaryCodec extends Codec {
             if (MemcachedOps.casMismatch(s.store, key, r.cas)) {
                 return WriteStatus.EXISTS;
             }
-            return KeyOps.delete(s.store, key) ? WriteStatus.STORED : WriteStatus.NOT_FOUND;
+            return counted(s, r, KeyOps.delete(s.store, key) ? WriteStatus.STORED : WriteStatus.NOT_FOUND);
         }));
     }
 
@@ -227,9 +228,9 @@ public final class McBinaryCodec extends Codec {
                     return w;
                 }
                 s.memcachedStats[TOTAL_ITEMS]++;
-                return new Counter(r.initial, cas);
+                return counted(s, r, new Counter(r.initial, cas));
             }
-            return v instanceof Long n ? new Counter(n, cas) : v;
+            return counted(s, r, v instanceof Long n ? new Counter(n, cas) : v);
         }));
     }
 
@@ -275,7 +276,6 @@ public final class McBinaryCodec extends Codec {
         BinaryRequest r = (BinaryRequest) call.render;
         Opcode op = r.opcode;
         Object result = call.result;
-        count(r, result);
         if (result instanceof CommandError e) {
             writer.error(out, op.code, statusOf(e), r.opaque); // errors are answered even when quiet
             return;
@@ -330,9 +330,13 @@ public final class McBinaryCodec extends Codec {
         }
     }
 
-    /** The hit/miss counters of {@code stats}, as the text protocol counts them. */
-    private void count(BinaryRequest r, Object result) {
-        long[] st = shard.memcachedStats;
+    /**
+     * Counts {@code result} in the hit/miss counters of {@code stats} (the text protocol's) of the
+     * shard that ran it, and returns it. Counted there, in the key's order of operations, a
+     * {@code stats reset} that follows a request on the connection also clears its count.
+     */
+    private static Object counted(Shard s, BinaryRequest r, Object result) {
+        long[] st = s.memcachedStats;
         switch (r.opcode.kind) {
             case GET, GAT, TOUCH -> {
                 boolean hit = result instanceof byte[];
@@ -370,6 +374,7 @@ public final class McBinaryCodec extends Codec {
             default -> {
             }
         }
+        return result;
     }
 
     /**

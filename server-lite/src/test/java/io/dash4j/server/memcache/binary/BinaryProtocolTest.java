@@ -323,6 +323,17 @@ class BinaryProtocolTest {
             BinaryWire.Response unknown = c.send(request(Opcode.STAT.code, 4, NONE, "nonsense", "")).read();
             assertThat(unknown.status()).isEqualTo(Status.KEY_NOT_FOUND);
 
+            // reset: only the end packet; the counters start again from zero
+            c.send(keyOnly(Opcode.GET, "st:miss", 40), request(Opcode.STAT.code, 41, NONE, "reset", ""));
+            assertThat(c.read(2)).extracting(BinaryWire.Response::opaque, BinaryWire.Response::keyText)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(40, ""), org.assertj.core.groups.Tuple.tuple(41, ""));
+            c.send(request(Opcode.STAT.code, 42, NONE, "", ""));
+            java.util.Map<String, String> after = new java.util.HashMap<>();
+            while ((s = c.read()).key().length > 0) {
+                after.put(s.keyText(), s.text());
+            }
+            assertThat(after).containsEntry("get_misses", "0").containsEntry("cmd_get", "0");
+
             c.send(set("f:k", "v", 5), request(Opcode.FLUSH.code, 6, NONE, "", ""), keyOnly(Opcode.GET, "f:k", 7));
             assertThat(c.read(3)).extracting(BinaryWire.Response::status).containsExactly(0, 0, Status.KEY_NOT_FOUND);
 
