@@ -107,7 +107,7 @@ public final class McBinaryCodec extends Codec {
             delivered = true;
             conn.countProtocolError();
             if (close) {
-                conn.input().discard();
+                // the framer consumed everything buffered and swallows the rest: no frame boundary is left
                 conn.replyNow(null, new Refusal(opcode, r.opaque, status, Status.message(status)));
                 conn.closeAfterReplies();
                 return;

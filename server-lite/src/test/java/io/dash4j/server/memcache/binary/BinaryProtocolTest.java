@@ -471,6 +471,34 @@ class BinaryProtocolTest {
     }
 
     @Test
+    void aConnectionClosingOnABadMagicKeepsASaneInputBuffer() throws Exception {
+        assumeTrue(server != null, "reads CLIENT LIST through RESP");
+        try (Conn c = new Conn()) {
+            // replies the client does not read keep the connection open (closing after they are written)
+            c.send(set("qb:big", "x".repeat(60_000), 1));
+            c.read();
+            List<byte[]> frames = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                frames.add(keyOnly(Opcode.GET, "qb:big", i));
+            }
+            frames.add(frame(0x42, 0, 0, 0, 0, 0, 0, NONE));
+            frames.add(keyOnly(Opcode.GET, "qb:big", 999));
+            c.send(frames.toArray(byte[][]::new));
+            String line = null;
+            for (int tries = 0; tries < 50 && line == null; tries++) {
+                Thread.sleep(20);
+                try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+                    line = j.clientList().lines().filter(l -> l.contains("protocol=memcached-binary")).findFirst()
+                            .orElse(null);
+                }
+            }
+            assertThat(line).isNotNull();
+            long qbuf = Long.parseLong(line.replaceAll(".* qbuf=(-?\\d+) .*", "$1"));
+            assertThat(qbuf).isZero(); // everything after the bad magic is swallowed, nothing double-counted
+        }
+    }
+
+    @Test
     void textAndBinaryClientsShareItems() throws IOException {
         try (Conn c = new Conn(); Raw text = new Raw(port())) {
             text.send("set x:k 123 0 3\r\nabc\r\ngets x:k\r\n");
