@@ -499,6 +499,28 @@ class BinaryProtocolTest {
     }
 
     @Test
+    void aValueOverTheClientMemoryBudgetIsRefusedThenClosed() throws IOException {
+        assumeTrue(server != null, "an in-process server with a small maxmemory-clients");
+        Server small = TestServers.start(c -> {
+            c.threads = 1;
+            c.maxmemoryClients = 128 * 1024;
+        });
+        try (Raw raw = new Raw(small.memcachedPort())) {
+            raw.send(request(Opcode.SET.code, 7, 0, setExtras(0, 0), bytes("cm:k"), new byte[300 * 1024]));
+            BinaryWire.Response r = BinaryWire.read(raw.socket.getInputStream());
+            assertThat(r.status()).isEqualTo(Status.OUT_OF_MEMORY);
+            assertThat(r.opaque()).isEqualTo(7);
+            assertThat(raw.closedByPeer()).isTrue();
+            try (Raw next = new Raw(small.memcachedPort())) {
+                next.send(set("cm:k", "fits", 8));
+                assertThat(BinaryWire.read(next.socket.getInputStream()).status()).isZero();
+            }
+        } finally {
+            small.close();
+        }
+    }
+
+    @Test
     void textAndBinaryClientsShareItems() throws IOException {
         try (Conn c = new Conn(); Raw text = new Raw(port())) {
             text.send("set x:k 123 0 3\r\nabc\r\ngets x:k\r\n");
