@@ -9,6 +9,7 @@ import io.dash4j.server.ShardSnapshot;
 import io.dash4j.server.codec.Codec;
 import io.dash4j.server.codec.InputBuffer;
 import io.dash4j.server.command.CommandError;
+import io.dash4j.server.command.Handler;
 import io.dash4j.server.command.KeyOps;
 import io.dash4j.server.command.MemcachedOps;
 import io.dash4j.server.command.MemcachedOps.StoreMode;
@@ -158,80 +159,105 @@ public final class McBinaryCodec extends Codec {
         return c;
     }
 
+    /**
+     * Runs {@code onOwner} for {@code r}: the call carries the request as its render and the key as
+     * its opts, so the handlers and shard functions below are shared constants and a request
+     * allocates no lambda.
+     */
+    private void onKeyOwner(BinaryRequest r, Handler onOwner) {
+        Call c = call(r);
+        c.opts = new Key(r.key);
+        conn.dispatch(c, onOwner);
+    }
+
     private void retrieve(BinaryRequest r) {
-        boolean touch = r.opcode.kind != Opcode.Kind.GET;
         if (r.opcode.kind != Opcode.Kind.TOUCH) {
             shard.memcachedStats[CMD_GET]++;
         }
-        if (touch) {
+        if (r.opcode.kind != Opcode.Kind.GET) {
             shard.memcachedStats[CMD_TOUCH]++;
         }
-        long exptime = r.exptime();
-        Key key = new Key(r.key);
-        conn.dispatch(call(r), c -> c.onKey(key,
-                (s, cl, part) -> counted(s, r, MemcachedOps.retrieve(s, key, true, touch, exptime))));
+        onKeyOwner(r, RETRIEVE);
     }
 
     private void store(BinaryRequest r) {
-        Opcode.Kind kind = r.opcode.kind;
-        StoreMode mode = switch (kind) {
-            case APPEND -> StoreMode.APPEND;
-            case PREPEND -> StoreMode.PREPEND;
-            // memcached: a CAS on set/add/replace makes it a cas command
-            default -> r.cas != 0 ? StoreMode.CAS : kind == Opcode.Kind.ADD ? StoreMode.ADD
-                    : kind == Opcode.Kind.REPLACE ? StoreMode.REPLACE : StoreMode.SET;
-        };
-        long itemSizeMax = conn.config().itemSizeMax;
-        Key key = new Key(r.key);
         shard.memcachedStats[CMD_SET]++;
-        conn.dispatch(call(r), c -> c.onKey(key, (s, cl, part) -> {
-            if (mode != StoreMode.CAS && MemcachedOps.casMismatch(s.store, key, r.cas)) {
-                return WriteStatus.EXISTS; // append/prepend with a CAS
-            }
-            long cas = MemcachedOps.nextCas(s);
-            WriteStatus w = MemcachedOps.store(s.store, key, mode, r.value, 0, r.value.length, r.flags, r.exptime(),
-                    r.cas, cas, itemSizeMax);
-            if (w != WriteStatus.STORED) {
-                return counted(s, r, w);
-            }
-            s.memcachedStats[TOTAL_ITEMS]++;
-            return counted(s, r, cas);
-        }));
+        onKeyOwner(r, STORE);
     }
 
     private void delete(BinaryRequest r) {
-        Key key = new Key(r.key);
-        conn.dispatch(call(r), c -> c.onKey(key, (s, cl, part) -> {
-            if (MemcachedOps.casMismatch(s.store, key, r.cas)) {
-                return WriteStatus.EXISTS;
-            }
-            return counted(s, r, KeyOps.delete(s.store, key) ? WriteStatus.STORED : WriteStatus.NOT_FOUND);
-        }));
+        onKeyOwner(r, DELETE);
     }
 
     private void counter(BinaryRequest r) {
-        boolean incr = r.opcode.kind == Opcode.Kind.INCREMENT;
-        long itemSizeMax = conn.config().itemSizeMax;
-        Key key = new Key(r.key);
-        conn.dispatch(call(r), c -> c.onKey(key, (s, cl, part) -> {
-            if (MemcachedOps.casMismatch(s.store, key, r.cas)) {
-                return WriteStatus.EXISTS;
+        onKeyOwner(r, COUNTER);
+    }
+
+    // the shard side: each reads its request from call.render and its key from call.opts
+
+    private static final Handler RETRIEVE = call -> call.onKey((Key) call.opts, (s, cl, part) -> {
+        BinaryRequest r = (BinaryRequest) cl.render;
+        boolean touch = r.opcode.kind != Opcode.Kind.GET;
+        return counted(s, r, MemcachedOps.retrieve(s, (Key) cl.opts, true, touch, r.exptime()));
+    });
+
+    private static final Handler STORE = call -> call.onKey((Key) call.opts, (s, cl, part) -> {
+        BinaryRequest r = (BinaryRequest) cl.render;
+        Key key = (Key) cl.opts;
+        StoreMode mode = storeMode(r);
+        if (mode != StoreMode.CAS && MemcachedOps.casMismatch(s.store, key, r.cas)) {
+            return WriteStatus.EXISTS; // append/prepend with a CAS
+        }
+        long cas = MemcachedOps.nextCas(s);
+        WriteStatus w = MemcachedOps.store(s.store, key, mode, r.value, 0, r.value.length, r.flags, r.exptime(),
+                r.cas, cas, s.server().config().itemSizeMax);
+        if (w != WriteStatus.STORED) {
+            return counted(s, r, w);
+        }
+        s.memcachedStats[TOTAL_ITEMS]++;
+        return counted(s, r, cas);
+    });
+
+    private static final Handler DELETE = call -> call.onKey((Key) call.opts, (s, cl, part) -> {
+        BinaryRequest r = (BinaryRequest) cl.render;
+        Key key = (Key) cl.opts;
+        if (MemcachedOps.casMismatch(s.store, key, r.cas)) {
+            return WriteStatus.EXISTS;
+        }
+        return counted(s, r, KeyOps.delete(s.store, key) ? WriteStatus.STORED : WriteStatus.NOT_FOUND);
+    });
+
+    private static final Handler COUNTER = call -> call.onKey((Key) call.opts, (s, cl, part) -> {
+        BinaryRequest r = (BinaryRequest) cl.render;
+        Key key = (Key) cl.opts;
+        if (MemcachedOps.casMismatch(s.store, key, r.cas)) {
+            return WriteStatus.EXISTS;
+        }
+        long cas = MemcachedOps.nextCas(s);
+        Object v = MemcachedOps.arith(s.store, key, r.opcode.kind == Opcode.Kind.INCREMENT, r.delta, cas);
+        if (v == MemcachedOps.MISS && r.expiration != BinaryRequest.NO_CREATE) {
+            // memcached: a missing counter is created with the initial value (not incremented)
+            byte[] digits = Long.toUnsignedString(r.initial).getBytes(StandardCharsets.US_ASCII);
+            WriteStatus w = MemcachedOps.store(s.store, key, StoreMode.ADD, digits, 0, digits.length, 0,
+                    r.exptime(), 0, cas, s.server().config().itemSizeMax);
+            if (w != WriteStatus.STORED) {
+                return w;
             }
-            long cas = MemcachedOps.nextCas(s);
-            Object v = MemcachedOps.arith(s.store, key, incr, r.delta, cas);
-            if (v == MemcachedOps.MISS && r.expiration != BinaryRequest.NO_CREATE) {
-                // memcached: a missing counter is created with the initial value (not incremented)
-                byte[] digits = Long.toUnsignedString(r.initial).getBytes(StandardCharsets.US_ASCII);
-                WriteStatus w = MemcachedOps.store(s.store, key, StoreMode.ADD, digits, 0, digits.length, 0,
-                        r.exptime(), 0, cas, itemSizeMax);
-                if (w != WriteStatus.STORED) {
-                    return w;
-                }
-                s.memcachedStats[TOTAL_ITEMS]++;
-                return counted(s, r, new Counter(r.initial, cas));
-            }
-            return counted(s, r, v instanceof Long n ? new Counter(n, cas) : v);
-        }));
+            s.memcachedStats[TOTAL_ITEMS]++;
+            return counted(s, r, new Counter(r.initial, cas));
+        }
+        return counted(s, r, v instanceof Long n ? new Counter(n, cas) : v);
+    });
+
+    /** memcached: a CAS on set/add/replace makes it a cas command; append/prepend check theirs apart. */
+    static StoreMode storeMode(BinaryRequest r) {
+        return switch (r.opcode.kind) {
+            case APPEND -> StoreMode.APPEND;
+            case PREPEND -> StoreMode.PREPEND;
+            case ADD -> r.cas != 0 ? StoreMode.CAS : StoreMode.ADD;
+            case REPLACE -> r.cas != 0 ? StoreMode.CAS : StoreMode.REPLACE;
+            default -> r.cas != 0 ? StoreMode.CAS : StoreMode.SET;
+        };
     }
 
     private void flush(BinaryRequest r) {
