@@ -521,6 +521,22 @@ class BinaryProtocolTest {
     }
 
     @Test
+    void expirationsAreUnsignedExptimes() throws IOException {
+        try (Conn c = new Conn()) {
+            // 30 days + 1 s is an absolute time in 1970: stored already expired; 0xfffffffe is in 2106
+            c.send(set(Opcode.SET.code, "x:past", "v", 0, 2_592_001, 1, 0), keyOnly(Opcode.GET, "x:past", 2),
+                    set(Opcode.SET.code, "x:far", "v", 0, 0xFFFF_FFFE, 3, 0), keyOnly(Opcode.GET, "x:far", 4),
+                    request(Opcode.GAT.code, 5, expirationExtras(0xFFFF_FFFF), "x:far", ""));
+            assertThat(c.read(5)).extracting(BinaryWire.Response::status).containsExactly(0, Status.KEY_NOT_FOUND, 0,
+                    0, 0);
+        }
+        if (server != null) {
+            long left = 0xFFFF_FFFFL - System.currentTimeMillis() / 1000;
+            assertThat(ttl("x:far")).isBetween(left - 10, left + 10);
+        }
+    }
+
+    @Test
     void textAndBinaryClientsShareItems() throws IOException {
         try (Conn c = new Conn(); Raw text = new Raw(port())) {
             text.send("set x:k 123 0 3\r\nabc\r\ngets x:k\r\n");
