@@ -1,0 +1,207 @@
+package io.dash4j.server;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Transaction;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Isolation under contention, on four shards: transactions and multi-key commands over keys of
+ * different shards are never seen half done, by MGET, by MULTI/GET.../EXEC or by single-key GETs.
+ */
+class IsolationTest {
+
+    static final int SHARDS = 4;
+    static Server server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServers.start(c -> c.threads = SHARDS);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static Jedis jedis() {
+        return new Jedis("127.0.0.1", server.port(), 10_000);
+    }
+
+    private static long sum(List<?> values) {
+        long s = 0;
+        for (Object v : values) {
+            s += Long.parseLong((String) v);
+        }
+        return s;
+    }
+
+    /** Movers transfer amounts between counters on different shards; readers never see a wrong total. */
+    @Test
+    void transfersBetweenShardsKeepTheTotal() throws Exception {
+        String[] counters = new String[8];
+        for (int i = 0; i < counters.length; i++) {
+            counters[i] = TxKeys.ownedBy(i % SHARDS, SHARDS, "acct" + i + ":", 0);
+        }
+        long perCounter = 1000;
+        try (Jedis j = jedis()) {
+            for (String c : counters) {
+                j.set(c, Long.toString(perCounter));
+            }
+        }
+        long total = perCounter * counters.length;
+        int movers = 3;
+        int transfersEach = 300;
+        AtomicBoolean moving = new AtomicBoolean(true);
+        AtomicInteger wrongMget = new AtomicInteger();
+        AtomicInteger wrongExec = new AtomicInteger();
+        AtomicInteger reads = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(movers + 2);
+        try {
+            List<Future<?>> moverTasks = new ArrayList<>();
+            for (int m = 0; m < movers; m++) {
+                int seed = m;
+                moverTasks.add(pool.submit(() -> {
+                    SplittableRandom rnd = new SplittableRandom(seed);
+                    try (Jedis j = jedis()) {
+                        for (int i = 0; i < transfersEach; i++) {
+                            int from = rnd.nextInt(counters.length);
+                            int to = (from + 1 + rnd.nextInt(counters.length - 1)) % counters.length;
+                            int amount = 1 + rnd.nextInt(50);
+                            Transaction t = j.multi();
+                            t.decrBy(counters[from], amount);
+                            t.incrBy(counters[to], amount);
+                            assertThat(t.exec()).hasSize(2);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            Future<?> mgetReader = pool.submit(() -> {
+                try (Jedis j = jedis()) {
+                    while (moving.get()) {
+                        if (sum(j.mget(counters)) != total) {
+                            wrongMget.incrementAndGet();
+                        }
+                        reads.incrementAndGet();
+                    }
+                }
+                return null;
+            });
+            Future<?> execReader = pool.submit(() -> {
+                try (Jedis j = jedis()) {
+                    while (moving.get()) {
+                        Transaction t = j.multi();
+                        for (String c : counters) {
+                            t.get(c);
+                        }
+                        if (sum(t.exec()) != total) {
+                            wrongExec.incrementAndGet();
+                        }
+                        reads.incrementAndGet();
+                    }
+                }
+                return null;
+            });
+            for (Future<?> f : moverTasks) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+            moving.set(false);
+            mgetReader.get(30, TimeUnit.SECONDS);
+            execReader.get(30, TimeUnit.SECONDS);
+        } finally {
+            moving.set(false);
+            pool.shutdownNow();
+        }
+        assertThat(reads.get()).isPositive();
+        assertThat(wrongMget.get()).as("MGET saw a total other than %s", total).isZero();
+        assertThat(wrongExec.get()).as("MULTI/GET.../EXEC saw a total other than %s", total).isZero();
+        try (Jedis j = jedis()) {
+            assertThat(sum(j.mget(counters))).isEqualTo(total);
+        }
+    }
+
+    /** MSET over one key per shard, rounds 1..N; MGET and pairs of GETs never see two rounds at once. */
+    @Test
+    void msetIsNeverTorn() throws Exception {
+        String[] keys = TxKeys.onePerShard(SHARDS, "torn");
+        int rounds = 400;
+        try (Jedis j = jedis()) {
+            for (String k : keys) {
+                j.set(k, "0");
+            }
+        }
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger tornMget = new AtomicInteger();
+        AtomicInteger tornGets = new AtomicInteger();
+        AtomicInteger mgets = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            Future<?> writer = pool.submit(() -> {
+                try (Jedis j = jedis()) {
+                    for (int r = 1; r <= rounds; r++) {
+                        String[] kv = new String[keys.length * 2];
+                        for (int i = 0; i < keys.length; i++) {
+                            kv[2 * i] = keys[i];
+                            kv[2 * i + 1] = Integer.toString(r);
+                        }
+                        assertThat(j.mset(kv)).isEqualTo("OK");
+                    }
+                }
+                return null;
+            });
+            Future<?> mgetReader = pool.submit(() -> {
+                try (Jedis j = jedis()) {
+                    while (writing.get()) {
+                        List<String> v = j.mget(keys);
+                        if (v.stream().distinct().count() != 1) {
+                            tornMget.incrementAndGet();
+                        }
+                        mgets.incrementAndGet();
+                    }
+                }
+                return null;
+            });
+            Future<?> getReader = pool.submit(() -> {
+                // MSET writes every key to the same round: once the first key shows round r, a later
+                // read of the last key must show r or newer
+                try (Jedis j = jedis()) {
+                    while (writing.get()) {
+                        long first = Long.parseLong(j.get(keys[0]));
+                        long last = Long.parseLong(j.get(keys[keys.length - 1]));
+                        if (last < first) {
+                            tornGets.incrementAndGet();
+                        }
+                    }
+                }
+                return null;
+            });
+            writer.get(120, TimeUnit.SECONDS);
+            writing.set(false);
+            mgetReader.get(30, TimeUnit.SECONDS);
+            getReader.get(30, TimeUnit.SECONDS);
+        } finally {
+            writing.set(false);
+            pool.shutdownNow();
+        }
+        assertThat(mgets.get()).isPositive();
+        assertThat(tornMget.get()).as("MGETs (of %s) that saw a torn MSET", mgets.get()).isZero();
+        assertThat(tornGets.get()).as("GET pairs that saw a torn MSET").isZero();
+        try (Jedis j = jedis()) {
+            assertThat(j.mget(keys)).containsOnly(Integer.toString(rounds));
+        }
+    }
+}
