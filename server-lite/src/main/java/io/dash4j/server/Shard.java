@@ -1,5 +1,7 @@
 package io.dash4j.server;
 
+import io.dash4j.server.codec.CodecFactory;
+import io.dash4j.server.command.CommandError;
 import io.dash4j.server.store.CacheShardStore;
 import io.dash4j.server.store.ShardStore;
 import org.jctools.queues.MpscUnboundedArrayQueue;
@@ -46,7 +48,7 @@ public final class Shard implements Runnable {
             if (!executed) {
                 executed = true;
                 result = here.execute(call, part, fn);
-                call.conn.shard.post(this);
+                call.owner.home().post(this);
             } else {
                 call.complete(part, result);
             }
@@ -82,7 +84,7 @@ public final class Shard implements Runnable {
     private int opsSampleIdx;
     private long nextTick;
     private long nextIdleCheck;
-    /** memcached command counters of this shard's connections (indices in McConnection). */
+    /** memcached command counters of this shard's connections (indices in McStats). */
     public final long[] memcachedStats = new long[32];
     /** memcached {@code flush_all <delay>}: when to flush, 0 = none pending. */
     long flushAt;
@@ -176,12 +178,13 @@ public final class Shard implements Runnable {
         }
     }
 
+    /** Runs a command part here; a failure becomes the part's typed error, never the shard's. */
     Object execute(Call call, int part, ShardFn fn) {
         store.setNow(server.config.clock.getAsLong());
         try {
             return fn.run(this, call, part);
         } catch (RuntimeException | OutOfMemoryError e) {
-            return call.conn.internalError(e);
+            return CommandError.fromThrowable(e);
         }
     }
 
@@ -260,7 +263,7 @@ public final class Shard implements Runnable {
                 m.run(this);
             } catch (RuntimeException | LinkageError | OutOfMemoryError | StackOverflowError e) {
                 if (m instanceof Remote r) {
-                    connectionFailed(r.call.conn, e);
+                    connectionFailed(r.call.client, e);
                 } else {
                     server.log("shard " + id + ": task failed: " + e);
                 }
@@ -328,14 +331,12 @@ public final class Shard implements Runnable {
 
     // ------------------------------------------------------------------ connections
 
-    /** Adopts a freshly accepted channel (runs on this shard's thread). */
-    void adopt(SocketChannel ch, boolean memcached) {
+    /** Adopts a freshly accepted channel, speaking what its listener's codecs speak (on this shard's thread). */
+    void adopt(SocketChannel ch, CodecFactory codecs) {
         try {
             ch.configureBlocking(false);
             ch.socket().setTcpNoDelay(true);
-            Connection c = memcached
-                    ? new io.dash4j.server.memcache.McConnection(this, ch)
-                    : new io.dash4j.server.resp.RespConnection(this, ch);
+            Connection c = new Connection(this, ch, codecs);
             c.key = ch.register(selector, SelectionKey.OP_READ, c);
             connections.add(c);
             connectionsAccepted++;
@@ -403,8 +404,8 @@ public final class Shard implements Runnable {
     }
 
     /** Post a task to adopt a channel. */
-    void postAdopt(SocketChannel ch, boolean memcached) {
-        post(here -> here.adopt(ch, memcached));
+    void postAdopt(SocketChannel ch, CodecFactory codecs) {
+        post(here -> here.adopt(ch, codecs));
     }
 
     /** Runs a task on this shard's thread. */
