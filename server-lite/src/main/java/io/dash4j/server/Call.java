@@ -35,6 +35,11 @@ public final class Call {
     public Key[] keys;
     /** Key indices per part (fan-out by shard), or null. */
     public int[][] groups;
+    /**
+     * The transaction whose intent locks this call runs under (EXEC, a cross-shard multi-key
+     * command), or null: its parts then skip the shards' lock checks, the locks being held already.
+     */
+    public Object lockHolder;
     /** The typed result (a {@link io.dash4j.server.command.Replies} value) once done. */
     public Object result;
     public Object[] results;
