@@ -204,4 +204,82 @@ class IsolationTest {
             assertThat(j.mget(keys)).containsOnly(Integer.toString(rounds));
         }
     }
+
+    /** RENAME back and forth between two shards: a reader always finds the value under exactly one name. */
+    @Test
+    void renameAcrossShardsIsAtomic() throws Exception {
+        String a = TxKeys.ownedBy(0, SHARDS, "ren:a", 0);
+        String b = TxKeys.ownedBy(1, SHARDS, "ren:b", 0);
+        try (Jedis j = jedis()) {
+            j.set(a, "payload");
+        }
+        AtomicBoolean moving = new AtomicBoolean(true);
+        AtomicInteger wrong = new AtomicInteger();
+        AtomicInteger reads = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> mover = pool.submit(() -> {
+                try (Jedis j = jedis()) {
+                    for (int r = 0; r < 300; r++) {
+                        assertThat(j.rename(r % 2 == 0 ? a : b, r % 2 == 0 ? b : a)).isEqualTo("OK");
+                    }
+                }
+                return null;
+            });
+            Future<?> reader = pool.submit(() -> {
+                try (Jedis j = jedis()) {
+                    while (moving.get()) {
+                        List<String> v = j.mget(a, b);
+                        if (v.stream().filter(java.util.Objects::nonNull).count() != 1) {
+                            wrong.incrementAndGet();
+                        }
+                        reads.incrementAndGet();
+                    }
+                }
+                return null;
+            });
+            mover.get(60, TimeUnit.SECONDS);
+            moving.set(false);
+            reader.get(30, TimeUnit.SECONDS);
+        } finally {
+            moving.set(false);
+            pool.shutdownNow();
+        }
+        assertThat(reads.get()).isPositive();
+        assertThat(wrong.get()).as("MGETs that saw the value under both names or neither").isZero();
+    }
+
+    /** Racing MSETNX calls over the same keys on four shards: exactly one of each race wins, whole. */
+    @Test
+    void racingMsetnxHasOneWholeWinner() throws Exception {
+        String[] keys = TxKeys.onePerShard(SHARDS, "nx");
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try (Jedis admin = jedis()) {
+            for (int round = 0; round < 100; round++) {
+                admin.del(keys);
+                List<Future<Long>> racers = new ArrayList<>();
+                for (int r = 0; r < 3; r++) {
+                    String me = "r" + r;
+                    racers.add(pool.submit(() -> {
+                        try (Jedis j = jedis()) {
+                            String[] kv = new String[keys.length * 2];
+                            for (int i = 0; i < keys.length; i++) {
+                                kv[2 * i] = keys[i];
+                                kv[2 * i + 1] = me;
+                            }
+                            return j.msetnx(kv);
+                        }
+                    }));
+                }
+                long wins = 0;
+                for (Future<Long> f : racers) {
+                    wins += f.get(30, TimeUnit.SECONDS);
+                }
+                assertThat(wins).as("round %s", round).isEqualTo(1);
+                assertThat(admin.mget(keys).stream().distinct().count()).as("one writer's values only").isEqualTo(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
