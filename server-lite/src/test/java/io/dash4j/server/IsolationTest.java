@@ -282,4 +282,61 @@ class IsolationTest {
             pool.shutdownNow();
         }
     }
+
+    /**
+     * Single-key GETs of keys a transaction holds wait for it: EXEC writes the first key, then runs
+     * a hundred commands on a third shard (a long window), then writes the last key. A reader that
+     * saw the first key's new value must see the last key's too.
+     */
+    @Test
+    void singleKeyReadsWaitBehindATransaction() throws Exception {
+        String first = TxKeys.ownedBy(0, SHARDS, "wait:first", 0);
+        String last = TxKeys.ownedBy(1, SHARDS, "wait:last", 0);
+        String filler = TxKeys.ownedBy(2, SHARDS, "wait:filler", 0);
+        try (Jedis j = jedis()) {
+            j.mset(first, "0", last, "0");
+        }
+        int rounds = 60;
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger torn = new AtomicInteger();
+        AtomicInteger reads = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> writer = pool.submit(() -> {
+                try (Jedis j = jedis()) {
+                    for (int r = 1; r <= rounds; r++) {
+                        Transaction t = j.multi();
+                        t.set(first, Integer.toString(r));
+                        for (int i = 0; i < 100; i++) {
+                            t.incr(filler);
+                        }
+                        t.set(last, Integer.toString(r));
+                        assertThat(t.exec()).hasSize(102);
+                    }
+                }
+                return null;
+            });
+            Future<?> reader = pool.submit(() -> {
+                try (Jedis j = jedis()) {
+                    while (writing.get()) {
+                        long a = Long.parseLong(j.get(first));
+                        long b = Long.parseLong(j.get(last));
+                        if (b < a) {
+                            torn.incrementAndGet();
+                        }
+                        reads.incrementAndGet();
+                    }
+                }
+                return null;
+            });
+            writer.get(120, TimeUnit.SECONDS);
+            writing.set(false);
+            reader.get(30, TimeUnit.SECONDS);
+        } finally {
+            writing.set(false);
+            pool.shutdownNow();
+        }
+        assertThat(reads.get()).isPositive();
+        assertThat(torn.get()).as("GET pairs (of %s) that read inside a transaction", reads.get()).isZero();
+    }
 }
