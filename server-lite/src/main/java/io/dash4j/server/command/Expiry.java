@@ -10,6 +10,18 @@ public record Expiry(boolean absolute, long millis) {
     /** An expiry that is always in the past: the write deletes the key (SET EXAT 1, memcached exptime -1). */
     public static final Expiry EXPIRED = new Expiry(true, Long.MIN_VALUE);
 
+    /**
+     * The longest time to live the store is given: 100 years. The cache keeps expiries in
+     * nanoseconds, so a TTL of 2^63 ms (which Redis accepts) would overflow there and silently
+     * become "no expiry"; a longer TTL is stored as this one (TTL then reports at most 100 years).
+     */
+    public static final long MAX_TTL_MILLIS = 100L * 365 * 24 * 3600 * 1000;
+
+    /** {@code ttlMillis} (&gt; 0) bounded by {@link #MAX_TTL_MILLIS}. */
+    public static long storableTtl(long ttlMillis) {
+        return Math.min(ttlMillis, MAX_TTL_MILLIS);
+    }
+
     /** The deadline in epoch milliseconds at {@code now} (saturating, never overflowing). */
     public long deadline(long now) {
         if (absolute) {

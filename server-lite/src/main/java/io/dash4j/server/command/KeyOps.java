@@ -53,7 +53,7 @@ public final class KeyOps {
             st.remove(k);
             return true;
         }
-        st.expire(k, at - now); // at > now >= 0: no overflow
+        st.expire(k, Expiry.storableTtl(at - now)); // at > now >= 0: no overflow
         return true;
     }
 
@@ -64,7 +64,7 @@ public final class KeyOps {
         }
         long now = st.now();
         long at = when.deadline(now);
-        return st.expire(k, at <= now ? 0 : at - now);
+        return st.expire(k, at <= now ? 0 : Expiry.storableTtl(at - now));
     }
 
     /**

@@ -301,12 +301,7 @@ public final class KeyspaceFamily {
     static final int SHARD_SHIFT = 43;
 
     private static void scan(Call c) {
-        long cursor;
-        try {
-            cursor = Long.parseUnsignedLong(Args.str(c.argv[1]));
-        } catch (NumberFormatException e) {
-            throw CommandError.err("ERR invalid cursor").exception();
-        }
+        long cursor = cursor(c.argv[1]);
         byte[] pattern = null;
         long count = 10;
         boolean typeOk = true;
@@ -353,6 +348,21 @@ public final class KeyspaceFamily {
             }
             return new Object[] {Long.toUnsignedString(reply), found};
         });
+    }
+
+    /**
+     * A SCAN cursor as Redis's strtoul reads it: an unsigned 64-bit decimal, optionally negated
+     * ("-1" is 2^64-1, which ends the scan); anything else, or beyond 64 bits, is invalid.
+     */
+    static long cursor(byte[] a) {
+        String s = Args.str(a);
+        boolean neg = s.startsWith("-");
+        try {
+            long v = Long.parseUnsignedLong(neg || s.startsWith("+") ? s.substring(1) : s);
+            return neg ? -v : v;
+        } catch (NumberFormatException e) {
+            throw CommandError.err("ERR invalid cursor").exception();
+        }
     }
 
     private static void randomkey(Call c) {

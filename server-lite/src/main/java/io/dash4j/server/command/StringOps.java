@@ -65,7 +65,7 @@ public final class StringOps {
                 st.remove(k);
                 return WriteStatus.STORED;
             }
-            ttl = at - now;
+            ttl = Expiry.storableTtl(at - now);
         } else if (a.keepTtl()) {
             ttl = ShardStore.KEEP_TTL;
         }
