@@ -33,6 +33,8 @@ public final class Call {
     /** What the command parsed out of its arguments, for its shard function. */
     public Object opts;
     public Key[] keys;
+    /** The key {@link #onKey} routed on (its shard's intent locks look at it when {@link #keys} is unset). */
+    public Key routedKey;
     /** Key indices per part (fan-out by shard), or null. */
     public int[][] groups;
     /**
@@ -105,6 +107,7 @@ public final class Call {
 
     /** Runs {@code fn} on the owner of {@code key}; its return value is the result. */
     public void onKey(Key key, ShardFn fn) {
+        this.routedKey = key;
         this.outstanding = 1;
         this.results = null;
         this.gather = null;

@@ -59,8 +59,8 @@ public final class Connection implements CallOwner {
     /** MULTI queue and WATCHed keys, created by the first MULTI or WATCH (null until then). */
     public io.dash4j.server.tx.MultiState multi;
     /**
-     * A transaction across shards is taking its locks: later commands wait (unparsed) until it is
-     * done, or one of them could reach a shard before the transaction's locks and read around it.
+     * A transaction is taking its locks: later commands wait (unparsed) until it holds them all,
+     * or one of them could reach a shard before the transaction's lock and read around it.
      */
     private boolean heldForTransaction;
 
@@ -337,7 +337,7 @@ public final class Connection implements CallOwner {
         heldForTransaction = true;
     }
 
-    /** The transaction is done: parsing goes on with the commands that waited behind it. */
+    /** The transaction holds its locks (or is over): parsing goes on with the commands behind it. */
     public void resumeInput() {
         if (!heldForTransaction) {
             return;
@@ -411,10 +411,10 @@ public final class Connection implements CallOwner {
             account(-c.argBytes);
         }
         inflight.clear();
-        account(-memory);
         if (multi != null) {
             multi.connectionClosed();
         }
+        account(-memory);
         shard.server.clientClosed();
     }
 

@@ -73,6 +73,9 @@ final class CrossShardCommand implements CallOwner {
                 } catch (RuntimeException e) {
                     c.finish(io.dash4j.server.command.CommandError.fromThrowable(e));
                 }
+                // every key is held and the parts are posted: what the client sent next may go,
+                // it queues behind this command on any key they share
+                conn.resumeInput();
             });
         });
         return true;
@@ -88,6 +91,5 @@ final class CrossShardCommand implements CallOwner {
         tx.release();
         call.owner = conn;
         conn.callDone(call);
-        conn.resumeInput();
     }
 }

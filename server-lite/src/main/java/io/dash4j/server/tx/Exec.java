@@ -28,8 +28,8 @@ import java.util.List;
  *       other through their own handlers (a sub-call's parts skip the lock checks), each result
  *       (or runtime error) becomes one element of EXEC's array; then release.</li>
  * </ol>
- * The connection parses nothing after EXEC until it is done, so a pipelined command cannot
- * overtake the transaction on some shard.
+ * The connection parses nothing after EXEC until its locks are held, so a pipelined command
+ * cannot overtake the transaction on some shard; afterwards it waits behind EXEC's locks.
  */
 final class Exec implements CallOwner {
 
@@ -95,9 +95,11 @@ final class Exec implements CallOwner {
     private void locked() {
         if (watchBroken) {
             done(Replies.NIL_ARRAY);
-            return;
+        } else {
+            pump();
         }
-        pump();
+        // every key is held: later commands of the client may go, they queue behind EXEC's locks
+        conn.resumeInput();
     }
 
     /** Starts the queued commands one at a time; a command finishing inline continues the loop. */
@@ -155,6 +157,5 @@ final class Exec implements CallOwner {
             state.unwatch(watched);
         }
         exec.finish(result);
-        conn.resumeInput();
     }
 }
