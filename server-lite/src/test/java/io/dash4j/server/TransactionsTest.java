@@ -353,4 +353,38 @@ class TransactionsTest {
             assertThat(j.exists(keys[0])).isFalse();
         }
     }
+
+    /** Queued commands count in client memory until EXEC/DISCARD, and a closed connection gives them all back. */
+    @Test
+    void queuedCommandsAreAccountedAndReturned() throws Exception {
+        Server one = TestServers.start(c -> c.threads = 1);
+        try (Jedis j = new Jedis("127.0.0.1", one.port(), 5000)) {
+            long before = ModesTest.field(j.info("memory"), "mem_clients_normal");
+            String big = "v".repeat(100_000);
+            try (Raw r = new Raw(one.port())) {
+                StringBuilder cmds = new StringBuilder("MULTI\r\n");
+                for (int i = 0; i < 10; i++) {
+                    cmds.append("*3\r\n$3\r\nSET\r\n$2\r\nk").append(i).append("\r\n$").append(big.length())
+                            .append("\r\n").append(big).append("\r\n");
+                }
+                r.send(cmds.toString());
+                assertThat(r.readAtLeast(5 + 10 * 9)).endsWith("+QUEUED\r\n");
+                long during = ModesTest.field(j.info("memory"), "mem_clients_normal");
+                assertThat(during - before).as("queued bytes held").isGreaterThanOrEqualTo(1_000_000);
+            }
+            long after = before;
+            for (int i = 0; i < 100; i++) {
+                after = ModesTest.field(j.info("memory"), "mem_clients_normal");
+                if (one.connectedClients() == 1 && Math.abs(after - before) < 50_000) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            assertThat(Math.abs(after - before)).as("client memory back to where it was (before %s, after %s)", before, after)
+                    .isLessThan(50_000);
+            assertThat(j.dbSize()).isZero();
+        } finally {
+            one.close();
+        }
+    }
 }
