@@ -387,4 +387,33 @@ class TransactionsTest {
             one.close();
         }
     }
+
+    /** Lettuce in RESP3: MULTI/EXEC results, and a broken WATCH as RESP3's null ({@code _}). */
+    @Test
+    void lettuceTransactionsInResp3() {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(io.lettuce.core.RedisURI.builder()
+                .withHost("127.0.0.1").withPort(server.port()).withTimeout(java.time.Duration.ofSeconds(10)).build());
+        client.setOptions(io.lettuce.core.ClientOptions.builder()
+                .protocolVersion(io.lettuce.core.protocol.ProtocolVersion.RESP3).build());
+        try (var conn = client.connect(); Jedis other = jedis()) {
+            var redis = conn.sync();
+            assertThat(redis.multi()).isEqualTo("OK");
+            redis.set(keys[0], "5");
+            redis.incrby(keys[0], 2);
+            redis.mget(keys[0], keys[1]);
+            io.lettuce.core.TransactionResult result = redis.exec();
+            assertThat(result.wasDiscarded()).isFalse();
+            assertThat(result.size()).isEqualTo(3);
+            assertThat((Object) result.get(1)).isEqualTo(7L);
+
+            redis.watch(keys[0]);
+            other.set(keys[0], "changed");
+            redis.multi();
+            redis.set(keys[1], "never");
+            assertThat(redis.exec().wasDiscarded()).isTrue();
+            assertThat(redis.exists(keys[1])).isZero();
+        } finally {
+            client.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2));
+        }
+    }
 }
