@@ -188,8 +188,13 @@ class OverflowEdgesTest {
         assertEquals(String.format(invalid, "setex"), error("SETEX", "k", String.valueOf(Long.MAX_VALUE / 1000), "v"));
         assertEquals(String.format(invalid, "setex"), error("SETEX", "k", "0", "v"));
         assertEquals(String.format(invalid, "psetex"), error("PSETEX", "k", MAX, "v"));
-        assertEquals(String.format(invalid, "getex"), error("GETEX", "k", "EX", String.valueOf(Long.MAX_VALUE / 1000)));
+        assertNull(send("GETEX", "k", "EX", String.valueOf(Long.MAX_VALUE / 1000))); // absent: looked up first
         assertNull(j.get("k"));
+        j.set("g", "v");
+        assertEquals(String.format(invalid, "getex"), error("GETEX", "g", "EX", String.valueOf(Long.MAX_VALUE / 1000)));
+        assertEquals(String.format(invalid, "getex"), error("GETEX", "g", "PX", "0"));
+        assertEquals("ERR value is not an integer or out of range", error("GETEX", "g", "EX", "x"));
+        assertEquals(-1L, j.ttl("g"));
         j.set("k", "v");
         assertEquals("OK", str(send("SET", "k", "w", "EXAT", "1"))); // in the past: set, then gone
         assertNull(j.get("k"));
