@@ -3,8 +3,6 @@ package io.dash4j.server;
 import io.dash4j.server.codec.CodecFactory;
 import io.dash4j.server.command.CommandError;
 import io.dash4j.server.store.CacheShardStore;
-import io.dash4j.server.tx.IntentLocks;
-import io.dash4j.server.tx.KeyWatches;
 import io.dash4j.server.store.ShardStore;
 import org.jctools.queues.MpscUnboundedArrayQueue;
 
@@ -63,9 +61,9 @@ public final class Shard implements Runnable {
     private final AtomicBoolean sleeping = new AtomicBoolean();
     public final ShardStore store;
     /** Intent locks of this shard's keys, held by transactions and multi-key commands (this thread only). */
-    public final IntentLocks locks = new IntentLocks();
+    public final io.dash4j.server.tx.IntentLocks locks = new io.dash4j.server.tx.IntentLocks();
     /** WATCHed keys of this shard (this thread only). */
-    public final KeyWatches watches = new KeyWatches();
+    public final io.dash4j.server.tx.KeyWatches watches = new io.dash4j.server.tx.KeyWatches();
     final Set<Connection> connections = new LinkedHashSet<>();
     private final ArrayList<Connection> dirty = new ArrayList<>();
     final SplittableRandom random;
