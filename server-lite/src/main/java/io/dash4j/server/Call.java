@@ -41,7 +41,7 @@ public final class Call {
      * The transaction whose intent locks this call runs under (EXEC, a cross-shard multi-key
      * command), or null: its parts then skip the shards' lock checks, the locks being held already.
      */
-    public Object lockHolder;
+    public io.dash4j.server.tx.Transaction lockHolder;
     /** The typed result (a {@link io.dash4j.server.command.Replies} value) once done. */
     public Object result;
     public Object[] results;
