@@ -416,4 +416,42 @@ class TransactionsTest {
             client.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2));
         }
     }
+
+    /**
+     * EXEC whose keys all live on one shard, for every shard (so also shards other than the
+     * connection's, where the whole transaction runs on the owner): results, runtime errors, WATCH.
+     */
+    @Test
+    void execOnOneShardWhicheverItIs() {
+        try (Jedis a = jedis(); Jedis b = jedis()) {
+            for (int s = 0; s < SHARDS; s++) {
+                String k1 = TxKeys.ownedBy(s, SHARDS, "one" + s + ":", 0);
+                String k2 = TxKeys.ownedBy(s, SHARDS, "one" + s + ":", 1_000);
+                a.set(k2, "text");
+                Transaction t = a.multi();
+                t.set(k1, "41");
+                t.incr(k1);
+                t.incr(k2);
+                t.mget(k1, k2);
+                List<Object> out = t.exec();
+                assertThat(out).hasSize(4);
+                assertThat(out.get(1)).isEqualTo(42L);
+                assertThat(out.get(2)).isInstanceOf(JedisDataException.class);
+                assertThat(out.get(3)).isEqualTo(List.of("42", "text"));
+
+                a.watch(k1);
+                b.incr(k1);
+                t = a.multi();
+                t.set(k2, "never");
+                assertThat(t.exec()).as("shard %s", s).isNull();
+                assertThat(a.get(k2)).isEqualTo("text");
+
+                a.watch(k1);
+                t = a.multi();
+                t.set(k2, "now");
+                assertThat(t.exec()).containsExactly("OK");
+                assertThat(b.get(k2)).isEqualTo("now");
+            }
+        }
+    }
 }

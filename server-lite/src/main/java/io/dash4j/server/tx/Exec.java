@@ -38,6 +38,12 @@ final class Exec implements CallOwner {
     private final List<MultiState.Queued> queue;
     private final List<MultiState.Watched> watched;
     private final Transaction tx;
+    /**
+     * The thread that runs the transaction: the connection's shard, or, when every key lives on
+     * one other shard and no command touches the connection, that shard (one message there, one
+     * back, instead of a round trip per command).
+     */
+    private final Shard runOn;
     private final Object[] results;
     private boolean watchBroken;
     private int next;
@@ -52,9 +58,11 @@ final class Exec implements CallOwner {
         this.results = new Object[queue.size()];
         this.tx = new Transaction(conn.shard);
         boolean everyShard = false;
+        boolean touchesConnection = false;
         for (MultiState.Queued q : queue) {
             CommandSpec spec = q.spec();
             if (spec.has(Flag.CONNECTION)) {
+                touchesConnection = true;
                 continue;
             }
             int[] keys = spec.keyIndices(q.argv().length);
@@ -70,6 +78,13 @@ final class Exec implements CallOwner {
         }
         if (everyShard) {
             tx.addEveryShard();
+        }
+        int only = tx.onlyShard();
+        if (only >= 0 && only != conn.shard.id() && !touchesConnection) {
+            runOn = conn.server().shard(only);
+            tx.coordinateFrom(runOn);
+        } else {
+            runOn = conn.shard;
         }
     }
 
@@ -92,14 +107,17 @@ final class Exec implements CallOwner {
         }
     }
 
+    /** Every lock is held (on {@link #runOn}'s thread). */
     private void locked() {
         if (watchBroken) {
             done(Replies.NIL_ARRAY);
         } else {
             pump();
         }
-        // every key is held: later commands of the client may go, they queue behind EXEC's locks
-        conn.resumeInput();
+        if (runOn == conn.shard) {
+            // every key is held: later commands of the client may go, they queue behind EXEC's locks
+            conn.resumeInput();
+        }
     }
 
     /** Starts the queued commands one at a time; a command finishing inline continues the loop. */
@@ -139,7 +157,7 @@ final class Exec implements CallOwner {
 
     @Override
     public Shard home() {
-        return conn.shard;
+        return runOn;
     }
 
     /** A queued command finished (home thread). */
@@ -150,8 +168,20 @@ final class Exec implements CallOwner {
         pump();
     }
 
+    /** Releases (on {@link #runOn}) and answers on the connection's thread. */
     private void done(Object result) {
         tx.release();
+        if (runOn == conn.shard) {
+            reply(result);
+        } else {
+            conn.shard.perform(() -> {
+                reply(result);
+                conn.resumeInput();
+            });
+        }
+    }
+
+    private void reply(Object result) {
         MultiState state = conn.multi;
         if (state != null) {
             state.unwatch(watched);

@@ -31,7 +31,7 @@ public final class Transaction {
         void locked(Shard shard);
     }
 
-    private final Shard home;
+    private Shard home;
     private final ShardRequest[] requests;
     private int[] order;
     private OnShardLocked onShardLocked;
@@ -98,14 +98,29 @@ public final class Transaction {
         return n;
     }
 
-    /** True when it spans more than one shard or lives on a shard other than home. */
-    public boolean leavesHome() {
+    /** The one shard the transaction locks whole or in part, or -1 when it locks none or several. */
+    public int onlyShard() {
+        int only = -1;
         for (ShardRequest r : requests) {
-            if (r != null && r.shard != home.id()) {
-                return true;
+            if (r != null) {
+                if (only >= 0) {
+                    return -1;
+                }
+                only = r.shard;
             }
         }
-        return false;
+        return only;
+    }
+
+    /**
+     * Coordinates from {@code shard} instead (before {@link #lock}): a transaction on one shard
+     * that is run entirely there, so its locking, commands and release need no message.
+     */
+    public void coordinateFrom(Shard shard) {
+        if (order != null) {
+            throw new IllegalStateException("already locking");
+        }
+        this.home = shard;
     }
 
     /**
