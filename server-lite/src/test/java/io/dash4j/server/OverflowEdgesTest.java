@@ -130,9 +130,12 @@ class OverflowEdgesTest {
         assertEquals("ERR value is not a valid float", error("INCRBYFLOAT", "f", "1e5000")); // beyond long double
         assertEquals("ERR value is not a valid float", error("INCRBYFLOAT", "f", "1e-5000"));
         assertNull(j.get("f"));
-        j.set("huge", "1e999999999"); // would make an exact decimal of a billion digits: refused at once
+        j.set("huge", "1e999999999"); // main: "ERR internal error: ... BigInteger would overflow"
         assertEquals("ERR value is not a valid float", error("INCRBYFLOAT", "huge", "0.1"));
         assertEquals("1e999999999", j.get("huge"));
+        j.set("slow", "1e99999999"); // main: an exact 10^8-digit sum kept the shard busy for more than 15 s
+        assertEquals("ERR value is not a valid float", error("INCRBYFLOAT", "slow", "0.1"));
+        assertEquals("ERR value is not a valid float", error("INCRBYFLOAT", "f", "1e99999999"));
         j.set("inf", "inf");
         assertEquals("ERR increment would produce NaN or Infinity", error("INCRBYFLOAT", "inf", "1"));
         assertEquals(1.5, j.incrByFloat("ok", 1.5));
