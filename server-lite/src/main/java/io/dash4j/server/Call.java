@@ -33,15 +33,8 @@ public final class Call {
     /** What the command parsed out of its arguments, for its shard function. */
     public Object opts;
     public Key[] keys;
-    /** The key {@link #onKey} routed on (its shard's intent locks look at it when {@link #keys} is unset). */
-    public Key routedKey;
     /** Key indices per part (fan-out by shard), or null. */
     public int[][] groups;
-    /**
-     * The transaction whose intent locks this call runs under (EXEC, a cross-shard multi-key
-     * command), or null: its parts then skip the shards' lock checks, the locks being held already.
-     */
-    public io.dash4j.server.tx.Transaction lockHolder;
     /** The typed result (a {@link io.dash4j.server.command.Replies} value) once done. */
     public Object result;
     public Object[] results;
@@ -107,7 +100,6 @@ public final class Call {
 
     /** Runs {@code fn} on the owner of {@code key}; its return value is the result. */
     public void onKey(Key key, ShardFn fn) {
-        this.routedKey = key;
         this.outstanding = 1;
         this.results = null;
         this.gather = null;

@@ -8,8 +8,9 @@ import io.dash4j.server.tx.LockRequest;
  * A command part that found its keys locked on its shard: it waits in the shard's
  * {@link io.dash4j.server.tx.IntentLocks} like a one-shard transaction, runs the moment it is
  * granted, and releases at once. It asks for the part's keys owned by this shard (shared for a
- * read-only command, exclusive otherwise; memcached calls, which carry no table row, count as
- * writes), (or the key it was routed on, for memcached calls), or for the whole shard when the part has no key (DBSIZE, KEYS, FLUSHALL, SCAN, INFO...),
+ * read-only command, exclusive otherwise), or for the whole shard when the part names no key
+ * (DBSIZE, KEYS, FLUSHALL, SCAN, INFO..., and memcached calls, which carry their key only inside
+ * their shard function: they count as writes of the whole shard, correct if coarse),
  * so a keyspace-wide command never runs in the middle of a transaction either.
  *
  * <p>Such a request holds nothing while it waits and releases before anything else can run, so it
@@ -32,10 +33,6 @@ final class PartLock extends LockRequest {
         this.remote = remote;
         if (!isWholeShard()) {
             boolean write = writes(call);
-            if (call.keys == null) {
-                add(call.routedKey.bytes, call.routedKey.hash, write);
-                return;
-            }
             int n = shard.server.shardCount();
             for (Key k : call.keys) {
                 if (k.shard(n) == shard.id) {
@@ -52,7 +49,7 @@ final class PartLock extends LockRequest {
 
     private static int keyCount(Shard shard, Call call) {
         if (call.keys == null) {
-            return call.routedKey == null ? 0 : 1;
+            return 0;
         }
         int n = shard.server.shardCount();
         int count = 0;
@@ -66,15 +63,10 @@ final class PartLock extends LockRequest {
 
     /** A single-key part whose key nobody holds in a conflicting mode nor waits for runs without a request. */
     static boolean mayRunNow(Shard shard, Call call) {
-        Key k;
-        if (call.keys == null) {
-            k = call.routedKey;
-        } else {
-            k = call.keys.length == 1 ? call.keys[0] : null;
-        }
-        if (k == null) {
+        if (call.keys == null || call.keys.length != 1) {
             return false;
         }
+        Key k = call.keys[0];
         return shard.locks.mayRunNow(k.bytes, k.hash, writes(call));
     }
 

@@ -188,7 +188,7 @@ public final class Shard implements Runnable {
      * a transaction that already holds its locks; then nothing is allocated or looked up.
      */
     void runPart(Call call, int part, ShardFn fn, Remote remote) {
-        if (locks.idle() || call.lockHolder != null || PartLock.mayRunNow(this, call)) {
+        if (locks.idle() || call.owner.holdsLocks() || PartLock.mayRunNow(this, call)) {
             deliver(call, part, execute(call, part, fn), remote);
         } else {
             locks.acquire(new PartLock(this, call, part, fn, remote));

@@ -145,7 +145,6 @@ final class Exec implements CallOwner {
         c.spec = q.spec();
         c.proto = exec.proto;
         c.owner = this;
-        c.lockHolder = tx;
         try {
             q.spec().handler().start(c);
         } catch (CommandException e) {
@@ -158,6 +157,12 @@ final class Exec implements CallOwner {
     @Override
     public Shard home() {
         return runOn;
+    }
+
+    /** The calls this owner runs have their keys locked by {@link #tx}: their parts skip the checks. */
+    @Override
+    public boolean holdsLocks() {
+        return true;
     }
 
     /** A queued command finished (home thread). */

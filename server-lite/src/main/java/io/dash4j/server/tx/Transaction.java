@@ -17,7 +17,7 @@ import io.dash4j.server.store.Key;
  * disjoint keys proceed side by side, and single-key commands on unlocked keys never notice.
  *
  * <p><b>Running and releasing.</b> Once locked, the owner of the transaction runs its commands
- * (their parts skip the lock checks, see {@link io.dash4j.server.Call#lockHolder}), then calls
+ * (their parts skip the lock checks: the owner of their calls {@code holdsLocks()}), then calls
  * {@link #release()}: each shard drops its request and grants whoever waited. Nothing is released
  * before everything was acquired (two-phase locking), so the transaction is isolated.
  *
