@@ -72,8 +72,12 @@ final class PartLock extends LockRequest {
 
     @Override
     protected void granted() {
-        Object result = shard.execute(call, part, fn);
-        shard.locks.release(this);
+        Object result;
+        try {
+            result = shard.execute(call, part, fn);
+        } finally {
+            shard.locks.release(this); // whatever happens, the key is not left locked
+        }
         shard.deliver(call, part, result, remote);
     }
 }

@@ -101,7 +101,13 @@ final class Exec implements CallOwner {
     /** On each shard as its locks are granted: is any watch this shard keeps for us broken? */
     private void checkWatches(Shard shard) {
         for (MultiState.Watched w : watched) {
-            if (w.shard() == shard.id() && KeyWatches.broken(shard, w.watch())) {
+            boolean broken;
+            try {
+                broken = w.shard() == shard.id() && KeyWatches.broken(shard, w.watch());
+            } catch (RuntimeException e) {
+                broken = true; // cannot tell: abort rather than run on a changed key
+            }
+            if (broken) {
                 watchBroken = true; // read on the home thread after the hand-offs that follow
             }
         }

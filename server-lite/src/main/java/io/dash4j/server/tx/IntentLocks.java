@@ -238,19 +238,35 @@ public final class IntentLocks {
         newlyGranted.add(request);
     }
 
-    /** Runs the granted callbacks; a callback may release (re-entering), which only queues more. */
+    /**
+     * Runs the granted callbacks; a callback may release (re-entering), which only queues more.
+     * A callback that throws does not cost the others their grant: all run, then the first
+     * failure is rethrown (the shard closes that client; the locks stay consistent).
+     */
     private void announce() {
         if (announcing) {
             return;
         }
         announcing = true;
+        RuntimeException failure = null;
         try {
             for (int i = 0; i < newlyGranted.size(); i++) {
-                newlyGranted.get(i).granted();
+                try {
+                    newlyGranted.get(i).granted();
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
             }
         } finally {
             newlyGranted.clear();
             announcing = false;
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

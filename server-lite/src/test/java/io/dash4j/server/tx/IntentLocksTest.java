@@ -197,4 +197,26 @@ class IntentLocksTest {
         assertThatThrownBy(() -> locks.acquire(r)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> r.key("b", true)).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void aFailingCallbackDoesNotCostOthersTheirGrant() {
+        Req holder = req("holder").key("a", true);
+        locks.acquire(holder);
+        LockRequest failing = new LockRequest() {
+            @Override
+            protected void granted() {
+                log.add("failing");
+                throw new IllegalStateException("boom");
+            }
+        }.add(b("a"), java.util.Arrays.hashCode(b("a")), false);
+        Req reader = req("reader").key("a", false);
+        locks.acquire(failing);
+        locks.acquire(reader);
+        assertThatThrownBy(() -> locks.release(holder)).hasMessage("boom");
+        assertThat(log).containsExactly("holder", "failing", "reader");
+        assertThat(reader.isGranted()).isTrue();
+        locks.release(failing);
+        locks.release(reader);
+        assertThat(locks.idle()).isTrue();
+    }
 }
