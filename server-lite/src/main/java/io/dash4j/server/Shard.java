@@ -330,7 +330,7 @@ public final class Shard implements Runnable {
         store.expireStep(64);
         if (flushAt != 0 && now >= flushAt) {
             flushAt = 0;
-            store.clear();
+            clearWhenUnlocked();
         }
         if (now - lastSampleAt >= 100) {
             long dt = Math.max(1, now - lastSampleAt);
@@ -348,6 +348,24 @@ public final class Shard implements Runnable {
                 }
             }
         }
+    }
+
+    /** memcached's delayed {@code flush_all}: empties the store, after any transaction holding keys here. */
+    private void clearWhenUnlocked() {
+        if (locks.idle()) {
+            store.clear();
+            return;
+        }
+        locks.acquire(new io.dash4j.server.tx.LockRequest(true) {
+            @Override
+            protected void granted() {
+                try {
+                    store.clear();
+                } finally {
+                    locks.release(this);
+                }
+            }
+        });
     }
 
     /** Mean of the last 16 samples of commands per second (INFO instantaneous_ops_per_sec). */
