@@ -339,4 +339,57 @@ class IsolationTest {
         assertThat(reads.get()).isPositive();
         assertThat(torn.get()).as("GET pairs (of %s) that read inside a transaction", reads.get()).isZero();
     }
+
+    /** The same through the memcached protocol: a memcached reader never reads inside an EXEC either. */
+    @Test
+    void memcachedReadsWaitBehindATransaction() throws Exception {
+        String first = TxKeys.ownedBy(2, SHARDS, "mcwait:first", 0);
+        String last = TxKeys.ownedBy(3, SHARDS, "mcwait:last", 0);
+        String filler = TxKeys.ownedBy(0, SHARDS, "mcwait:filler", 0);
+        try (Jedis j = jedis()) {
+            j.mset(first, "0", last, "0");
+        }
+        net.spy.memcached.MemcachedClient mc = new net.spy.memcached.MemcachedClient(
+                new java.net.InetSocketAddress("127.0.0.1", server.memcachedPort()));
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger torn = new AtomicInteger();
+        AtomicInteger reads = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> writer = pool.submit(() -> {
+                try (Jedis j = jedis()) {
+                    for (int r = 1; r <= 40; r++) {
+                        Transaction t = j.multi();
+                        t.set(first, Integer.toString(r));
+                        for (int i = 0; i < 100; i++) {
+                            t.incr(filler);
+                        }
+                        t.set(last, Integer.toString(r));
+                        assertThat(t.exec()).hasSize(102);
+                    }
+                }
+                return null;
+            });
+            Future<?> reader = pool.submit(() -> {
+                while (writing.get()) {
+                    long a = Long.parseLong((String) mc.get(first));
+                    long b = Long.parseLong((String) mc.get(last));
+                    if (b < a) {
+                        torn.incrementAndGet();
+                    }
+                    reads.incrementAndGet();
+                }
+                return null;
+            });
+            writer.get(120, TimeUnit.SECONDS);
+            writing.set(false);
+            reader.get(30, TimeUnit.SECONDS);
+        } finally {
+            writing.set(false);
+            pool.shutdownNow();
+            mc.shutdown();
+        }
+        assertThat(reads.get()).isPositive();
+        assertThat(torn.get()).as("memcached get pairs (of %s) that read inside a transaction", reads.get()).isZero();
+    }
 }
