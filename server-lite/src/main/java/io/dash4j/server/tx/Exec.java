@@ -28,8 +28,9 @@ import java.util.List;
  *       other through their own handlers (a sub-call's parts skip the lock checks), each result
  *       (or runtime error) becomes one element of EXEC's array; then release.</li>
  * </ol>
- * The connection parses nothing after EXEC until its locks are held, so a pipelined command
- * cannot overtake the transaction on some shard; afterwards it waits behind EXEC's locks.
+ * The connection parses nothing after EXEC until its locks are held (until it is done, when it
+ * runs on another shard), so a pipelined command cannot overtake the transaction on some shard;
+ * afterwards it waits behind EXEC's locks.
  */
 final class Exec implements CallOwner {
 
