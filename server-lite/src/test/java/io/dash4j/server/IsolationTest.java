@@ -392,4 +392,49 @@ class IsolationTest {
         assertThat(reads.get()).isPositive();
         assertThat(torn.get()).as("memcached get pairs (of %s) that read inside a transaction", reads.get()).isZero();
     }
+
+    /** MSET and DEL of one key per shard, alternating: EXISTS and TOUCH over them count all or none. */
+    @Test
+    void delAndExistsAcrossShardsAreAllOrNothing() throws Exception {
+        String[] keys = TxKeys.onePerShard(SHARDS, "del");
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger partial = new AtomicInteger();
+        AtomicInteger reads = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> writer = pool.submit(() -> {
+                try (Jedis j = jedis()) {
+                    String[] kv = new String[keys.length * 2];
+                    for (int i = 0; i < keys.length; i++) {
+                        kv[2 * i] = keys[i];
+                        kv[2 * i + 1] = "v";
+                    }
+                    for (int r = 0; r < 300; r++) {
+                        j.mset(kv);
+                        assertThat(j.del(keys)).isEqualTo(keys.length);
+                    }
+                }
+                return null;
+            });
+            Future<?> reader = pool.submit(() -> {
+                try (Jedis j = jedis()) {
+                    while (writing.get()) {
+                        long n = reads.incrementAndGet() % 2 == 0 ? j.exists(keys) : j.touch(keys);
+                        if (n != 0 && n != keys.length) {
+                            partial.incrementAndGet();
+                        }
+                    }
+                }
+                return null;
+            });
+            writer.get(60, TimeUnit.SECONDS);
+            writing.set(false);
+            reader.get(30, TimeUnit.SECONDS);
+        } finally {
+            writing.set(false);
+            pool.shutdownNow();
+        }
+        assertThat(reads.get()).isPositive();
+        assertThat(partial.get()).as("EXISTS/TOUCH (of %s) that counted some of the keys", reads.get()).isZero();
+    }
 }
