@@ -12,4 +12,12 @@ public interface CallOwner {
 
     /** Every part of {@code call} is back and its {@link Call#result} is final. */
     void callDone(Call call);
+
+    /**
+     * True when this owner is a transaction that already holds the intent locks of its calls'
+     * keys (EXEC, a cross-shard multi-key command): their parts skip the shards' lock checks.
+     */
+    default boolean holdsLocks() {
+        return false;
+    }
 }

@@ -56,6 +56,13 @@ public final class Connection implements CallOwner {
     private String lastCommand = "NULL";
     /** Bytes this connection counts toward its shard's client memory. */
     private long memory;
+    /** MULTI queue and WATCHed keys, created by the first MULTI or WATCH (null until then). */
+    public io.dash4j.server.tx.MultiState multi;
+    /**
+     * A transaction is taking its locks: later commands wait (unparsed) until it holds them all,
+     * or one of them could reach a shard before the transaction's lock and read around it.
+     */
+    private boolean heldForTransaction;
 
     Connection(Shard shard, SocketChannel ch, CodecFactory codecs) {
         this.shard = shard;
@@ -297,7 +304,7 @@ public final class Connection implements CallOwner {
         }
         processing = true;
         try {
-            while (!closed && !closeAfterFlush && in.rpos < in.wpos) {
+            while (!closed && !closeAfterFlush && !heldForTransaction && in.rpos < in.wpos) {
                 if (inflight.size() >= config().maxInflight) {
                     if (!readPaused) {
                         readPaused = true;
@@ -309,7 +316,7 @@ public final class Connection implements CallOwner {
                     break; // needs more bytes (or the codec reported an error)
                 }
             }
-            if (inputEnded && !readPaused) {
+            if (inputEnded && !readPaused && !heldForTransaction) {
                 inputDrained = true;
             }
             if (in.rpos == in.wpos) {
@@ -322,6 +329,23 @@ public final class Connection implements CallOwner {
             }
         } finally {
             processing = false;
+        }
+    }
+
+    /** Parses no further command until {@link #resumeInput()} (a cross-shard transaction is in flight). */
+    public void holdInput() {
+        heldForTransaction = true;
+    }
+
+    /** The transaction holds its locks (or is over): parsing goes on with the commands behind it. */
+    public void resumeInput() {
+        if (!heldForTransaction) {
+            return;
+        }
+        heldForTransaction = false;
+        if (!closed) {
+            process();
+            afterOutput();
         }
     }
 
@@ -387,6 +411,9 @@ public final class Connection implements CallOwner {
             account(-c.argBytes);
         }
         inflight.clear();
+        if (multi != null) {
+            multi.connectionClosed();
+        }
         account(-memory);
         shard.server.clientClosed();
     }

@@ -114,7 +114,7 @@ public final class Server implements AutoCloseable {
         return shards.length;
     }
 
-    Shard shard(int i) {
+    public Shard shard(int i) {
         return shards[i];
     }
 

@@ -29,7 +29,7 @@ public final class Shard implements Runnable {
     }
 
     /** A command part sent to the owner of its keys, and sent back with its result. */
-    private static final class Remote implements Msg {
+    static final class Remote implements Msg {
         final Call call;
         final int part;
         final ShardFn fn;
@@ -46,8 +46,7 @@ public final class Shard implements Runnable {
         public void run(Shard here) {
             if (!executed) {
                 executed = true;
-                result = here.execute(call, part, fn);
-                call.owner.home().post(this);
+                here.runPart(call, part, fn, this);
             } else {
                 call.complete(part, result);
             }
@@ -60,6 +59,10 @@ public final class Shard implements Runnable {
     private final MpscUnboundedArrayQueue<Msg> inbox = new MpscUnboundedArrayQueue<>(1024);
     private final AtomicBoolean sleeping = new AtomicBoolean();
     public final ShardStore store;
+    /** Intent locks of this shard's keys, held by transactions and multi-key commands (this thread only). */
+    public final io.dash4j.server.tx.IntentLocks locks = new io.dash4j.server.tx.IntentLocks();
+    /** WATCHed keys of this shard (this thread only). */
+    public final io.dash4j.server.tx.KeyWatches watches = new io.dash4j.server.tx.KeyWatches();
     final Set<Connection> connections = new LinkedHashSet<>();
     private final ArrayList<Connection> dirty = new ArrayList<>();
     final SplittableRandom random;
@@ -171,19 +174,57 @@ public final class Shard implements Runnable {
     /** Runs {@code fn} for {@code call}'s part on shard {@code target}: inline when it is this shard. */
     void submit(Call call, int target, int part, ShardFn fn) {
         if (target == id) {
-            call.complete(part, execute(call, part, fn));
+            runPart(call, part, fn, null);
         } else {
             server.shard(target).post(new Remote(call, part, fn));
+        }
+    }
+
+    /**
+     * Runs a part here now, or, when a transaction holds or awaits its keys, as soon as the intent
+     * locks let it ({@link PartLock}); then hands the result back ({@code remote} null: inline).
+     * Fast path: no key of this shard is locked ({@code locks.idle()}), or the call runs under
+     * a transaction that already holds its locks; then nothing is allocated or looked up.
+     */
+    void runPart(Call call, int part, ShardFn fn, Remote remote) {
+        if (locks.idle() || call.owner.holdsLocks() || PartLock.mayRunNow(this, call)) {
+            deliver(call, part, execute(call, part, fn), remote);
+        } else {
+            locks.acquire(new PartLock(this, call, part, fn, remote));
+        }
+    }
+
+    /** The part's result goes back to the call's home thread (inline when this is it). */
+    void deliver(Call call, int part, Object result, Remote remote) {
+        if (remote == null) {
+            call.complete(part, result);
+        } else {
+            remote.result = result;
+            call.owner.home().post(remote);
         }
     }
 
     /** Runs a command part here; a failure becomes the part's typed error, never the shard's. */
     Object execute(Call call, int part, ShardFn fn) {
         store.setNow(server.config.clock.getAsLong());
+        Object result;
         try {
-            return fn.run(this, call, part);
+            result = fn.run(this, call, part);
         } catch (RuntimeException | OutOfMemoryError e) {
             return CommandError.fromThrowable(e);
+        }
+        if (watches.any()) {
+            watches.afterPart(this, call);
+        }
+        return result;
+    }
+
+    /** Runs {@code task} on this shard's thread: now when called there, else through the inbox. */
+    public void perform(Runnable task) {
+        if (onShardThread()) {
+            task.run();
+        } else {
+            post(here -> task.run());
         }
     }
 
@@ -294,7 +335,7 @@ public final class Shard implements Runnable {
         store.activeExpire(ACTIVE_EXPIRE_NANOS);
         if (flushAt != 0 && now >= flushAt) {
             flushAt = 0;
-            store.clear();
+            clearWhenUnlocked();
         }
         if (now - lastSampleAt >= 100) {
             long dt = Math.max(1, now - lastSampleAt);
@@ -312,6 +353,24 @@ public final class Shard implements Runnable {
                 }
             }
         }
+    }
+
+    /** memcached's delayed {@code flush_all}: empties the store, after any transaction holding keys here. */
+    private void clearWhenUnlocked() {
+        if (locks.idle()) {
+            store.clear();
+            return;
+        }
+        locks.acquire(new io.dash4j.server.tx.LockRequest(true) {
+            @Override
+            protected void granted() {
+                try {
+                    store.clear();
+                } finally {
+                    locks.release(this);
+                }
+            }
+        });
     }
 
     /** Mean of the last 16 samples of commands per second (INFO instantaneous_ops_per_sec). */

@@ -2,6 +2,7 @@ package io.dash4j.server.command;
 
 import io.dash4j.server.Call;
 import io.dash4j.server.Connection;
+import io.dash4j.server.tx.TransactionFamily;
 
 /**
  * From a parsed RESP command to a running call: looks the name up in the {@link CommandTable},
@@ -16,6 +17,9 @@ public final class Dispatcher {
 
     public static void dispatch(Connection conn, byte[][] argv) {
         CommandSpec spec = CommandTable.STANDARD.lookup(argv[0]);
+        if (conn.multi != null && TransactionFamily.queueIfInMulti(conn, argv, spec)) {
+            return;
+        }
         if (spec == null) {
             conn.replyNow(unknownCommand(argv));
             return;
@@ -28,6 +32,9 @@ public final class Dispatcher {
         Call c = new Call(conn, argv);
         c.spec = spec;
         c.proto = (byte) conn.respVersion;
+        if (spec.has(Flag.MULTI_KEY) && TransactionFamily.startIfCrossShard(conn, c)) {
+            return;
+        }
         conn.dispatch(c, spec.handler());
     }
 
