@@ -20,8 +20,9 @@ package io.dash4j.bench.sim.policy;
  *       S unbounded).</li>
  * </ul>
  * Caffeine's details, kept so the numbers are comparable: until the LIR set is full every miss is
- * LIR; then, until the cache is full, misses are resident HIR in Q but not put on S; a hit on the
- * HIR key already on top of S leaves it HIR.
+ * LIR, then until the cache is full every miss is resident HIR; a hit on the HIR key already on
+ * top of S leaves it HIR. (Caffeine's simulator once left those warm-up HIR keys off S: P3 at
+ * 131072 then scores 51.17 instead of 51.20.)
  *
  * <p>Nodes live in primitive arrays (S links, Q/NR links, status); node 0 is S's sentinel, 1 Q's,
  * 2 NR's.
@@ -135,7 +136,8 @@ public final class LirsPolicy implements Policy {
             status[n] = LIR;
             lirCount++;
         } else if (resident < capacity) {
-            status[n] = HIR;           // then the HIR share, through Q only
+            status[n] = HIR;           // then the HIR share
+            sToTop(n);
             qToTop(Q, n);
         } else {
             status[n] = HIR;
