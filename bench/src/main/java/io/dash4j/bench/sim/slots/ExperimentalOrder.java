@@ -6,6 +6,7 @@ import io.dash4j.eviction.FingerprintGhostFilter;
 import io.dash4j.eviction.GhostFilter;
 import io.dash4j.eviction.SlotOrder;
 
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -37,6 +38,8 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
     private final GhostFilter protectedGhosts;
     /** Adaptive specs only: probability that a full segment keeps its probationary tail. */
     private double keepTail;
+    /** Bump MARK only: each cached key's hit count, 0..3 (a 2-bit field of its slot in a real layout). */
+    private final Map<K, Integer> counts = new HashMap<>();
     /** Bucket aging only: per segment, one "a hit landed here since the last look" bit per bucket. */
     private final Map<Segment<K, Object>, long[]> referenced = new IdentityHashMap<>();
 
@@ -63,6 +66,14 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
         if (!spec.promoteFromStash() && cache.table().segmentAt(pos).isStash(DashTable.bucketAt(pos))) {
             return pos; // full 2Q: a probationary hit does not promote; only a returning ghost does
         }
+        if (spec.bump() == SlotPolicySpec.Bump.MARK) {
+            Segment<K, Object> seg = cache.table().segmentAt(pos);
+            int bucket = DashTable.bucketAt(pos);
+            if (!seg.isStash(bucket)) {
+                counts.merge(seg.keyAt(bucket, DashTable.slotAt(pos)), 1, (a, b) -> Math.min(3, a + b));
+                return pos; // a protected hit moves nothing
+            }
+        }
         long moved = promote(pos, hash, spec.promoteToSlot());
         if (spec.bucketAging()) {
             Segment<K, Object> seg = cache.table().segmentAt(moved);
@@ -87,6 +98,11 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
             return pos;
         }
         if (seg.isStash(bucket)) {
+            if (spec.bump() == SlotPolicySpec.Bump.MARK) {
+                int home = seg.homeBucket(hash);
+                reinsertCounted(seg, home);
+                reinsertCounted(seg, seg.nextBucket(home));
+            }
             long moved = table.bumpUp(pos, hash);
             if (moved == pos) {
                 return pos;
@@ -111,6 +127,30 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
         return moveUp(seg, pos, bucket, slot, 0);
     }
 
+    /**
+     * CLOCK on one full protected bucket, S3-FIFO's main-queue eviction: while its last entry has
+     * hits counted, that entry goes round to slot 0 with one count less; the first uncounted
+     * entry stays last, where the promotion's swap demotes it. At most one pass of the bucket.
+     */
+    private void reinsertCounted(Segment<K, Object> seg, int bucket) {
+        int last = seg.slotsPerBucket() - 1;
+        if (seg.bucketSize(bucket) <= last) {
+            return; // a free slot: nobody is demoted
+        }
+        for (int i = 0; i <= last; i++) {
+            if (cache.hasPins()) {
+                return;
+            }
+            K k = seg.keyAt(bucket, last);
+            Integer c = counts.get(k);
+            if (c == null || c == 0) {
+                return;
+            }
+            counts.put(k, c - 1);
+            seg.rotateUp(bucket, last, 0);
+        }
+    }
+
     // ------------------------------------------------------------------ admission
 
     @Override
@@ -131,6 +171,9 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
 
     @Override
     public boolean admitted(long pos, long hash, boolean returning) {
+        if (spec.bump() == SlotPolicySpec.Bump.MARK) {
+            counts.remove(cache.table().segmentAt(pos).keyAt(DashTable.bucketAt(pos), DashTable.slotAt(pos)));
+        }
         if (!returning || !cache.table().segmentAt(pos).isStash(DashTable.bucketAt(pos))) {
             return false;
         }
@@ -273,6 +316,7 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
             protectedGhosts.clear();
         }
         referenced.clear();
+        counts.clear();
     }
 
     @Override

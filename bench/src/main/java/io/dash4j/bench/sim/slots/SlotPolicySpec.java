@@ -64,7 +64,13 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
         /** Dragonfly: swap with slot-1 (13 hits to climb a 14-slot bucket). */
         SWAP,
         /** Move to slot 0, the others shift down: each bucket is a small LRU list. */
-        FRONT
+        FRONT,
+        /**
+         * S3-FIFO's main queue per bucket: a hit moves nothing, it only counts (2 bits, 0..3); a
+         * promotion into a full bucket first sends the bucket's counted last entries round to
+         * slot 0 (CLOCK reinsertion), one count less each, and demotes the first uncounted one.
+         */
+        MARK
     }
 
     /** How the ghost filter remembers evicted keys. */
@@ -144,6 +150,17 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
     /** The parameters of {@link SlotPolicy#DEFAULT}, the best of the variants (docs/eviction.md). */
     public static final SlotPolicySpec DEFAULT = FRONT_FPGHOST_S8_TAIL_W16;
 
+    /**
+     * The default with S3-FIFO's lazy main queue in every protected bucket ({@link Bump#MARK}):
+     * hits only count, promotions enter at the front, and a full bucket's victim is found by
+     * reinsertion. Counted per key beside the table here (2 bits a slot in a real layout).
+     */
+    public static final SlotPolicySpec MARK_S3 = DEFAULT.with(p -> {
+        p.bump = Bump.MARK;
+        p.promoteToSlot = 0;
+        p.ghostToSlot = 0;
+    }).withName("mark-fpghost-s8-w16");
+
     /** Tried and rejected: a returning ghost evicts its home bucket's LRU entry (2Q's Am victim). */
     public static final SlotPolicySpec GHOST_EVICTS_PROTECTED = FRONT_GHOST_S8.with(p -> p.ghostEvictsProtected = true)
             .withName("front-ghost-s8-evict-protected");
@@ -194,7 +211,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
     /** The named presets, for the simulator's policy names ("dash-" + name). */
     public static List<SlotPolicySpec> presets() {
         return List.of(DRAGONFLY, FRONT, FRONT_GHOST, FRONT_GHOST_S8, FRONT_GHOST_S8_MID, FRONT_GHOST_S8_TAIL,
-                FRONT_FPGHOST_S8_TAIL, FRONT_FPGHOST_S8_TAIL_W16, TWO_Q, GHOST_EVICTS_PROTECTED, ADAPTIVE, AGING);
+                FRONT_FPGHOST_S8_TAIL, FRONT_FPGHOST_S8_TAIL_W16, TWO_Q, GHOST_EVICTS_PROTECTED, ADAPTIVE, AGING, MARK_S3);
     }
 
     /** A preset by name (case-insensitive), e.g. "dragonfly", "front-ghost", or "default". */
@@ -214,7 +231,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
 
     /**
      * A preset with some parameters changed, e.g. {@code "default:stash=10:ghost=16"}: the preset's
-     * name (or "default"), then {@code :key=value} pairs. Keys: {@code bump} (swap|front),
+     * name (or "default"), then {@code :key=value} pairs. Keys: {@code bump} (swap|front|mark),
      * {@code promote} (true|false: stash hits promote), {@code head} (true|false: demoted entries
      * restart probation), {@code stash} (buckets per 60), {@code ghost} (bits per entry),
      * {@code gen} (Bloom generation as a fraction of the entries), {@code ghostkind}
