@@ -69,10 +69,15 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
         if (spec.bump() == SlotPolicySpec.Bump.MARK) {
             Segment<K, Object> seg = cache.table().segmentAt(pos);
             int bucket = DashTable.bucketAt(pos);
+            K key = seg.keyAt(bucket, DashTable.slotAt(pos));
+            int c = counts.merge(key, 1, (a, b) -> Math.min(3, a + b));
             if (!seg.isStash(bucket)) {
-                counts.merge(seg.keyAt(bucket, DashTable.slotAt(pos)), 1, (a, b) -> Math.min(3, a + b));
                 return pos; // a protected hit moves nothing
             }
+            if (c < spec.promoteHits()) {
+                return pos; // not yet: S3-FIFO promotes out of probation after promoteHits hits
+            }
+            counts.put(key, 0); // enters the protected bucket with no hits counted
         }
         long moved = promote(pos, hash, spec.promoteToSlot());
         if (spec.bucketAging()) {

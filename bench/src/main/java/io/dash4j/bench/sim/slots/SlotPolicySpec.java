@@ -53,11 +53,14 @@ import java.util.Objects;
  *                          step — up when a key evicted from probation returns (probation too
  *                          short), down when one evicted from protected returns. The ghost bits
  *                          are then split between the two ghost filters.
+ * @param promoteHits       with {@link Bump#MARK}: hits in probation that promote an entry (S3-FIFO
+ *                          moves its small queue's tail to the main queue after 2); counted per key
  */
 public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, boolean demoteToStashHead,
                          int stashPer60, int ghostBitsPerEntry, double ghostGeneration,
                          boolean ghostEvictsProtected, double adaptiveStep, int promoteToSlot,
-                         int ghostToSlot, GhostKind ghostKind, boolean bucketAging, int bucketSlots) {
+                         int ghostToSlot, GhostKind ghostKind, boolean bucketAging, int bucketSlots,
+                         int promoteHits) {
 
     /** What a hit does to an entry in a regular bucket. */
     public enum Bump {
@@ -89,7 +92,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
      * else swaps it with the last slot of its pointer's bucket. No memory of evicted keys.
      */
     public static final SlotPolicySpec DRAGONFLY = new SlotPolicySpec("dragonfly", Bump.SWAP, true, false, 4, 0, 0,
-            false, 0, 0, -1, GhostKind.BLOOM, false, 14);
+            false, 0, 0, -1, GhostKind.BLOOM, false, 14, 1);
 
     /** Dragonfly's order with move-to-front bumps (stale protected entries now age out). */
     public static final SlotPolicySpec FRONT = DRAGONFLY.with(p -> p.bump = Bump.FRONT).withName("front");
@@ -188,6 +191,9 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
         if (ghostToSlot < -1 || ghostToSlot > 15) {
             throw new IllegalArgumentException("ghost-to slot must be in [-1, 15]: " + ghostToSlot);
         }
+        if (promoteHits < 1 || promoteHits > 3) {
+            throw new IllegalArgumentException("promoting hits must be in [1, 3]: " + promoteHits);
+        }
         if (bucketSlots < 10 || bucketSlots > 16) {
             throw new IllegalArgumentException("bucket slots must be in [10, 16]: " + bucketSlots);
         }
@@ -237,7 +243,8 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
      * {@code gen} (Bloom generation as a fraction of the entries), {@code ghostkind}
      * (bloom|fingerprints), {@code evictprot} (true|false), {@code adapt} (step), {@code mid}
      * (promote-to slot), {@code ghostmid} (ghost-to slot), {@code aging} (true|false),
-     * {@code width} (preferred bucket slots). The result is named after the spec, so the
+     * {@code width} (preferred bucket slots), {@code hits} (probation hits that promote, with
+     * {@code bump=mark}). The result is named after the spec, so the
      * simulator can run any point of the design space side by side with the presets.
      */
     public static SlotPolicySpec parse(String spec) {
@@ -268,6 +275,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
                     case "ghostmid" -> b.ghostToSlot = Integer.parseInt(v);
                     case "aging" -> b.bucketAging = Boolean.parseBoolean(v);
                     case "width" -> b.bucketSlots = Integer.parseInt(v);
+                    case "hits" -> b.promoteHits = Integer.parseInt(v);
                     default -> throw new IllegalArgumentException("unknown slot policy parameter " + k + " in " + spec);
                 }
             });
@@ -328,6 +336,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
         public GhostKind ghostKind;
         public boolean bucketAging;
         public int bucketSlots;
+        public int promoteHits;
 
         private Draft(SlotPolicySpec p) {
             name = p.name;
@@ -344,12 +353,13 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
             ghostKind = p.ghostKind;
             bucketAging = p.bucketAging;
             bucketSlots = p.bucketSlots;
+            promoteHits = p.promoteHits;
         }
 
         private SlotPolicySpec build() {
             return new SlotPolicySpec(name, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry,
                     ghostGeneration, ghostEvictsProtected, adaptiveStep, promoteToSlot, ghostToSlot, ghostKind,
-                    bucketAging, bucketSlots);
+                    bucketAging, bucketSlots, promoteHits);
         }
     }
 }
