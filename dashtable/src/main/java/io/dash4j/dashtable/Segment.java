@@ -14,7 +14,8 @@ import java.util.function.BiConsumer;
  *  slot:     [0 1 2 ... S-1]  rank: slot 0 is the highest, slot S-1 the lowest
  *  per slot: fingerprint (8 bits of the hash), busy bit, probe bit, key, value
  *  per regular bucket: 4 stash pointers (fingerprint + stash index + probe bit),
- *                      a "some item of mine is in a stash" bit, an overflow counter
+ *                      a "some item of mine is in a stash" bit and an "overflowed" bit,
+ *                      all in one long; an overflow counter and per-slot hit marks in one int
  * </pre>
  *
  * A key with hash {@code h} lives in its home bucket {@code (h >>> 8) % R} (probe bit 0), in the
@@ -39,7 +40,9 @@ public final class Segment<K, V> {
     private static final int PTR_BUSY_SHIFT = 0;     // 4 bits: pointer i in use
     private static final int PTR_PROBE_SHIFT = 4;    // 4 bits: pointer i belongs to the previous bucket's item
     private static final long PRESENT_BIT = 1L << 8; // some item whose home is this bucket is in a stash
-    private static final long OVERFLOW_BIT = 1L << 9; // overflow[bucket] > 0: lookups must scan every stash
+    private static final long OVERFLOW_BIT = 1L << 9; // overflow(bucket) > 0: lookups must scan every stash
+    /** bucketState: the overflow counter sits above the 16 hit marks. */
+    private static final int OVERFLOW_ONE = 1 << 16;
     private static final int PTR_POS_SHIFT = 16;     // 4 x 4 bits: stash bucket index of pointer i
     private static final int PTR_FP_SHIFT = 32;      // 4 x 8 bits: fingerprint of pointer i
 
@@ -62,10 +65,18 @@ public final class Segment<K, V> {
      */
     private final long[] stashMeta;
     /**
-     * Per regular bucket: stash items of this home that have no pointer (lookups then scan every
-     * stash). Only inserts and deletes read it; lookups test the OVERFLOW bit instead.
+     * Per regular bucket, two small fields in one int (one array header, 4 bytes per bucket):
+     * <ul>
+     *   <li>bits 0-15, <b>hit marks</b>, one per slot, for the owner's order: a hit may mark its
+     *       entry instead of moving it ({@link #markHit}); {@link #promoteMarked} later moves the
+     *       marked entries to the front. A mark travels with its entry inside the bucket (rotate,
+     *       swap) and is dropped when the entry leaves the slot's bucket or a new one arrives.
+     *   <li>bits 16-31, the <b>overflow counter</b>: stash items of this home that have no pointer
+     *       (lookups then scan every stash). Only inserts and deletes read it; lookups test the
+     *       OVERFLOW bit of {@link #stashMeta} instead.
+     * </ul>
      */
-    private final short[] overflow;
+    private final int[] bucketState;
     /**
      * Key and value of slot {@code i} side by side: key at {@code 2*i}, value at {@code 2*i+1}.
      * Interleaved rather than two arrays so a hit reads key and value from one cache line (and
@@ -88,10 +99,11 @@ public final class Segment<K, V> {
         this.slotMask = (1 << slots) - 1;
         this.bucketMagic = Long.divideUnsigned(-1L, regular) + 1;
         int total = layout.capacity();
-        this.fingerprints = new byte[total + 16];
+        // two 8-byte words are read at every bucket: the last one needs 16 - S bytes past the end
+        this.fingerprints = new byte[total + Math.max(0, 16 - slots)];
         this.bitmaps = new int[layout.totalBuckets()];
         this.stashMeta = new long[regular];
-        this.overflow = new short[regular];
+        this.bucketState = new int[regular];
         this.entries = new Object[2 * total];
         this.localDepth = localDepth;
     }
@@ -232,6 +244,9 @@ public final class Segment<K, V> {
         entries[2 * i] = key;
         entries[2 * i + 1] = value;
         fingerprints[i] = (byte) fp;
+        if (bucket < regular) {
+            bucketState[bucket] &= ~(1 << slot); // a new occupant starts unmarked
+        }
         int bits = bitmaps[bucket] | (1 << slot);
         bitmaps[bucket] = probe ? bits | (1 << (slot + 16)) : bits & ~(1 << (slot + 16));
     }
@@ -241,6 +256,9 @@ public final class Segment<K, V> {
         entries[i] = null;
         entries[i + 1] = null;
         bitmaps[bucket] &= ~(1 << slot | 1 << (slot + 16));
+        if (bucket < regular) {
+            bucketState[bucket] &= ~(1 << slot);
+        }
     }
 
     /**
@@ -553,7 +571,7 @@ public final class Segment<K, V> {
     /** {@code SetStashPtr}: on home, else on the neighbour with the probe bit, else overflow. */
     private void setStashPointer(int home, int next, int stashPos, int fp) {
         if (!addPointer(home, fp, stashPos, false) && !addPointer(next, fp, stashPos, true)) {
-            overflow[home]++;
+            bucketState[home] += OVERFLOW_ONE;
             stashMeta[home] |= OVERFLOW_BIT;
         }
         stashMeta[home] |= PRESENT_BIT;
@@ -586,15 +604,16 @@ public final class Segment<K, V> {
             if (removePointer(next, fp, stashPos, true)) {
                 offset = 1;
             } else {
-                if (overflow[home] == 0) {
+                if (stashOverflow(home) == 0) {
                     throw new IllegalStateException("stash pointer accounting broken in bucket " + home);
                 }
-                if (--overflow[home] == 0) {
+                bucketState[home] -= OVERFLOW_ONE;
+                if (stashOverflow(home) == 0) {
                     stashMeta[home] &= ~OVERFLOW_BIT;
                 }
             }
         }
-        if (ownPointers(stashMeta[home]) == 0 && spilledPointers(stashMeta[next]) == 0 && overflow[home] == 0) {
+        if (ownPointers(stashMeta[home]) == 0 && spilledPointers(stashMeta[next]) == 0 && stashOverflow(home) == 0) {
             stashMeta[home] &= ~PRESENT_BIT;
         }
         return offset;
@@ -659,7 +678,7 @@ public final class Segment<K, V> {
 
     /** Stash items of {@code bucket}'s home that have no pointer. */
     public int stashOverflow(int bucket) {
-        return overflow[bucket];
+        return bucketState[bucket] >>> 16;
     }
 
     /** Stash pointers held by {@code bucket}: its own and, with the probe bit, its predecessor's. */
@@ -725,6 +744,43 @@ public final class Segment<K, V> {
         e[eTo + 1] = v;
         rotateFingerprints(base, from, to);
         bitmaps[bucket] = rotateField(bitmaps[bucket], from, to);
+        if (bucket < regular) {
+            int state = bucketState[bucket];
+            bucketState[bucket] = (state & ~0xFFFF) | rotateField(state & 0xFFFF, from, to) & 0xFFFF;
+        }
+    }
+
+    /** Marks the entry at ({@code bucket}, {@code slot}) of a regular bucket as hit (see {@link #promoteMarked}). */
+    public void markHit(int bucket, int slot) {
+        bucketState[bucket] |= 1 << slot;
+    }
+
+    /** The hit marks of a regular bucket, one bit per slot. */
+    public int hitMarks(int bucket) {
+        return bucketState[bucket] & 0xFFFF;
+    }
+
+    /**
+     * Lazy move-to-front: the marked entries of regular bucket {@code bucket} move to its front,
+     * in their slot order, the others after them in theirs; the marks are cleared. Afterwards the
+     * last slot holds an entry no hit marked since the last call (unless all were marked). Pinned
+     * entries are the caller's business (it skips buckets holding any). Returns the entries moved.
+     */
+    public int promoteMarked(int bucket) {
+        int marks = bucketState[bucket] & 0xFFFF & busyMask(bucket);
+        int moved = 0;
+        int front = 0;
+        while (marks != 0) {
+            int slot = Integer.numberOfTrailingZeros(marks);
+            marks &= marks - 1;
+            if (slot != front) {
+                rotateUp(bucket, slot, front);
+                moved++;
+            }
+            front++;
+        }
+        bucketState[bucket] &= ~0xFFFF;
+        return moved;
     }
 
     /**
@@ -791,6 +847,12 @@ public final class Segment<K, V> {
         int movedToB = (a < b ? (bits & fieldA) << (b - a) : (bits & fieldA) >>> (a - b));
         int movedToA = (a < b ? (bits & fieldB) >>> (b - a) : (bits & fieldB) << (a - b));
         bitmaps[bucket] = (bits & ~(fieldA | fieldB)) | movedToA | movedToB;
+        if (bucket < regular) {
+            int state = bucketState[bucket];
+            int markA = (state >>> a) & 1;
+            int markB = (state >>> b) & 1;
+            bucketState[bucket] = (state & ~(1 << a | 1 << b)) | markA << b | markB << a;
+        }
     }
 
     /**
@@ -811,6 +873,10 @@ public final class Segment<K, V> {
         int busy = (busyMask(bucket) << 1) & slotMask;
         int probe = (probeMask(bucket) << 1) & slotMask;
         bitmaps[bucket] = busy | probe << 16;
+        if (bucket < regular) {
+            int state = bucketState[bucket];
+            bucketState[bucket] = (state & ~0xFFFF) | (state << 1) & slotMask;
+        }
         return dropped;
     }
 
@@ -1066,7 +1132,7 @@ public final class Segment<K, V> {
         java.util.Arrays.fill(entries, null);
         java.util.Arrays.fill(bitmaps, 0);
         java.util.Arrays.fill(stashMeta, 0);
-        java.util.Arrays.fill(overflow, (short) 0);
+        java.util.Arrays.fill(bucketState, 0);
         size = 0;
     }
 }

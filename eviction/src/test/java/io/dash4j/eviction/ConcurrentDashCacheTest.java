@@ -236,12 +236,16 @@ class ConcurrentDashCacheTest {
             assertEquals(k, cache.getIfPresent(k));
             assertEquals(pos, part.locate(k, hash), "a read does not move the entry by itself");
             cache.cleanUp(); // drains the read buffer under the lock
-            assertTrue(part.locate(k, hash) != pos, "the drain applied the bump of key " + k);
+            long now = part.locate(k, hash);
+            // the default order promotes a probationary hit and marks a protected one (lazy
+            // move-to-front): either way the hit is applied, and a second one changes nothing
+            assertTrue(now != pos || !part.wouldBump(now), "the drain applied the bump of key " + k);
+            assertEquals(kind == 0, now != pos, "only promotions out of probation move at once");
         }
         assertEquals(100, seen[0]);
         assertEquals(100, seen[1]);
         assertEquals(100, seen[2]);
-        assertEquals(300, cache.stats().bumpCount() - bumpsBefore);
+        assertEquals(100, cache.stats().bumpCount() - bumpsBefore, "bumps count the entries moved");
         assertEquals(0, cache.droppedBumps());
     }
 

@@ -4,7 +4,9 @@ import io.dash4j.bench.jmh.BenchCache;
 import io.dash4j.bench.jmh.JmhCommand;
 import io.dash4j.bench.memory.ChildJvm;
 import io.dash4j.bench.memory.MemoryBench;
+import io.dash4j.bench.work.WorkCommand;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -164,6 +166,7 @@ public final class ReportCommand {
             StringBuilder saved = new StringBuilder(md);
             md.setLength(0);
             memorySection();
+            workSection();
             md.append(JmhSection.render(o.jmhJson, o.img));
             if (jmhNote != null) {
                 md.append("> **").append(jmhNote).append("**\n\n");
@@ -277,6 +280,28 @@ public final class ReportCommand {
                 md.append("- ").append(l).append("\n");
             }
             md.append("\n");
+        }
+
+        /** The counted work of a hit, a miss and an evicting put ({@code dash-bench work}): deterministic, seconds. */
+        void workSection() {
+            md.append("## Work of a hit, a miss and an evicting put (counted)\n\n");
+            md.append("`java -jar bench/target/dash-bench.jar work` (`WorkCommand`): a DashCache of 65,536 `Long` keys, ")
+                    .append("warmed over a universe of twice that, then 200,000 hits, misses (keys never stored) and ")
+                    .append("evicting puts (absent keys of the universe, some returning as ghosts). Key hashes and ")
+                    .append("compares are counted by the key strategy the cache really calls; the lookup columns ")
+                    .append("replay each lookup with `Segment.traceFind`, which is checked against `find` (same ")
+                    .append("answer, same compares). Cache lines: distinct 64-byte lines of the segment's arrays ")
+                    .append("and compared key objects. Counts, not timings: the same on any machine. ")
+                    .append("Before/after and what changed: docs/eviction.md.\n\n");
+            ByteArrayOutputStream table = new ByteArrayOutputStream();
+            ByteArrayOutputStream errors = new ByteArrayOutputStream();
+            int rc = WorkCommand.run(new String[0],
+                    new PrintStream(table, true, StandardCharsets.UTF_8), new PrintStream(errors, true, StandardCharsets.UTF_8));
+            if (rc != 0) {
+                md.append("> **work failed: ").append(errors.toString(StandardCharsets.UTF_8).trim()).append("**\n\n");
+                return;
+            }
+            md.append(table.toString(StandardCharsets.UTF_8)).append("\n");
         }
 
         void memorySection() throws IOException {
