@@ -29,7 +29,11 @@ import java.util.Map;
  *       second chance for the stash tail against a home bucket nobody hit;
  *   <li>{@code lazyPromotion} (the default's): a hit in a regular bucket only marks its slot
  *       ({@code Segment.markHit}); a bucket is reordered, marked entries first
- *       ({@code Segment.promoteMarked}), only when a promotion is about to demote its last slot.
+ *       ({@code Segment.promoteMarked}), only when a promotion is about to demote its last slot;
+ *   <li>{@code bump=MARK}: S3-FIFO's main queue per bucket — a protected hit only counts (0..3,
+ *       kept here per key, beside the table), and a bucket about to demote first sends its
+ *       counted last entries round to slot 0, one count less each; {@code promoteHits} probation
+ *       hits promote (S3-FIFO: 2).
  * </ul>
  */
 final class ExperimentalOrder<K> extends SlotOrder<K> {
