@@ -18,19 +18,20 @@ import java.util.function.Function;
  *           optimistic read of p (version, locate, version again; no write)  --retry--+
  *           hit/miss counted in this thread's row of {@link StripedCounters}          |
  *           a hit that should bump: (stored key, position) -> p's {@link ReadBuffer}  |
- *                                     ring full? tryLock(p) and drain, else drop      |
+ *                                     ring full? tryLock(p) and drain that ring       |
  *  put(k):  lock(p) -> drain p's buffer (apply the recorded bumps) -> put -> unlock   |
  *                      (eviction, size and weight stay inside partition p)  <---------+
  * </pre>
  *
  * <p><b>Reads write no shared cache line</b>: the lookup validates a version instead of locking,
  * the counters are per stripe, and the bump is recorded in the thread's stripe of the partition's
- * read buffer; the bumps reach the table in batches, under the lock, when a writer or a reader
- * whose ring filled drains the buffer. <b>What is lossy</b>: a record is dropped when its ring is
+ * read buffer; the bumps reach the table in batches, under the lock, when a writer drains every
+ * ring of its partition or a reader whose ring filled drains that ring. <b>What is lossy</b>: a record is dropped when its ring is
  * full and the lock busy, or when two threads sharing a stripe race for one slot
  * ({@link #droppedBumps()}); a bump applied late finds its entry where it moved, or not at all if
  * it left. This only slows an entry's climb, never correctness; in the simulator (one thread, so
- * nothing dropped, every bump up to 16 hits late) the hit ratio is within 0.03 of the single owner.
+ * nothing dropped, every bump up to 16 hits late) the hit ratio is within 0.03 of the single owner
+ * on the ARC traces (docs/eviction.md).
  * Hits, misses and loads are counted exactly. Expired entries found by a read are reported absent
  * and removed under the lock.
  *
@@ -125,7 +126,7 @@ public final class ConcurrentDashCache<K, V> implements Cache<K, V> {
                 pos = cache.locate(key, hash);
                 stored = pos >= 0 ? cache.storedAt(pos) : null;
                 storedKey = pos >= 0 ? cache.table().keyAt(pos) : null;
-                bump = pos >= 0 && cache.wouldBump(pos); // slot 0 of a regular bucket: nothing to move
+                bump = pos >= 0 && cache.wouldBump(pos); // nothing to record (DashCache.wouldBump)
             } catch (RuntimeException torn) {
                 if (locked) {
                     throw torn;
@@ -439,7 +440,7 @@ public final class ConcurrentDashCache<K, V> implements Cache<K, V> {
             }
         }
 
-        /** Records a reader's bump; when its ring filled, drains it if the lock is free right now. */
+        /** Records a reader's bump; when its ring filled, drains that ring if the lock is free right now. */
         void recordBump(K storedKey, long pos, StripedCounters counters) {
             int r = buffer.offer(storedKey, pos);
             if (r == ReadBuffer.DROPPED) {
@@ -447,7 +448,7 @@ public final class ConcurrentDashCache<K, V> implements Cache<K, V> {
             }
             if (r != ReadBuffer.RECORDED && lock.tryLock()) {
                 try {
-                    buffer.drain(this);
+                    buffer.drainOwn(this);
                 } finally {
                     lock.unlock();
                 }

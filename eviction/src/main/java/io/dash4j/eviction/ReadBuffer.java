@@ -8,8 +8,8 @@ import java.lang.invoke.VarHandle;
  * idea of Caffeine's striped read buffer, written for this cache. A reader must not take the
  * partition's lock to bump, since every write of the lock fails every optimistic reader of the
  * partition; it appends {@code (stored key, position)} to a small ring and moves on. Whoever next
- * holds the lock — a writer, or the reader that filled a ring and won {@code tryLock} — drains
- * the rings and applies the bumps, many per lock hold.
+ * holds the lock drains and applies the bumps, many per lock hold: a writer drains every ring,
+ * a reader whose ring filled and who won {@code tryLock} drains its own.
  *
  * <pre>
  *   stripe = thread id &amp; (stripes - 1)
@@ -85,29 +85,44 @@ final class ReadBuffer<K> {
     }
 
     /**
-     * Hands every published hit to {@code visitor}, oldest first per stripe, and frees the slots.
-     * The caller holds the partition's lock: it is the only consumer.
+     * Hands every published hit of every stripe to {@code visitor}, oldest first per stripe, and
+     * frees the slots. The caller holds the partition's lock: it is the only consumer. Writers
+     * drain this way.
      */
-    @SuppressWarnings("unchecked")
     void drain(Visitor<K> visitor) {
         for (Stripe s : stripes) {
-            long head = s.head;
-            long tail = s.tail;
-            if (head == tail) {
-                continue;
-            }
-            for (; head != tail; head++) {
-                int i = (int) head & MASK;
-                Object key = SLOT.getAcquire(s.keys, i);
-                if (key == null) {
-                    break; // reserved but not yet written: the next drain takes it
-                }
-                long position = s.positions[i];
-                s.keys[i] = null;
-                visitor.visit((K) key, position);
-            }
-            Stripe.HEAD.setRelease(s, head);
+            drain(s, visitor);
         }
+    }
+
+    /**
+     * Drains only the calling thread's stripe (lock held): what a reader does when its ring
+     * filled. Its ring and the buckets it read are in its own core's cache; another thread's
+     * ring is left to that thread or to the next writer, so a reader's drain moves no other
+     * thread's cache lines.
+     */
+    void drainOwn(Visitor<K> visitor) {
+        drain(stripes[Stripes.current(mask)], visitor);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void drain(Stripe s, Visitor<K> visitor) {
+        long head = s.head;
+        long tail = s.tail;
+        if (head == tail) {
+            return;
+        }
+        for (; head != tail; head++) {
+            int i = (int) head & MASK;
+            Object key = SLOT.getAcquire(s.keys, i);
+            if (key == null) {
+                break; // reserved but not yet written: the next drain takes it
+            }
+            long position = s.positions[i];
+            s.keys[i] = null;
+            visitor.visit((K) key, position);
+        }
+        Stripe.HEAD.setRelease(s, head);
     }
 
     /** Forgets every recorded hit (the caller holds the lock), e.g. when the partition is cleared. */

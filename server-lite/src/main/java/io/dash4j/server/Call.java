@@ -1,38 +1,62 @@
 package io.dash4j.server;
 
+import io.dash4j.server.command.CommandError;
+import io.dash4j.server.command.CommandSpec;
 import io.dash4j.server.store.Key;
 
 /**
- * One command of one connection, from parse to reply. Its parts run on the shards that own its
- * keys (the connection's own shard inline, the others through their MPSC inboxes); when the last
- * part is back the call is done and the connection writes replies strictly in request order.
+ * One command of one client, from parse to typed result. Its parts run on the shards that own its
+ * keys (the home shard inline, the others through their MPSC inboxes); when the last part is back
+ * an optional {@link Gather} turns the parts into the final {@link #result} on the home thread, and
+ * the {@link #owner} is told. Nothing here knows a wire format: the client's codec encodes the
+ * result when the call's turn comes.
  *
  * <p>Per-key results of a fan-out ({@link #slots}) are written by the owning shards at distinct
- * indices and read by the connection's thread only after every part came back through a queue,
- * which orders those writes before the read.
+ * indices and read on the home thread only after every part came back through a queue, which
+ * orders those writes before the read.
  */
 public final class Call {
 
-    public final Connection conn;
+    /** Combines the parts' results into the call's result, on the home thread. */
+    @FunctionalInterface
+    public interface Gather {
+        Object gather(Call call);
+    }
+
+    /** The client whose command this is (session state: name, RESP version, ...). */
+    public final Connection client;
+    /** Who is told when the call is done: {@link #client} unless a coordinator took it over. */
+    public CallOwner owner;
     public final byte[][] argv;
-    /** What the command parsed out of its arguments (options), for its shard function and reply. */
+    /** The command's row in the table (null for memcached calls, which map onto operations directly). */
+    public CommandSpec spec;
+    /** What the command parsed out of its arguments, for its shard function. */
     public Object opts;
     public Key[] keys;
     /** Key indices per part (fan-out by shard), or null. */
     public int[][] groups;
+    /** The typed result (a {@link io.dash4j.server.command.Replies} value) once done. */
     public Object result;
     public Object[] results;
     public Object[] slots;
-    public Reply reply;
-    /** A continuation run on the connection's thread when all parts are back (second phase), or null. */
+    /** Turns the parts' results into {@link #result}, or null (a single part's result is the result). */
+    public Gather gather;
+    /** A continuation run on the home thread when all parts are back (second phase), or null. */
     public Runnable then;
+    /** The codec's own data for encoding this call (memcached: the command's reply form). */
+    public Object render;
+    /** RESP version the reply is encoded in (a HELLO changes it for the calls after it). */
+    public byte proto = 2;
+    /** No reply at all (SHUTDOWN, memcached noreply): the codec writes nothing. */
+    public boolean silent;
     int outstanding;
     boolean done;
     /** Argument bytes held while in flight (client memory accounting). */
     long argBytes;
 
-    public Call(Connection conn, byte[][] argv) {
-        this.conn = conn;
+    public Call(Connection client, byte[][] argv) {
+        this.client = client;
+        this.owner = client;
         this.argv = argv;
     }
 
@@ -40,11 +64,15 @@ public final class Call {
         return done;
     }
 
-    /** Finishes now with {@code result}, encoded by {@code reply}. */
-    public void finish(Object result, Reply reply) {
+    private Shard home() {
+        return owner.home();
+    }
+
+    /** Finishes now with {@code result}. */
+    public void finish(Object result) {
         this.result = result;
-        this.reply = reply;
         this.outstanding = 0;
+        this.gather = null;
         markDone();
     }
 
@@ -57,48 +85,57 @@ public final class Call {
                 return;
             }
         }
+        if (gather != null) {
+            Gather g = gather;
+            gather = null;
+            try {
+                result = g.gather(this);
+            } catch (RuntimeException e) {
+                result = CommandError.fromThrowable(e);
+            }
+        }
         done = true;
-        conn.callDone(this);
+        owner.callDone(this);
     }
 
-    /** Runs {@code fn} on the owner of {@code key}; the result lands in {@link #result}. */
-    public void onKey(Key key, ShardFn fn, Reply reply) {
-        this.reply = reply;
+    /** Runs {@code fn} on the owner of {@code key}; its return value is the result. */
+    public void onKey(Key key, ShardFn fn) {
         this.outstanding = 1;
         this.results = null;
-        conn.shard.submit(this, key.shard(conn.shard.server.shardCount()), 0, fn);
+        this.gather = null;
+        home().submit(this, key.shard(home().server.shardCount()), 0, fn);
     }
 
-    /** Runs {@code fn} once on every shard (part = shard id); results land in {@link #results}. */
-    public void onAllShards(ShardFn fn, Reply reply) {
-        int n = conn.shard.server.shardCount();
-        this.reply = reply;
+    /** Runs {@code fn} once on every shard (part = shard id, results in {@link #results}), then {@code gather}. */
+    public void onAllShards(ShardFn fn, Gather gather) {
+        int n = home().server.shardCount();
+        this.gather = gather;
         this.results = new Object[n];
         this.outstanding = n;
         for (int s = 0; s < n; s++) {
-            conn.shard.submit(this, s, s, fn);
+            home().submit(this, s, s, fn);
         }
     }
 
-    /** Runs {@code fn} once on one given shard (part 0). */
-    public void onShard(int shard, ShardFn fn, Reply reply) {
-        this.reply = reply;
+    /** Runs {@code fn} once on one given shard (part 0); its return value is the result. */
+    public void onShard(int shard, ShardFn fn) {
         this.outstanding = 1;
         this.results = null;
-        conn.shard.submit(this, shard, 0, fn);
+        this.gather = null;
+        home().submit(this, shard, 0, fn);
     }
 
     /**
      * Groups {@link #keys} by owner and runs {@code fn} once per owner (part = shard id, the key
-     * indices in {@code groups[part]}); per-key results go to {@link #slots}.
+     * indices in {@code groups[part]}; per-key results go to {@link #slots}), then {@code gather}.
      */
-    public void onKeys(ShardFn fn, Reply reply) {
-        int n = conn.shard.server.shardCount();
+    public void onKeys(ShardFn fn, Gather gather) {
+        int n = home().server.shardCount();
         int[] count = new int[n];
-        int[] owner = new int[keys.length];
+        int[] ownerOf = new int[keys.length];
         for (int i = 0; i < keys.length; i++) {
-            owner[i] = keys[i].shard(n);
-            count[owner[i]]++;
+            ownerOf[i] = keys[i].shard(n);
+            count[ownerOf[i]]++;
         }
         groups = new int[n][];
         int parts = 0;
@@ -110,12 +147,12 @@ public final class Call {
             }
         }
         for (int i = 0; i < keys.length; i++) {
-            groups[owner[i]][count[owner[i]]++] = i;
+            groups[ownerOf[i]][count[ownerOf[i]]++] = i;
         }
         if (slots == null) {
             slots = new Object[keys.length];
         }
-        this.reply = reply;
+        this.gather = gather;
         this.results = new Object[n];
         this.outstanding = parts;
         if (parts == 0) {
@@ -124,12 +161,12 @@ public final class Call {
         }
         for (int s = 0; s < n; s++) {
             if (groups[s] != null) {
-                conn.shard.submit(this, s, s, fn);
+                home().submit(this, s, s, fn);
             }
         }
     }
 
-    /** A part's result arrived (on the connection's thread). */
+    /** A part's result arrived (on the home thread). */
     void complete(int part, Object value) {
         if (results == null) {
             result = value;
@@ -155,7 +192,7 @@ public final class Call {
         return s;
     }
 
-    /** The first part result that is an error reply ({@code type}), or null. */
+    /** The first part result of {@code type} (e.g. a {@link CommandError}), or null. */
     public Object firstOf(Class<?> type) {
         if (results == null) {
             return type.isInstance(result) ? result : null;

@@ -1,5 +1,11 @@
 package io.dash4j.server;
 
+import io.dash4j.server.codec.Codec;
+import io.dash4j.server.codec.CodecFactory;
+import io.dash4j.server.codec.InputBuffer;
+import io.dash4j.server.command.CommandException;
+import io.dash4j.server.command.Handler;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -8,26 +14,35 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 
 /**
- * A client connection, owned by one shard's event loop. Subclasses frame their protocol out of
- * {@link #in} and start {@link Call}s; this class keeps replies in request order, applies the
- * output and client-memory limits, and does the socket I/O.
+ * A client connection, owned by one shard's event loop, whatever its protocol: its {@link Codec}
+ * frames commands and encodes replies; this class keeps replies in request order, applies the
+ * pipeline, output and client-memory limits, does the socket I/O, and holds the client's session
+ * state (name, library, RESP version).
+ *
+ * <p><b>End of input</b> (the client shut down its sending side, {@code nc -N}, or closed) does not
+ * drop work: every command already received is still parsed and run — including those waiting for
+ * other shards and those held back by the pipeline limit — and every reply written before the
+ * connection closes.
  */
-public abstract class Connection {
+public final class Connection implements CallOwner {
 
     private static final int INITIAL_IN = 4096;
 
     public final Shard shard;
-    protected final SocketChannel ch;
+    private final SocketChannel ch;
     SelectionKey key;
     public final long id;
-    protected byte[] in = new byte[INITIAL_IN];
-    protected int rpos;
-    protected int wpos;
-    protected final OutBuf out = new OutBuf();
+    private final InputBuffer in = new InputBuffer(INITIAL_IN);
+    private final OutBuf out = new OutBuf();
+    private Codec codec;
     private final ArrayDeque<Call> inflight = new ArrayDeque<>();
     private boolean closed;
     /** Stop reading and close once the queued output is written (QUIT, protocol errors). */
-    protected boolean closeAfterFlush;
+    private boolean closeAfterFlush;
+    /** The peer sent EOF: read no more, finish what was received, then close. */
+    private boolean inputEnded;
+    /** After {@link #inputEnded}: everything parseable was parsed (what remains is an incomplete frame). */
+    private boolean inputDrained;
     private boolean readPaused;
     private boolean dirty;
     private boolean processing;
@@ -36,17 +51,20 @@ public abstract class Connection {
     public String name;
     public String libName;
     public String libVer;
-    protected String lastCommand = "NULL";
+    /** RESP protocol version for the replies of the next commands (HELLO changes it). */
+    public int respVersion = 2;
+    private String lastCommand = "NULL";
     /** Bytes this connection counts toward its shard's client memory. */
     private long memory;
 
-    protected Connection(Shard shard, SocketChannel ch) {
+    Connection(Shard shard, SocketChannel ch, CodecFactory codecs) {
         this.shard = shard;
         this.ch = ch;
         this.id = shard.server.nextClientId();
         this.createdAt = shard.server.config.clock.getAsLong();
         this.lastActive = createdAt;
-        account(in.length);
+        account(in.bytes.length);
+        this.codec = codecs.open(this);
     }
 
     public Server server() {
@@ -57,6 +75,11 @@ public abstract class Connection {
         return shard.server.config;
     }
 
+    @Override
+    public Shard home() {
+        return shard;
+    }
+
     public boolean isClosed() {
         return closed;
     }
@@ -65,35 +88,44 @@ public abstract class Connection {
         return inflight.size();
     }
 
-    // ------------------------------------------------------------------ protocol hooks
+    public InputBuffer input() {
+        return in;
+    }
 
-    /**
-     * Frames and starts at most one command from {@code in[rpos, wpos)}; returns false when more
-     * bytes are needed. Protocol errors call {@link #protocolError}.
-     */
-    protected abstract boolean parseOne();
+    /** The reply bytes queued for this client (codecs encode into it). */
+    public OutBuf output() {
+        return out;
+    }
 
-    /** The reply for an internal failure, in this protocol. */
-    protected abstract Object internalError(Throwable t);
+    public Codec codec() {
+        return codec;
+    }
 
-    /** Writes a protocol error reply, then closes after flushing. */
-    protected abstract void protocolError(String message);
-
-    /** Longest the input buffer may grow for a single line. */
-    protected int maxBuffered() {
-        return config().maxInlineLen + 1024;
+    /** Replaces the codec (protocol detection); the new one parses the input from where it is. */
+    public void switchCodec(Codec next) {
+        this.codec = next;
     }
 
     // ------------------------------------------------------------------ calls and replies
 
-    /** Starts a call: it joins the in-order reply queue first, then runs. */
-    public void dispatch(Call call, Runnable start) {
+    /**
+     * Starts a call: it joins the in-order reply queue first, then {@code handler} runs it
+     * (an argument error it throws becomes the call's result).
+     */
+    public void dispatch(Call call, Handler handler) {
+        enqueue(call);
+        try {
+            handler.start(call);
+        } catch (CommandException e) {
+            call.finish(e.error());
+        }
+    }
+
+    private void enqueue(Call call) {
         inflight.addLast(call);
         shard.commands++;
-        lastCommand = null;
         call.argBytes = argBytes(call.argv);
         account(call.argBytes);
-        start.run();
     }
 
     private static long argBytes(byte[][] argv) {
@@ -109,22 +141,30 @@ public abstract class Connection {
         return n;
     }
 
-    /** Queues an already-finished reply behind the calls in flight. */
-    public void replyNow(Object result, Reply reply) {
+    /** Queues an already-known reply (an error, a constant) behind the calls in flight. */
+    public void replyNow(Object result) {
+        replyNow(result, null);
+    }
+
+    /** {@link #replyNow(Object)} with codec data for encoding it. */
+    public void replyNow(Object result, Object render) {
         Call c = new Call(this, null);
+        c.proto = (byte) respVersion;
+        c.render = render;
         inflight.addLast(c);
-        c.finish(result, reply);
+        c.finish(result);
     }
 
     /** A call finished: writes every finished reply at the head of the queue. */
-    void callDone(Call c) {
+    @Override
+    public void callDone(Call c) {
         if (closed) {
             return;
         }
         while (!inflight.isEmpty() && inflight.peekFirst().done) {
             Call h = inflight.pollFirst();
-            if (h.reply != null) {
-                h.reply.write(h, out);
+            if (!h.silent) {
+                codec.encode(h, out);
             }
             account(-h.argBytes);
             h.argBytes = 0;
@@ -137,8 +177,8 @@ public abstract class Connection {
         }
     }
 
-    /** Output was queued: checks the limits and schedules a flush. */
-    protected void afterOutput() {
+    /** Output was queued (or work ended): checks the limits and schedules a flush. */
+    private void afterOutput() {
         if (closed) {
             return;
         }
@@ -167,7 +207,7 @@ public abstract class Connection {
     }
 
     /** Adds {@code delta} bytes to this connection's and its shard's client memory. */
-    protected void account(long delta) {
+    public void account(long delta) {
         memory += delta;
         shard.clientMemory += delta;
     }
@@ -176,7 +216,7 @@ public abstract class Connection {
      * True when this connection may hold {@code more} bytes of client buffers; otherwise it is
      * over the shard's share of maxmemory-clients and the caller must refuse.
      */
-    protected boolean mayHold(long more) {
+    public boolean mayHold(long more) {
         long budget = config().maxmemoryClients / shard.server.shardCount();
         return shard.clientMemory + more <= budget;
     }
@@ -188,26 +228,25 @@ public abstract class Connection {
     // ------------------------------------------------------------------ I/O
 
     void onReadable() {
-        if (closed || closeAfterFlush) {
+        if (closed || closeAfterFlush || inputEnded) {
             return;
         }
         try {
             for (int reads = 0; reads < 4; reads++) {
-                if (wpos == in.length && !makeRoom()) {
+                if (in.wpos == in.bytes.length && !makeRoom()) {
                     break;
                 }
-                int n = ch.read(ByteBuffer.wrap(in, wpos, in.length - wpos));
+                int n = ch.read(ByteBuffer.wrap(in.bytes, in.wpos, in.bytes.length - in.wpos));
                 if (n < 0) {
-                    process();
-                    close();
+                    endOfInput();
                     return;
                 }
                 if (n == 0) {
                     break;
                 }
-                wpos += n;
+                in.wpos += n;
                 shard.netInput += n;
-                if (wpos < in.length) {
+                if (in.wpos < in.bytes.length) {
                     break;
                 }
                 process();
@@ -222,32 +261,43 @@ public abstract class Connection {
         }
     }
 
-    /** Compacts or grows {@link #in}; false when it is full and may not grow (then the parser errs). */
+    /**
+     * The peer will send nothing more: stop reading, run what is buffered (process resumes after
+     * pipeline pauses as replies drain), and let {@link #flush} close once every reply is written.
+     */
+    private void endOfInput() {
+        inputEnded = true;
+        updateInterest();
+        process();
+        afterOutput(); // a flush decides whether everything is done
+    }
+
+    /** Compacts or grows the input buffer; false when it is full and may not grow (then the parser errs). */
     private boolean makeRoom() {
-        if (rpos > 0) {
-            System.arraycopy(in, rpos, in, 0, wpos - rpos);
-            wpos -= rpos;
-            rpos = 0;
+        if (in.rpos > 0) {
+            System.arraycopy(in.bytes, in.rpos, in.bytes, 0, in.wpos - in.rpos);
+            in.wpos -= in.rpos;
+            in.rpos = 0;
             return true;
         }
-        int max = maxBuffered();
-        if (in.length >= max) {
+        int max = codec.maxBuffered();
+        if (in.bytes.length >= max) {
             return false;
         }
-        int size = Math.min(max, in.length * 2);
-        account(size - in.length);
-        in = java.util.Arrays.copyOf(in, size);
+        int size = Math.min(max, in.bytes.length * 2);
+        account(size - in.bytes.length);
+        in.bytes = java.util.Arrays.copyOf(in.bytes, size);
         return true;
     }
 
     /** Parses and starts commands while input is buffered and the pipeline has room. */
-    protected void process() {
+    private void process() {
         if (processing) {
             return;
         }
         processing = true;
         try {
-            while (!closed && !closeAfterFlush && rpos < wpos) {
+            while (!closed && !closeAfterFlush && in.rpos < in.wpos) {
                 if (inflight.size() >= config().maxInflight) {
                     if (!readPaused) {
                         readPaused = true;
@@ -255,20 +305,19 @@ public abstract class Connection {
                     }
                     break;
                 }
-                if (!parseOne()) {
-                    if (wpos - rpos >= maxBuffered() && rpos == 0) {
-                        // the parser wants more than may be buffered: it reports its own error
-                        break;
-                    }
-                    break;
+                if (!codec.parseOne()) {
+                    break; // needs more bytes (or the codec reported an error)
                 }
             }
-            if (rpos == wpos) {
-                rpos = 0;
-                wpos = 0;
-                if (in.length > 4 * INITIAL_IN) {
-                    account(INITIAL_IN - in.length);
-                    in = new byte[INITIAL_IN];
+            if (inputEnded && !readPaused) {
+                inputDrained = true;
+            }
+            if (in.rpos == in.wpos) {
+                in.rpos = 0;
+                in.wpos = 0;
+                if (in.bytes.length > 4 * INITIAL_IN) {
+                    account(INITIAL_IN - in.bytes.length);
+                    in.bytes = new byte[INITIAL_IN];
                 }
             }
         } finally {
@@ -280,7 +329,7 @@ public abstract class Connection {
         flush();
     }
 
-    /** Writes queued output; keeps OP_WRITE while some remains. */
+    /** Writes queued output; keeps OP_WRITE while some remains; closes when the work is over. */
     void flush() {
         dirty = false;
         if (closed) {
@@ -295,7 +344,7 @@ public abstract class Connection {
             return;
         }
         syncOutputMemory();
-        if (out.isEmpty() && closeAfterFlush && inflight.isEmpty()) {
+        if (out.isEmpty() && inflight.isEmpty() && (closeAfterFlush || inputDrained)) {
             close();
             return;
         }
@@ -307,7 +356,7 @@ public abstract class Connection {
             return;
         }
         int ops = 0;
-        if (!readPaused && !closeAfterFlush) {
+        if (!readPaused && !closeAfterFlush && !inputEnded) {
             ops |= SelectionKey.OP_READ;
         }
         if (!out.isEmpty()) {
@@ -348,6 +397,11 @@ public abstract class Connection {
         afterOutput();
     }
 
+    /** Stops parsing further input now; the connection closes once earlier replies are written. */
+    public void stopReading() {
+        closeAfterFlush = true;
+    }
+
     // ------------------------------------------------------------------ CLIENT LIST
 
     public String remoteAddress() {
@@ -368,31 +422,24 @@ public abstract class Connection {
         }
     }
 
-    /** One line of CLIENT LIST (Redis field names, plus shard). */
+    /** One line of CLIENT LIST (Redis field names, plus shard and protocol). */
     public String describe(long now) {
         return "id=" + id + " addr=" + remoteAddress() + " laddr=" + localAddress() + " fd=-1 name="
                 + (name == null ? "" : name) + " age=" + (now - createdAt) / 1000 + " idle=" + (now - lastActive) / 1000
-                + " flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=" + (wpos - rpos) + " qbuf-free="
-                + (in.length - wpos) + " argv-mem=0 multi-mem=0 rbs=" + in.length + " rbp=" + in.length
-                + " obl=0 oll=0 omem=" + out.pending() + " tot-mem=" + memory + " events=r cmd="
-                + (lastCommand == null ? "NULL" : lastCommand) + " user=default redir=-1 resp=2 lib-name="
-                + (libName == null ? "" : libName) + " lib-ver=" + (libVer == null ? "" : libVer)
-                + " shard=" + shard.id + " protocol=" + protocol();
+                + " flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=" + in.available() + " qbuf-free="
+                + (in.bytes.length - in.wpos) + " argv-mem=0 multi-mem=0 rbs=" + in.bytes.length + " rbp="
+                + in.bytes.length + " obl=0 oll=0 omem=" + out.pending() + " tot-mem=" + memory + " events=r cmd="
+                + (lastCommand == null ? "NULL" : lastCommand) + " user=default redir=-1 resp=" + respVersion
+                + " lib-name=" + (libName == null ? "" : libName) + " lib-ver=" + (libVer == null ? "" : libVer)
+                + " shard=" + shard.id + " protocol=" + codec.name();
     }
 
-    protected abstract String protocol();
-
-    protected void countProtocolError() {
+    public void countProtocolError() {
         shard.protocolErrors++;
     }
 
-    protected void countClientMemoryDisconnect() {
+    public void countClientMemoryDisconnect() {
         shard.clientMemoryDisconnections++;
-    }
-
-    /** Stops parsing further input now; the connection closes once earlier replies are written. */
-    public void stopReading() {
-        closeAfterFlush = true;
     }
 
     public void setLastCommand(String name) {

@@ -99,7 +99,7 @@ public final class Info {
         m.put("mem_clients_normal", clientMemory(snaps));
         m.put("maxmemory", cfg.maxmemory);
         m.put("maxmemory_human", human(cfg.maxmemory));
-        m.put("maxmemory_policy", cfg.cacheMode ? "eviction" : "noeviction");
+        m.put("maxmemory_policy", cfg.maxmemoryPolicy());
         m.put("cache_mode", cfg.cacheMode ? "cache" : "store");
         m.put("maxmemory_clients", cfg.maxmemoryClients);
         Runtime rt = Runtime.getRuntime();
@@ -149,6 +149,8 @@ public final class Info {
         long req = t.hits() + t.misses();
         d.put("hit_ratio", String.format(Locale.ROOT, "%.4f", req == 0 ? 0.0 : (double) t.hits() / req));
         d.put("sticky_keys", t.sticky());
+        d.put("large_values", t.largeKeys());
+        d.put("large_value_bytes", t.largeBytes());
         d.put("segments", t.segments());
         d.put("table_capacity", t.capacity());
         d.put("load_factor", String.format(Locale.ROOT, "%.4f", t.capacity() == 0 ? 0.0 : (double) t.keys() / t.capacity()));

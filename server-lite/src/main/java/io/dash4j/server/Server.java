@@ -1,5 +1,8 @@
 package io.dash4j.server;
 
+import io.dash4j.server.codec.Listener;
+import io.dash4j.server.codec.Protocols;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -7,8 +10,9 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +33,8 @@ public final class Server implements AutoCloseable {
 
     final ServerConfig config;
     private final Shard[] shards;
-    private ServerSocketChannel resp;
-    private ServerSocketChannel memcached;
+    private final List<Listener> listeners;
+    private final List<ServerSocketChannel> sockets = new ArrayList<>();
     private Selector acceptSelector;
     private Thread acceptor;
     private final AtomicInteger clients = new AtomicInteger();
@@ -56,16 +60,16 @@ public final class Server implements AutoCloseable {
             id.append(Character.forDigit(ThreadLocalRandom.current().nextInt(16), 16));
         }
         this.runId = id.toString();
+        this.listeners = Protocols.listeners(config);
     }
 
     /** Binds the listeners and starts the threads. */
     public Server start() throws IOException {
         acceptSelector = Selector.open();
-        resp = bind(config.port);
-        resp.register(acceptSelector, SelectionKey.OP_ACCEPT, Boolean.FALSE);
-        if (config.memcachedPort != 0) {
-            memcached = bind(config.memcachedPort < 0 ? 0 : config.memcachedPort);
-            memcached.register(acceptSelector, SelectionKey.OP_ACCEPT, Boolean.TRUE);
+        for (Listener l : listeners) {
+            ServerSocketChannel ch = bind(l.port());
+            sockets.add(ch);
+            ch.register(acceptSelector, SelectionKey.OP_ACCEPT, l);
         }
         for (Shard s : shards) {
             s.start();
@@ -83,13 +87,23 @@ public final class Server implements AutoCloseable {
         return ch;
     }
 
+    /** The port listener {@code name} is bound to, or 0 when there is no such listener. */
+    public int port(String name) {
+        for (int i = 0; i < listeners.size(); i++) {
+            if (listeners.get(i).name().equals(name) && i < sockets.size()) {
+                return sockets.get(i).socket().getLocalPort();
+            }
+        }
+        return 0;
+    }
+
     public int port() {
-        return resp.socket().getLocalPort();
+        return port("resp");
     }
 
     /** The memcached port, or 0 when that listener is disabled. */
     public int memcachedPort() {
-        return memcached == null ? 0 : memcached.socket().getLocalPort();
+        return port("memcached");
     }
 
     public ServerConfig config() {
@@ -136,9 +150,6 @@ public final class Server implements AutoCloseable {
 
     // ------------------------------------------------------------------ accepting
 
-    private static final byte[] RESP_MAX_CLIENTS = "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] MC_MAX_CLIENTS = "SERVER_ERROR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
-
     private void acceptLoop() {
         try {
             while (!stopping.get()) {
@@ -150,7 +161,7 @@ public final class Server implements AutoCloseable {
                     if (!k.isValid() || !k.isAcceptable()) {
                         continue;
                     }
-                    boolean mc = (Boolean) k.attachment();
+                    Listener listener = (Listener) k.attachment();
                     ServerSocketChannel server = (ServerSocketChannel) k.channel();
                     for (int i = 0; i < 64; i++) {
                         SocketChannel ch;
@@ -166,12 +177,12 @@ public final class Server implements AutoCloseable {
                         if (clients.incrementAndGet() > config.maxclients) {
                             clients.decrementAndGet();
                             rejectedConnections.incrementAndGet();
-                            refuse(ch, mc ? MC_MAX_CLIENTS : RESP_MAX_CLIENTS);
+                            refuse(ch, listener.maxClientsReply());
                             continue;
                         }
                         Shard s = shards[nextShard];
                         nextShard = (nextShard + 1) % shards.length;
-                        s.postAdopt(ch, mc);
+                        s.postAdopt(ch, listener.codecs());
                     }
                 }
             }
@@ -180,8 +191,9 @@ public final class Server implements AutoCloseable {
                 System.err.println("dash4j: acceptor failed: " + e);
             }
         } finally {
-            closeQuietly(resp);
-            closeQuietly(memcached);
+            for (ServerSocketChannel ch : sockets) {
+                closeQuietly(ch);
+            }
             try {
                 acceptSelector.close();
             } catch (IOException ignored) {

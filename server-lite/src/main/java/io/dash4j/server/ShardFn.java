@@ -1,6 +1,11 @@
 package io.dash4j.server;
 
-/** A piece of a command that runs on the shard owning its keys; returns the part's result. */
+/**
+ * The shard-side work of a command: runs on the shard that owns its keys, reads the call's parsed
+ * arguments ({@link Call#argv}, {@link Call#opts}, {@link Call#keys}), works on
+ * {@code shard.store}, and returns a typed result (or throws
+ * {@link io.dash4j.server.command.CommandException}). It must not touch the client connection.
+ */
 @FunctionalInterface
 public interface ShardFn {
     Object run(Shard shard, Call call, int part);

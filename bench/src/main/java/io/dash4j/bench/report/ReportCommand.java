@@ -569,7 +569,7 @@ public final class ReportCommand {
 
         void reproduceSection() {
             md.append("## Reproduce\n\n```sh\n")
-                    .append("bench/report.sh                 # everything: builds, JOL memory, simulator, jmh full (~40 min)\n")
+                    .append("bench/report.sh                 # everything: builds, JOL memory, simulator, jmh full (~30 min)\n")
                     .append("bench/report.sh --quick         # a few minutes: jmh quick, fewer P3 sizes\n")
                     .append("bench/report.sh --skip-jmh      # reuse bench/target/jmh.json\n")
                     .append("java -jar bench/target/dash-bench.jar memory            # the memory table alone (markdown; --csv)\n")

@@ -1,57 +1,65 @@
 package io.dash4j.server.resp;
 
+import io.dash4j.server.Call;
 import io.dash4j.server.Connection;
-import io.dash4j.server.Shard;
+import io.dash4j.server.OutBuf;
+import io.dash4j.server.codec.Codec;
+import io.dash4j.server.codec.InputBuffer;
+import io.dash4j.server.command.Args;
+import io.dash4j.server.command.CommandError;
+import io.dash4j.server.command.Dispatcher;
 
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 
 /**
- * A RESP2 client. Frames multibulk commands ({@code *N\r\n$len\r\n...}) and inline commands (a
- * line of space-separated, optionally quoted words, for telnet and nc), with Redis's limits and
- * its protocol error texts. A bulk argument is copied out of the input buffer as it arrives, so a
- * large value never has to fit in the buffer.
+ * RESP on one connection. Frames multibulk commands ({@code *N\r\n$len\r\n...}) and inline
+ * commands (a line of space-separated, optionally quoted words, for telnet and nc) with Redis's
+ * limits and protocol error texts, hands each to the {@link Dispatcher}, and encodes results in
+ * RESP2 or RESP3 (the version each call was dispatched under). A bulk argument is copied out of
+ * the input buffer as it arrives, so a large value never has to fit in the buffer.
  */
-public final class RespConnection extends Connection {
+public final class RespCodec extends Codec {
 
     /** Bulk arguments above this size grow as their bytes arrive instead of being allocated up front. */
     private static final int EAGER_BULK = 1024 * 1024;
 
+    private final Resp2Writer resp2;
+    private final Resp3Writer resp3;
     private int multibulk;
     private byte[][] argv;
     private int argc;
     private long bulkLen = -1;
     private byte[] bulk;
     private int bulkFill;
+    private final long[] number = new long[1];
 
-    public RespConnection(Shard shard, SocketChannel ch) {
-        super(shard, ch);
+    public RespCodec(Connection conn) {
+        super(conn);
+        this.resp2 = new Resp2Writer(conn.output());
+        this.resp3 = new Resp3Writer(conn.output());
     }
 
     @Override
-    protected String protocol() {
+    public String name() {
         return "resp";
     }
 
     @Override
-    protected Object internalError(Throwable t) {
-        if (t instanceof OutOfMemoryError || t instanceof io.dash4j.server.store.StoreFullException) {
-            return Resp.OOM;
-        }
-        return Resp.err("ERR internal error: " + String.valueOf(t).replace('\r', ' ').replace('\n', ' '));
+    public void encode(Call call, OutBuf out) {
+        (call.proto == 3 ? resp3 : resp2).write(call.result);
     }
 
     @Override
-    protected void protocolError(String message) {
-        countProtocolError();
-        replyNow(Resp.err("ERR Protocol error: " + printable(message)), Resp.RESULT);
+    public void protocolError(String message) {
+        conn.countProtocolError();
+        conn.replyNow(CommandError.err("ERR Protocol error: " + printable(message)));
         multibulk = 0;
         argv = null;
         bulk = null;
         bulkLen = -1;
-        rpos = wpos;
-        closeAfterReplies();
+        conn.input().discard();
+        conn.closeAfterReplies();
     }
 
     private static String printable(String s) {
@@ -63,105 +71,96 @@ public final class RespConnection extends Connection {
         return b.toString();
     }
 
-    /** Index of {@code b} in {@code in[from, wpos)}, or -1. */
-    private int find(int from, byte b) {
-        for (int i = from; i < wpos; i++) {
-            if (in[i] == b) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     @Override
-    protected boolean parseOne() {
+    public boolean parseOne() {
+        InputBuffer in = conn.input();
+        int maxInline = conn.config().maxInlineLen;
         if (multibulk == 0) {
-            if (in[rpos] == '*') {
-                int cr = find(rpos, (byte) '\r');
+            if (in.bytes[in.rpos] == '*') {
+                int cr = in.indexOf(in.rpos, (byte) '\r');
                 if (cr < 0) {
-                    if (wpos - rpos > config().maxInlineLen) {
+                    if (in.available() > maxInline) {
                         protocolError("too big mbulk count string");
                     }
                     return false;
                 }
-                if (cr + 1 >= wpos) {
+                if (cr + 1 >= in.wpos) {
                     return false; // wait for the \n
                 }
-                long[] n = new long[1];
-                if (!Resp.parseLong(in, rpos + 1, cr - rpos - 1, n) || n[0] > config().maxMultibulkLen) {
+                if (!Args.parseLong(in.bytes, in.rpos + 1, cr - in.rpos - 1, number)
+                        || number[0] > conn.config().maxMultibulkLen) {
                     protocolError("invalid multibulk length");
                     return false;
                 }
-                rpos = cr + 2;
-                if (n[0] <= 0) {
+                in.rpos = cr + 2;
+                if (number[0] <= 0) {
                     return true; // empty command: ignored, as Redis does
                 }
-                multibulk = (int) n[0];
+                multibulk = (int) number[0];
                 argv = new byte[Math.min(multibulk, 1024)][];
                 argc = 0;
             } else {
-                return inline();
+                return inline(in);
             }
         }
         while (multibulk > 0) {
             if (bulkLen < 0) {
-                if (rpos >= wpos) {
+                if (in.rpos >= in.wpos) {
                     return false;
                 }
-                int cr = find(rpos, (byte) '\r');
+                int cr = in.indexOf(in.rpos, (byte) '\r');
                 if (cr < 0) {
-                    if (wpos - rpos > config().maxInlineLen) {
+                    if (in.available() > maxInline) {
                         protocolError("too big bulk count string");
                     }
                     return false;
                 }
-                if (cr + 1 >= wpos) {
+                if (cr + 1 >= in.wpos) {
                     return false;
                 }
-                if (in[rpos] != '$') {
-                    protocolError("expected '$', got '" + (char) (in[rpos] & 0xFF) + "'");
+                if (in.bytes[in.rpos] != '$') {
+                    protocolError("expected '$', got '" + (char) (in.bytes[in.rpos] & 0xFF) + "'");
                     return false;
                 }
-                long[] n = new long[1];
-                if (!Resp.parseLong(in, rpos + 1, cr - rpos - 1, n) || n[0] < 0 || n[0] > config().protoMaxBulkLen
-                        || n[0] > Integer.MAX_VALUE - 64) {
-                    protocolError("invalid bulk length");
+                if (!Args.parseLong(in.bytes, in.rpos + 1, cr - in.rpos - 1, number) || number[0] < 0
+                        || number[0] > conn.config().protoMaxBulkLen || number[0] > Integer.MAX_VALUE - 64) {
+                    protocolError("invalid bulk length" + bulkLimit(number[0])); // Redis's text, plus the limit
                     return false;
                 }
-                int first = (int) Math.min(n[0], EAGER_BULK);
-                if (first > 64 * 1024 && !mayHold(first)) {
+                int first = (int) Math.min(number[0], EAGER_BULK);
+                if (first > 64 * 1024 && !conn.mayHold(first)) {
                     clientMemoryExceeded();
                     return false;
                 }
-                rpos = cr + 2;
-                bulkLen = n[0];
+                in.rpos = cr + 2;
+                bulkLen = number[0];
                 bulk = new byte[first];
-                account(first);
+                conn.account(first);
                 bulkFill = 0;
             }
-            int take = (int) Math.min(bulkLen - bulkFill, wpos - rpos);
+            int take = (int) Math.min(bulkLen - bulkFill, in.available());
             if (take > 0) {
                 if (bulkFill + take > bulk.length) {
                     int grown = (int) Math.min(bulkLen, Math.max((long) bulk.length * 2, bulkFill + take));
-                    if (!mayHold(grown - bulk.length)) {
+                    if (!conn.mayHold(grown - bulk.length)) {
                         clientMemoryExceeded();
                         return false;
                     }
-                    account(grown - bulk.length);
+                    conn.account(grown - bulk.length);
                     bulk = Arrays.copyOf(bulk, grown);
                 }
-                System.arraycopy(in, rpos, bulk, bulkFill, take);
+                System.arraycopy(in.bytes, in.rpos, bulk, bulkFill, take);
                 bulkFill += take;
-                rpos += take;
+                in.rpos += take;
             }
-            if (bulkFill < bulkLen || wpos - rpos < 2) {
+            if (bulkFill < bulkLen || in.available() < 2) {
                 return false;
             }
-            rpos += 2; // the CRLF after the data (not checked, as in Redis)
+            in.rpos += 2; // the CRLF after the data (not checked, as in Redis)
             if (argc == argv.length) {
                 argv = Arrays.copyOf(argv, Math.min(multibulk + argc, argv.length * 2));
             }
-            account(-bulk.length);
+            conn.account(-bulk.length);
             argv[argc++] = bulk;
             bulk = null;
             bulkLen = -1;
@@ -169,29 +168,29 @@ public final class RespConnection extends Connection {
         }
         byte[][] args = argc == argv.length ? argv : Arrays.copyOf(argv, argc);
         argv = null;
-        RespCommands.execute(this, args);
+        Dispatcher.dispatch(conn, args);
         return true;
     }
 
     private void clientMemoryExceeded() {
-        countClientMemoryDisconnect();
+        conn.countClientMemoryDisconnect();
         protocolError("client buffers over maxmemory-clients, closing the connection");
     }
 
-    private boolean inline() {
-        int nl = find(rpos, (byte) '\n');
+    private boolean inline(InputBuffer in) {
+        int nl = in.indexOf(in.rpos, (byte) '\n');
         if (nl < 0) {
-            if (wpos - rpos > config().maxInlineLen) {
+            if (in.available() > conn.config().maxInlineLen) {
                 protocolError("too big inline request");
             }
             return false;
         }
         int end = nl;
-        if (end > rpos && in[end - 1] == '\r') {
+        if (end > in.rpos && in.bytes[end - 1] == '\r') {
             end--;
         }
-        byte[][] args = splitArgs(in, rpos, end);
-        rpos = nl + 1;
+        byte[][] args = splitArgs(in.bytes, in.rpos, end);
+        in.rpos = nl + 1;
         if (args == null) {
             protocolError("unbalanced quotes in request");
             return false;
@@ -199,7 +198,7 @@ public final class RespConnection extends Connection {
         if (args.length == 0) {
             return true;
         }
-        RespCommands.execute(this, args);
+        Dispatcher.dispatch(conn, args);
         return true;
     }
 
@@ -295,5 +294,14 @@ public final class RespConnection extends Connection {
 
     private static boolean isHex(byte c) {
         return Character.digit(c, 16) >= 0;
+    }
+
+    /** Which limit a bulk length broke, for the error text ("" when it is malformed or negative). */
+    private String bulkLimit(long n) {
+        long max = conn.config().protoMaxBulkLen;
+        if (n > max) {
+            return " (" + n + " bytes is over proto-max-bulk-len, " + max + ")";
+        }
+        return n > Integer.MAX_VALUE - 64 ? " (" + n + " bytes is over the largest value a JVM array holds)" : "";
     }
 }

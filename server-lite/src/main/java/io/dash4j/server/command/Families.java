@@ -1,0 +1,33 @@
+package io.dash4j.server.command;
+
+import io.dash4j.server.Call;
+import io.dash4j.server.ShardFn;
+import io.dash4j.server.store.Key;
+
+/** Small helpers the command families share: key extraction and single-key routing. */
+final class Families {
+
+    private Families() {
+    }
+
+    /** Runs {@code fn} on the owner of the key at argv[1] (its result is the call's result). */
+    static void onKey(Call c, ShardFn fn) {
+        onKeyAt(c, 1, fn);
+    }
+
+    /** Runs {@code fn} on the owner of the key at argv[i]. */
+    static void onKeyAt(Call c, int i, ShardFn fn) {
+        c.keys = new Key[] {new Key(c.argv[i])};
+        c.onKey(c.keys[0], fn);
+    }
+
+    /** Keys at argv[first], argv[first+step], ... */
+    static Key[] keysFrom(Call c, int first, int step) {
+        int n = (c.argv.length - first + step - 1) / step;
+        Key[] keys = new Key[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = new Key(c.argv[first + i * step]);
+        }
+        return keys;
+    }
+}
