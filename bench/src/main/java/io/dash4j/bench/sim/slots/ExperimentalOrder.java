@@ -33,7 +33,8 @@ import java.util.Map;
  *   <li>{@code bump=MARK}: S3-FIFO's main queue per bucket — a protected hit only counts (0..3,
  *       kept here per key, beside the table), and a bucket about to demote first sends its
  *       counted last entries round to slot 0, one count less each; {@code promoteHits} probation
- *       hits promote (S3-FIFO: 2).
+ *       hits promote (S3-FIFO: 2); with {@code promoteFromStash=false} a probation hit only
+ *       counts too, and the stash tail promotes itself when it must leave (S3-FIFO's small queue).
  * </ul>
  */
 final class ExperimentalOrder<K> extends SlotOrder<K> {
@@ -70,21 +71,20 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
 
     @Override
     public long onHit(long pos, long hash) {
-        if (!spec.promoteFromStash() && cache.table().segmentAt(pos).isStash(DashTable.bucketAt(pos))) {
-            return pos; // full 2Q: a probationary hit does not promote; only a returning ghost does
-        }
         if (spec.bump() == SlotPolicySpec.Bump.MARK) {
             Segment<K, Object> seg = cache.table().segmentAt(pos);
             int bucket = DashTable.bucketAt(pos);
             K key = seg.keyAt(bucket, DashTable.slotAt(pos));
             int c = counts.merge(key, 1, (a, b) -> Math.min(3, a + b));
-            if (!seg.isStash(bucket)) {
-                return pos; // a protected hit moves nothing
+            if (!seg.isStash(bucket) || !spec.promoteFromStash()) {
+                return pos; // moves nothing (promote=false: the stash tail promotes, retireTail)
             }
             if (c < spec.promoteHits()) {
                 return pos; // not yet: S3-FIFO promotes out of probation after promoteHits hits
             }
             counts.put(key, 0); // enters the protected bucket with no hits counted
+        } else if (!spec.promoteFromStash() && cache.table().segmentAt(pos).isStash(DashTable.bucketAt(pos))) {
+            return pos; // full 2Q: a probationary hit does not promote; only a returning ghost does
         } else if (spec.lazyPromotion()) {
             Segment<K, Object> seg = cache.table().segmentAt(pos);
             int bucket = DashTable.bucketAt(pos);
@@ -223,8 +223,43 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
 
     @Override
     public boolean retireTail(Segment<K, Object> seg, int stashBucket, K keep) {
+        if (spec.bump() == SlotPolicySpec.Bump.MARK && !spec.promoteFromStash()
+                && promoteCountedTails(seg, stashBucket, keep)) {
+            return true;
+        }
         return (spec.bucketAging() && ageHomeOfTail(seg, stashBucket, keep))
                 || evictStashTail(seg, stashBucket, keep, ghosts);
+    }
+
+    /**
+     * S3-FIFO's small queue on a stash FIFO ({@code bump=mark:promote=false}): while the tail was
+     * hit {@code promoteHits} times in probation, it moves to its home bucket instead of leaving
+     * (the bucket first reinserts its counted entries; the uncounted one it demotes takes the
+     * tail's slot and is the next to look at). True when a promotion into a free slot emptied the
+     * tail, which the FIFO then shifts away; false leaves the (uncounted) tail to the caller.
+     */
+    private boolean promoteCountedTails(Segment<K, Object> seg, int stashBucket, K keep) {
+        int last = seg.slotsPerBucket() - 1;
+        for (int i = 0; i <= last && seg.isBusy(stashBucket, last); i++) {
+            K k = seg.keyAt(stashBucket, last);
+            Integer c = counts.get(k);
+            if (k == keep || c == null || c < spec.promoteHits() || cache.isPinned(seg.valueAt(stashBucket, last))) {
+                return false;
+            }
+            counts.put(k, 0);
+            long h = cache.table().hash(k);
+            int home = seg.homeBucket(h);
+            reinsertCounted(seg, home);
+            reinsertCounted(seg, seg.nextBucket(home));
+            if (seg.bumpUp(stashBucket, last, h, cache.table().policy()) == Segment.position(stashBucket, last)) {
+                return false; // could not move (pinned demotion target): let it leave
+            }
+        }
+        if (!seg.isBusy(stashBucket, last)) {
+            seg.shiftRight(stashBucket);
+            return true;
+        }
+        return false;
     }
 
     @Override
