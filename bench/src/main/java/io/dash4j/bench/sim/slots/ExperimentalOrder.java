@@ -251,8 +251,15 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
             int home = seg.homeBucket(h);
             reinsertCounted(seg, home);
             reinsertCounted(seg, seg.nextBucket(home));
-            if (seg.bumpUp(stashBucket, last, h, cache.table().policy()) == Segment.position(stashBucket, last)) {
+            int moved = seg.bumpUp(stashBucket, last, h, cache.table().policy());
+            if (moved == Segment.position(stashBucket, last)) {
                 return false; // could not move (pinned demotion target): let it leave
+            }
+            int to = Math.min(spec.promoteToSlot(), last);
+            int bucket = Segment.bucketOf(moved);
+            int slot = Segment.slotOf(moved);
+            if (slot > to && !cache.hasPins()) {
+                seg.rotateUp(bucket, slot, to); // the spec's entry slot (15: stays last)
             }
         }
         if (!seg.isBusy(stashBucket, last)) {
