@@ -32,7 +32,6 @@ public final class S3FifoPolicy implements Policy {
     static final int GHOST = 2;
 
     private final int capacity;
-    private final int smallTarget;
     private final int mainTarget;
     private final int ghostLength;
     private final int promoteHits;
@@ -51,8 +50,7 @@ public final class S3FifoPolicy implements Policy {
                     + ", ghost " + ghostRatio + ", promoteHits " + promoteHits);
         }
         this.capacity = capacity;
-        this.smallTarget = (int) (capacity * smallRatio);
-        this.mainTarget = capacity - smallTarget;
+        this.mainTarget = capacity - (int) (capacity * smallRatio);   // S's share is what M leaves
         this.ghostLength = (int) (capacity * ghostRatio);
         this.promoteHits = promoteHits;
         this.nodes = new NodeLists(3, Math.addExact(capacity, ghostLength) + 1);
