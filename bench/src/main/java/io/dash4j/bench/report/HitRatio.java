@@ -34,7 +34,7 @@ final class HitRatio {
                  double seconds) {
     }
 
-    static final List<String> POLICIES = List.of("lru", "sampled-lru", "2q", "arc", "caffeine", "dash-dragonfly", "dash2q", "dash2q-concurrent", "opt");
+    static final List<String> POLICIES = List.of("lru", "sampled-lru", "clock", "sieve", "2q", "arc", "lirs", "s3fifo", "caffeine", "dash-dragonfly", "dash2q", "dash2q-concurrent", "opt");
 
     private HitRatio() {
     }

@@ -406,7 +406,9 @@ public final class ReportCommand {
             md.append("From the simulator (`io.dash4j.bench.sim`, the same code as `java -jar bench/target/dash-bench.jar sim`), ")
                     .append("hit ratio in percent; a miss inserts the key. `dash2q` is DashCache (single owner) bounded at the size; ")
                     .append("`lru` is exact LRU (ArenaLruCache and LinkedLruCache give the same numbers), `sampled-lru` the ")
-                    .append("Redis-style sampled LRU, `caffeine` Caffeine's W-TinyLFU, `opt` Belady's offline optimum.\n\n");
+                    .append("Redis-style sampled LRU, `clock` CLOCK, `sieve` SIEVE (NSDI'24), `lirs` LIRS (Caffeine's simulator: 1 % HIR, ")
+                    .append("2x non-resident), `s3fifo` S3-FIFO (SOSP'23, the authors' version), `caffeine` Caffeine's W-TinyLFU, ")
+                    .append("`opt` Belady's offline optimum.\n\n");
             for (HitRatio.Curve c : curves) {
                 HitRatio.Plan p = c.plan();
                 md.append("### ").append(p.label()).append("\n\n");
@@ -506,7 +508,7 @@ public final class ReportCommand {
                 return;
             }
             String points = "OLTP 1000–15000 (5 sizes), P3 8192–524288 (4 sizes)";
-            for (String[] rival : new String[][] {{"arc", "ARC's"}, {"caffeine", "Caffeine's (stretch)"}}) {
+            for (String[] rival : new String[][] {{"arc", "ARC's"}, {"s3fifo", "S3-FIFO's"}, {"caffeine", "Caffeine's (stretch)"}}) {
                 double other = targetMean(rival[0]);
                 if (Double.isNaN(other)) {
                     continue;
@@ -544,7 +546,7 @@ public final class ReportCommand {
             if (dash == null) {
                 return;
             }
-            for (String other : List.of("lru", "sampled-lru", "caffeine", "arc", "2q")) {
+            for (String other : List.of("lru", "sampled-lru", "caffeine", "arc", "2q", "sieve", "lirs", "s3fifo")) {
                 double[] o2 = c.hitRatio().get(other);
                 if (o2 == null) {
                     continue;

@@ -74,6 +74,20 @@ final class NodeLists {
         return t == list ? NONE : t;
     }
 
+    /**
+     * The node one step nearer the head of its list than {@code node}, or {@link #NONE} when
+     * {@code node} is the head: the direction a CLOCK or SIEVE hand travels from the tail.
+     */
+    int newer(int node) {
+        int p = prev[node];
+        return p < lists ? NONE : p;
+    }
+
+    /** One more than the largest node number: the length of a per-node side array. */
+    int arenaLength() {
+        return keys.length;
+    }
+
     /** A new node for {@code key} (which must be absent) at the head of {@code list}. */
     int addFirst(int list, long key) {
         int n = freeHead;

@@ -33,6 +33,10 @@ public final class Policies {
         register("lru", "exact LRU (reference)", LruPolicy::new);
         register("arc", "ARC, Megiddo & Modha FAST'03: T1/T2, ghosts B1/B2, adaptive p", ArcPolicy::new);
         register("2q", "full 2Q, Johnson & Shasha VLDB'94: A1in FIFO 25%, A1out ghosts 50%, Am LRU", TwoQueuePolicy::new);
+        register("s3fifo", "S3-FIFO, Yang et al. SOSP'23 (libCacheSim): S 10%, M 90% 2-bit CLOCK, ghost 90%, promote after 2 hits", S3FifoPolicy::new);
+        register("sieve", "SIEVE, Zhang et al. NSDI'24: FIFO + visited bit + a hand that does not move survivors", SievePolicy::new);
+        register("clock", "CLOCK (second chance), 1-bit: a referenced tail goes back to the head", ClockPolicy::new);
+        register("lirs", "LIRS, Jiang & Zhang SIGMETRICS'02 (Caffeine's simulator): 1% HIR, 2x non-resident", LirsPolicy::new);
         register("caffeine", "the Caffeine library (W-TinyLFU), maximumSize = size", CaffeinePolicy::new);
         register("opt", "Belady's optimal (offline; holds the trace in memory)", OptPolicy::new);
         // the eviction module's caches, driven through the Cache<Long, Long> contract

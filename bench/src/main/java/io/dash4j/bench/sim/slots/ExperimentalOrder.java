@@ -6,6 +6,7 @@ import io.dash4j.eviction.FingerprintGhostFilter;
 import io.dash4j.eviction.GhostFilter;
 import io.dash4j.eviction.SlotOrder;
 
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -28,7 +29,12 @@ import java.util.Map;
  *       second chance for the stash tail against a home bucket nobody hit;
  *   <li>{@code lazyPromotion} (the default's): a hit in a regular bucket only marks its slot
  *       ({@code Segment.markHit}); a bucket is reordered, marked entries first
- *       ({@code Segment.promoteMarked}), only when a promotion is about to demote its last slot.
+ *       ({@code Segment.promoteMarked}), only when a promotion is about to demote its last slot;
+ *   <li>{@code bump=MARK}: S3-FIFO's main queue per bucket — a protected hit only counts (0..3,
+ *       kept here per key, beside the table), and a bucket about to demote first sends its
+ *       counted last entries round to slot 0, one count less each; {@code promoteHits} probation
+ *       hits promote (S3-FIFO: 2); with {@code promoteFromStash=false} a probation hit only
+ *       counts too, and the stash tail promotes itself when it must leave (S3-FIFO's small queue).
  * </ul>
  */
 final class ExperimentalOrder<K> extends SlotOrder<K> {
@@ -40,6 +46,8 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
     private final GhostFilter protectedGhosts;
     /** Adaptive specs only: probability that a full segment keeps its probationary tail. */
     private double keepTail;
+    /** Bump MARK only: each cached key's hit count, 0..3 (a 2-bit field of its slot in a real layout). */
+    private final Map<K, Integer> counts = new HashMap<>();
     /** Bucket aging only: per segment, one "a hit landed here since the last look" bit per bucket. */
     private final Map<Segment<K, Object>, long[]> referenced = new IdentityHashMap<>();
 
@@ -63,10 +71,21 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
 
     @Override
     public long onHit(long pos, long hash) {
-        if (!spec.promoteFromStash() && cache.table().segmentAt(pos).isStash(DashTable.bucketAt(pos))) {
+        if (spec.bump() == SlotPolicySpec.Bump.MARK) {
+            Segment<K, Object> seg = cache.table().segmentAt(pos);
+            int bucket = DashTable.bucketAt(pos);
+            K key = seg.keyAt(bucket, DashTable.slotAt(pos));
+            int c = counts.merge(key, 1, (a, b) -> Math.min(3, a + b));
+            if (!seg.isStash(bucket) || !spec.promoteFromStash()) {
+                return pos; // moves nothing (promote=false: the stash tail promotes, retireTail)
+            }
+            if (c < spec.promoteHits()) {
+                return pos; // not yet: S3-FIFO promotes out of probation after promoteHits hits
+            }
+            counts.put(key, 0); // enters the protected bucket with no hits counted
+        } else if (!spec.promoteFromStash() && cache.table().segmentAt(pos).isStash(DashTable.bucketAt(pos))) {
             return pos; // full 2Q: a probationary hit does not promote; only a returning ghost does
-        }
-        if (spec.lazyPromotion()) {
+        } else if (spec.lazyPromotion()) {
             Segment<K, Object> seg = cache.table().segmentAt(pos);
             int bucket = DashTable.bucketAt(pos);
             if (!seg.isStash(bucket)) {
@@ -98,7 +117,11 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
             return pos;
         }
         if (seg.isStash(bucket)) {
-            if (spec.lazyPromotion()) {
+            if (spec.bump() == SlotPolicySpec.Bump.MARK) {
+                int home = seg.homeBucket(hash);
+                reinsertCounted(seg, home);
+                reinsertCounted(seg, seg.nextBucket(home));
+            } else if (spec.lazyPromotion()) {
                 reorderBeforeDemotion(seg, hash);
             }
             long moved = table.bumpUp(pos, hash);
@@ -125,6 +148,30 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
         return moveUp(seg, pos, bucket, slot, 0);
     }
 
+    /**
+     * CLOCK on one full protected bucket, S3-FIFO's main-queue eviction: while its last entry has
+     * hits counted, that entry goes round to slot 0 with one count less; the first uncounted
+     * entry stays last, where the promotion's swap demotes it. At most one pass of the bucket.
+     */
+    private void reinsertCounted(Segment<K, Object> seg, int bucket) {
+        int last = seg.slotsPerBucket() - 1;
+        if (seg.bucketSize(bucket) <= last) {
+            return; // a free slot: nobody is demoted
+        }
+        for (int i = 0; i <= last; i++) {
+            if (cache.hasPins()) {
+                return;
+            }
+            K k = seg.keyAt(bucket, last);
+            Integer c = counts.get(k);
+            if (c == null || c == 0) {
+                return;
+            }
+            counts.put(k, c - 1);
+            seg.rotateUp(bucket, last, 0);
+        }
+    }
+
     // ------------------------------------------------------------------ admission
 
     @Override
@@ -145,6 +192,9 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
 
     @Override
     public boolean admitted(long pos, long hash, boolean returning) {
+        if (spec.bump() == SlotPolicySpec.Bump.MARK) {
+            counts.remove(cache.table().segmentAt(pos).keyAt(DashTable.bucketAt(pos), DashTable.slotAt(pos)));
+        }
         if (!returning || !cache.table().segmentAt(pos).isStash(DashTable.bucketAt(pos))) {
             return false;
         }
@@ -173,8 +223,50 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
 
     @Override
     public boolean retireTail(Segment<K, Object> seg, int stashBucket, K keep) {
+        if (spec.bump() == SlotPolicySpec.Bump.MARK && !spec.promoteFromStash()
+                && promoteCountedTails(seg, stashBucket, keep)) {
+            return true;
+        }
         return (spec.bucketAging() && ageHomeOfTail(seg, stashBucket, keep))
                 || evictStashTail(seg, stashBucket, keep, ghosts);
+    }
+
+    /**
+     * S3-FIFO's small queue on a stash FIFO ({@code bump=mark:promote=false}): while the tail was
+     * hit {@code promoteHits} times in probation, it moves to its home bucket instead of leaving
+     * (the bucket first reinserts its counted entries; the uncounted one it demotes takes the
+     * tail's slot and is the next to look at). True when a promotion into a free slot emptied the
+     * tail, which the FIFO then shifts away; false leaves the (uncounted) tail to the caller.
+     */
+    private boolean promoteCountedTails(Segment<K, Object> seg, int stashBucket, K keep) {
+        int last = seg.slotsPerBucket() - 1;
+        for (int i = 0; i <= last && seg.isBusy(stashBucket, last); i++) {
+            K k = seg.keyAt(stashBucket, last);
+            Integer c = counts.get(k);
+            if (k == keep || c == null || c < spec.promoteHits() || cache.isPinned(seg.valueAt(stashBucket, last))) {
+                return false;
+            }
+            counts.put(k, 0);
+            long h = cache.table().hash(k);
+            int home = seg.homeBucket(h);
+            reinsertCounted(seg, home);
+            reinsertCounted(seg, seg.nextBucket(home));
+            int moved = seg.bumpUp(stashBucket, last, h, cache.table().policy());
+            if (moved == Segment.position(stashBucket, last)) {
+                return false; // could not move (pinned demotion target): let it leave
+            }
+            int to = Math.min(spec.promoteToSlot(), last);
+            int bucket = Segment.bucketOf(moved);
+            int slot = Segment.slotOf(moved);
+            if (slot > to && !cache.hasPins()) {
+                seg.rotateUp(bucket, slot, to); // the spec's entry slot (15: stays last)
+            }
+        }
+        if (!seg.isBusy(stashBucket, last)) {
+            seg.shiftRight(stashBucket);
+            return true;
+        }
+        return false;
     }
 
     @Override
@@ -304,6 +396,7 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
             protectedGhosts.clear();
         }
         referenced.clear();
+        counts.clear();
     }
 
     @Override
