@@ -32,6 +32,7 @@ public final class BenchMain {
         return switch (args[0]) {
             case "sim" -> SimCommand.run(rest, out, err);
             case "memory" -> io.dash4j.bench.memory.MemoryBench.run(rest, out, err);
+            case "work" -> io.dash4j.bench.work.WorkCommand.run(rest, out, err);
             case "jmh" -> io.dash4j.bench.jmh.JmhCommand.run(rest, out, err);
             case "report" -> io.dash4j.bench.report.ReportCommand.run(rest, out, err);
             case "-h", "--help", "help" -> {
@@ -52,6 +53,7 @@ public final class BenchMain {
                 commands:
                   sim    hit-ratio simulator: traces x policies x sizes -> CSV (sim --help)
                   memory structure bytes per entry at 1M Long keys, with JOL (memory --help)
+                  work   counted work of a DashCache miss and an evicting put (work --help)
                   jmh    JMH cache benchmarks: jmh quick | jmh full | jmh [JMH args] (jmh --help)
                   report regenerate docs/results.md and docs/img/*.png (report --help; bench/report.sh)
                 """;

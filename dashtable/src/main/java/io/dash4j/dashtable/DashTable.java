@@ -196,6 +196,18 @@ public final class DashTable<K, V> {
         return old;
     }
 
+    /**
+     * Places a key known to be absent in the lowest free slot of stash bucket {@code stashBucket}
+     * of its segment ({@link Segment#insertIntoStash}); returns its position, or -1 when that
+     * bucket is full.
+     */
+    @SuppressWarnings("unchecked")
+    public long insertIntoStash(K key, V value, long hash, int stashBucket) {
+        int index = directoryIndex(hash);
+        int p = ((Segment<K, V>) directory[index]).insertIntoStash(key, value, hash, stashBucket);
+        return p < 0 ? -1 : (long) index << 16 | p;
+    }
+
     /** Removes the entry at {@code position} (policies evict with this). */
     public void removeAt(Segment<K, V> segment, int bucket, int slot) {
         segment.removeAt(bucket, slot);

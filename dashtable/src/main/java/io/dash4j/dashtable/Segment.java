@@ -66,11 +66,6 @@ public final class Segment<K, V> {
      * Same memory as two arrays of {@code n}: one array of {@code 2n} references.
      */
     private final Object[] entries;
-    /**
-     * One bit per bucket for the owner's policy: "a hit landed in this bucket since the policy
-     * last looked" (a second chance kept per bucket, not per entry; 0.05 B per slot).
-     */
-    private final long[] referenced;
     /** The owner's key strategy, kept here so a lookup does not go through {@link #owner}. */
     private final KeyStrategy<K> strategy;
 
@@ -92,7 +87,6 @@ public final class Segment<K, V> {
         this.stashFingerprints = new byte[regular * STASH_POINTERS];
         this.overflow = new short[regular];
         this.entries = new Object[2 * total];
-        this.referenced = new long[(layout.totalBuckets() + 63) >>> 6];
         this.localDepth = localDepth;
     }
 
@@ -132,19 +126,6 @@ public final class Segment<K, V> {
 
     public int localDepth() {
         return localDepth;
-    }
-
-    /** Sets {@code bucket}'s referenced bit (see {@link #testAndClearReferenced}). */
-    public void markReferenced(int bucket) {
-        referenced[bucket >>> 6] |= 1L << bucket;
-    }
-
-    /** Whether {@code bucket} was marked since the last call for it; clears the mark. */
-    public boolean testAndClearReferenced(int bucket) {
-        long bit = 1L << bucket;
-        long word = referenced[bucket >>> 6];
-        referenced[bucket >>> 6] = word & ~bit;
-        return (word & bit) != 0;
     }
 
     public boolean isStash(int bucket) {
@@ -330,6 +311,103 @@ public final class Segment<K, V> {
             @SuppressWarnings("unchecked")
             K k = (K) entries[base + 2 * slot];
             if (strategy.equals(key, k)) {
+                return position(bucket, slot);
+            }
+        }
+        return -1;
+    }
+
+    // ------------------------------------------------------------------ traced lookup (work counts)
+
+    private static final int FP_ARRAY = 0;
+    private static final int BITMAP_ARRAY = 1;
+    private static final int META_ARRAY = 2;
+    private static final int POINTER_FP_ARRAY = 3;
+    private static final int OVERFLOW_ARRAY = 4;
+    private static final int ENTRY_ARRAY = 5;
+    private static final int KEY_OBJECTS = 6;
+
+    /**
+     * {@link #find}, step for step, adding what it reads to {@code work} (not for the hot path:
+     * the bench's work counts). Returns the same position as {@code find}.
+     */
+    public int traceFind(K key, long hash, ProbeWork work) {
+        work.begin();
+        try {
+            int fp = fingerprint(hash);
+            int home = homeBucket(hash);
+            int p = traceIn(home, key, fp, false, work);
+            if (p >= 0) {
+                return p;
+            }
+            int next = nextBucket(home);
+            p = traceIn(next, key, fp, true, work);
+            if (p >= 0) {
+                return p;
+            }
+            work.touch(META_ARRAY, home, 4);
+            if ((stashMeta[home] & PRESENT_BIT) == 0) {
+                return -1;
+            }
+            work.touch(OVERFLOW_ARRAY, home, 2);
+            if (overflow[home] > 0) {
+                for (int s = regular; s < regular + stash; s++) {
+                    work.stashBuckets++;
+                    p = traceIn(s, key, fp, null, work);
+                    if (p >= 0) {
+                        return p;
+                    }
+                }
+                return -1;
+            }
+            p = tracePointers(home, false, key, fp, work);
+            return p >= 0 ? p : tracePointers(next, true, key, fp, work);
+        } finally {
+            work.end();
+        }
+    }
+
+    private int tracePointers(int bucket, boolean probe, K key, int fp, ProbeWork work) {
+        work.touch(META_ARRAY, bucket, 4);
+        int meta = stashMeta[bucket];
+        int ptrs = (meta >>> PTR_BUSY_SHIFT) & 0xF;
+        int probes = (meta >>> PTR_PROBE_SHIFT) & 0xF;
+        ptrs &= probe ? probes : ~probes;
+        while (ptrs != 0) {
+            int i = Integer.numberOfTrailingZeros(ptrs);
+            ptrs &= ptrs - 1;
+            work.pointersCompared++;
+            work.touch(POINTER_FP_ARRAY, bucket * STASH_POINTERS + i, 1);
+            if ((stashFingerprints[bucket * STASH_POINTERS + i] & 0xFF) == fp) {
+                int s = regular + ((meta >>> (PTR_POS_SHIFT + 4 * i)) & 0xF);
+                work.stashBuckets++;
+                int p = traceIn(s, key, fp, null, work);
+                if (p >= 0) {
+                    return p;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** One bucket's SWAR compare and key tests; {@code probe} null = any probe bit (a stash bucket). */
+    private int traceIn(int bucket, K key, int fp, Boolean probe, ProbeWork work) {
+        work.bucketsProbed++;
+        work.fingerprintWords += 2;
+        work.touch(FP_ARRAY, bucket * slots, 1);
+        work.touch(FP_ARRAY, bucket * slots + 8, 1);
+        work.touch(BITMAP_ARRAY, bucket, 4);
+        int candidates = matchFingerprint(bucket, fp) & busyMask(bucket);
+        if (probe != null) {
+            candidates &= probe ? probeMask(bucket) : ~probeMask(bucket);
+        }
+        while (candidates != 0) {
+            int slot = Integer.numberOfTrailingZeros(candidates);
+            candidates &= candidates - 1;
+            work.keyCompares++;
+            work.touch(ENTRY_ARRAY, 2L * (bucket * slots + slot), 4);
+            work.touch(KEY_OBJECTS, (long) (bucket * slots + slot) << 6, 1);
+            if (strategy.equals(key, keyAt(bucket, slot))) {
                 return position(bucket, slot);
             }
         }
@@ -565,13 +643,26 @@ public final class Segment<K, V> {
         owner.sizeChanged(-1);
     }
 
+    /**
+     * {@link #removeAt} for an item whose table hash the caller already has (an evicting cache
+     * hashed its victim for the ghost filter): a stash item's pointer is found without hashing
+     * the key again.
+     */
+    public void removeAt(int bucket, int slot, long hash) {
+        delete(bucket, slot, hash);
+        owner.sizeChanged(-1);
+    }
+
     /** {@link #removeAt} without telling the table (split). */
     private void delete(int bucket, int slot) {
+        delete(bucket, slot, bucket >= regular && isBusy(bucket, slot) ? owner.hash(keyAt(bucket, slot)) : 0);
+    }
+
+    private void delete(int bucket, int slot, long hash) {
         if (!isBusy(bucket, slot)) {
             throw new IllegalArgumentException("slot is empty: bucket " + bucket + " slot " + slot);
         }
         if (bucket >= regular) {
-            long hash = owner.hash(keyAt(bucket, slot));
             int home = homeBucket(hash);
             unsetStashPointer(home, nextBucket(home), bucket - regular, fingerprintAt(bucket, slot));
         }

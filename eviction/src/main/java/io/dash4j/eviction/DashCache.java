@@ -17,8 +17,14 @@ import java.util.function.LongSupplier;
 /**
  * The Dashtable cache: a bounded cache whose only eviction order is the slot order inside the
  * buckets of a {@link DashTable} — stash buckets are the probationary FIFOs, regular buckets the
- * protected region (Dragonfly's 2Q, see {@link SlotPolicy}). It keeps no per-entry metadata:
- * an entry costs its slot (two references, a fingerprint byte and two bitmap bits).
+ * protected region (Dragonfly's 2Q). It keeps no per-entry metadata: an entry costs its slot (two
+ * references, a fingerprint byte and two bitmap bits).
+ *
+ * <h2>Order</h2>
+ * What a hit does, where a new or returning key lands and what leaves probation are the
+ * {@link SlotOrder} of the cache's {@link SlotPolicy} ({@link SlotPolicy#DEFAULT} or Dragonfly's
+ * own, {@link SlotPolicy#DRAGONFLY}); this class keeps the bounds, expiry, pins, weights,
+ * listener and statistics, and lends the order a few accounted primitives ({@link Slots}).
  *
  * <h2>Bounds</h2>
  * A maximum entry count and/or a maximum weight. The segment-full eviction of Dragonfly only
@@ -59,12 +65,8 @@ public final class DashCache<K, V> implements Cache<K, V> {
     private final LongSupplier ticker;
     private final RemovalListener<? super K, ? super V> listener;
     private final SlotPolicy slotPolicy;
-    /** Keys recently evicted from the stash (null when the policy keeps none). */
-    private final GhostFilter ghosts;
-    /** Adaptive policies only: keys evicted from the protected region (ARC's B2). */
-    private final GhostFilter protectedGhosts;
-    /** Adaptive policies only: probability that a full segment keeps its probationary tail. */
-    private double keepTail;
+    /** This cache's eviction order: hits, admissions, what leaves. */
+    private final SlotOrder<K> order;
     private long ghostAdmissions;
 
     private long weightedSize;
@@ -128,15 +130,8 @@ public final class DashCache<K, V> implements Cache<K, V> {
         this.maximumSegments = segments == 0 || !evicting ? Integer.MAX_VALUE : segments;
         // Sized for the entry bound; a weight-bounded cache starts at one segment and the filter
         // follows the table as it grows (onSplit).
-        long ghostEntries = maximumSize != Long.MAX_VALUE ? maximumSize : layout.capacity();
-        boolean adaptive = slotPolicy.adaptiveStep() > 0;
-        int ghostBits = adaptive ? slotPolicy.ghostBitsPerEntry() / 2 : slotPolicy.ghostBitsPerEntry();
-        this.ghosts = slotPolicy.hasGhosts()
-                ? GhostFilter.of(slotPolicy.ghostKind(), ghostEntries, ghostBits, slotPolicy.ghostGeneration())
-                : null;
-        this.protectedGhosts = adaptive
-                ? GhostFilter.of(slotPolicy.ghostKind(), ghostEntries, ghostBits, slotPolicy.ghostGeneration())
-                : null;
+        long expectedEntries = maximumSize != Long.MAX_VALUE ? maximumSize : layout.capacity();
+        this.order = slotPolicy.newOrder(new Slots(), expectedEntries);
         this.table = DashTable.<K, Object>builder()
                 .layout(layout)
                 .keyStrategy(b.keyStrategy)
@@ -293,69 +288,9 @@ public final class DashCache<K, V> implements Cache<K, V> {
     }
 
     private void bump(long pos, long hash) {
-        if (!slotPolicy.promoteFromStash() && table.segmentAt(pos).isStash(DashTable.bucketAt(pos))) {
-            return; // full 2Q: a probationary hit does not promote; only a returning ghost does
-        }
-        long moved = promote(pos, hash, slotPolicy.promoteToSlot());
-        if (moved != pos) {
+        if (order.onHit(pos, hash) != pos) {
             bumps++;
         }
-        if (slotPolicy.bucketAging()) {
-            Segment<K, Object> seg = table.segmentAt(moved);
-            int bucket = DashTable.bucketAt(moved);
-            if (!seg.isStash(bucket)) {
-                seg.markReferenced(bucket);
-            }
-        }
-    }
-
-    /** One promotion under the slot policy; returns the entry's new position. */
-    private long promote(long pos, long hash, int entrySlot) {
-        if (slotPolicy.bump() == SlotPolicy.Bump.SWAP && !slotPolicy.demoteToStashHead()) {
-            return table.bumpUp(pos, hash); // Dragonfly's BumpUp, exactly
-        }
-        Segment<K, Object> seg = table.segmentAt(pos);
-        int bucket = DashTable.bucketAt(pos);
-        int slot = DashTable.slotAt(pos);
-        if (isPinned(seg.valueAt(bucket, slot))) {
-            return pos;
-        }
-        if (seg.isStash(bucket)) {
-            long moved = table.bumpUp(pos, hash);
-            if (moved == pos) {
-                return pos;
-            }
-            if (slotPolicy.demoteToStashHead() && seg.isBusy(bucket, slot)) {
-                seg.rotateUp(bucket, slot, 0); // the demoted entry starts a fresh probation
-            }
-            if (slotPolicy.bump() == SlotPolicy.Bump.SWAP) {
-                return moved;
-            }
-            pos = moved;
-            bucket = DashTable.bucketAt(pos);
-            slot = DashTable.slotAt(pos);
-            int entry = Math.min(entrySlot, seg.slotsPerBucket() - 1);
-            if (entry > 0) {
-                // a fresh promotion enters mid-bucket (the policy's entry slot), not at the front
-                return slot > entry ? rotateTowards(seg, pos, bucket, slot, entry) : pos;
-            }
-        } else if (slotPolicy.bump() == SlotPolicy.Bump.SWAP) {
-            return table.bumpUp(pos, hash);
-        }
-        return rotateTowards(seg, pos, bucket, slot, 0);
-    }
-
-    /** Moves the entry up to slot {@code target}, but never past a pinned entry (pins never move). */
-    private long rotateTowards(Segment<K, Object> seg, long pos, int bucket, int slot, int target) {
-        int to = target;
-        if (pinnedEntries > 0) {
-            to = slot;
-            while (to > target && !isPinned(seg.valueAt(bucket, to - 1))) {
-                to--;
-            }
-        }
-        seg.rotateUp(bucket, slot, to);
-        return (pos & ~0xFFFFL) | (long) Segment.position(bucket, to);
     }
 
     @Override
@@ -474,7 +409,7 @@ public final class DashCache<K, V> implements Cache<K, V> {
             // regular slot that would let it skip probation.
             Segment<K, Object> seg = table.segmentFor(hash);
             probationBucket = seg.stashBucketFor(hash);
-            if (!retireStashTail(seg, probationBucket, null)) {
+            if (!order.retireTail(seg, probationBucket, null)) {
                 probationBucket = -1;
             }
             while (table.size() + 1 > maximumSize || weightedSize + w > maximumWeight) {
@@ -484,27 +419,21 @@ public final class DashCache<K, V> implements Cache<K, V> {
             }
         }
         Object stored = wrap(value, ttlNanos, false);
-        boolean returning = false;
-        if (ghosts != null && ghosts.takeBack(hash)) {
-            returning = true;
-            keepTail = Math.min(1, keepTail + slotPolicy.adaptiveStep()); // probation was too short
-        } else if (protectedGhosts != null && protectedGhosts.takeBack(hash)) {
-            returning = true;
-            keepTail = Math.max(0, keepTail - slotPolicy.adaptiveStep()); // protected was too small
-        }
-        if (returning && slotPolicy.ghostEvictsProtected() && evicting) {
-            makeRoomInHome(hash);
-        }
+        boolean returning = order.admitting(hash);
+        long pos = -1;
         try {
-            if (probationBucket < 0 || table.segmentFor(hash).insertIntoStash(key, stored, hash, probationBucket) < 0) {
-                table.insertNew(key, stored, hash);
+            if (probationBucket >= 0) {
+                pos = table.insertIntoStash(key, stored, hash, probationBucket);
+            }
+            if (pos < 0) {
+                pos = table.insertNew(key, stored, hash);
             }
         } catch (TableFullException full) {
             // The key's segment is full and every entry there is pinned. The bound has room (we
             // checked above), so grow past the segment budget rather than refuse.
             growthOverride = true;
             try {
-                table.insertNew(key, stored, hash);
+                pos = table.insertNew(key, stored, hash);
             } catch (TableFullException stillFull) {
                 throw new CacheFullException(stillFull.getMessage());
             } finally {
@@ -515,13 +444,9 @@ public final class DashCache<K, V> implements Cache<K, V> {
             heldEntries++;
         }
         weightedSize += w;
-        if (returning) {
-            // a key evicted from probation not long ago is back: skip probation (2Q's A1out rule)
-            long pos = table.locate(key, hash);
-            if (pos >= 0 && table.segmentAt(pos).isStash(DashTable.bucketAt(pos))) {
-                promote(pos, hash, slotPolicy.ghostEntrySlot());
-                ghostAdmissions++;
-            }
+        // the insert's own position: no second lookup for where the order places a new key
+        if (order.admitted(pos, hash, returning)) {
+            ghostAdmissions++;
         }
         sweepStep();
     }
@@ -548,12 +473,7 @@ public final class DashCache<K, V> implements Cache<K, V> {
             notify(k, unwrap(stored), expired ? RemovalCause.EXPIRED : RemovalCause.EXPLICIT);
         });
         table.clear();
-        if (ghosts != null) {
-            ghosts.clear();
-        }
-        if (protectedGhosts != null) {
-            protectedGhosts.clear();
-        }
+        order.clear();
         weightedSize = 0;
         heldEntries = 0;
         pinnedEntries = 0;
@@ -613,13 +533,13 @@ public final class DashCache<K, V> implements Cache<K, V> {
     // ------------------------------------------------------------------ eviction
 
     /**
-     * Frees one entry for an incoming key of {@code hash}: the tail of its stash FIFO first,
-     * else the lowest-rank unpinned slot of its segment (stash buckets before regular ones), else
-     * of the other segments. {@code keep} (an entry just written) is never chosen.
+     * Frees one entry for an incoming key of {@code hash}: the tail of its stash FIFO first (as the
+     * order retires it), else the lowest-rank unpinned slot of its segment (stash buckets before
+     * regular ones), else of the other segments. {@code keep} (an entry just written) is never chosen.
      */
     private int evictOneFor(long hash, K keep) {
         Segment<K, Object> seg = table.segmentFor(hash);
-        if (evictStashTail(seg, seg.stashBucketFor(hash), keep)) {
+        if (order.retireTail(seg, seg.stashBucketFor(hash), keep)) {
             return 1;
         }
         if (evictByRank(seg, keep)) {
@@ -634,113 +554,13 @@ public final class DashCache<K, V> implements Cache<K, V> {
         return 0;
     }
 
-    /**
-     * For a returning ghost in a full segment: evict the last (least recently used) entry of its
-     * home bucket, so the key enters the protected region without demoting anyone into probation.
-     */
-    private void makeRoomInHome(long hash) {
-        Segment<K, Object> seg = table.segmentFor(hash);
-        int home = seg.homeBucket(hash);
-        int last = seg.slotsPerBucket() - 1;
-        if (seg.bucketSize(home) <= last || seg.bucketSize(seg.nextBucket(home)) <= last) {
-            return; // home or neighbour has room: nothing to evict
-        }
-        if (seg.isBusy(home, last) && !isPinned(seg.valueAt(home, last))) {
-            evictAt(seg, home, last);
-        }
-    }
-
-    /**
-     * The adaptive alternative to evicting a stash tail: evict the last (LRU) entry of the tail's
-     * home bucket instead, move the tail into the freed slot, and shift the stash bucket so its
-     * slot 0 is free for the newcomer. Probation effectively lasts longer.
-     */
-    private boolean keepStashTail(Segment<K, Object> seg, int stashBucket) {
-        int last = seg.slotsPerBucket() - 1;
-        if (!seg.isBusy(stashBucket, last) || isPinned(seg.valueAt(stashBucket, last))) {
-            return false;
-        }
-        long tailHash = table.hash(seg.keyAt(stashBucket, last));
-        int home = seg.homeBucket(tailHash);
-        int victim = seg.isBusy(home, last) ? last : -1;
-        if (victim < 0 || isPinned(seg.valueAt(home, victim))) {
-            return false;
-        }
-        protectedGhosts.add(table.hash(seg.keyAt(home, victim)));
-        evictAt(seg, home, victim);
-        if (seg.tryMoveFromStash(stashBucket, last, tailHash) < 0) {
-            return true; // cannot happen (home has a free slot now); the eviction still made room
-        }
-        seg.shiftRight(stashBucket);
-        return true;
-    }
-
-    /**
-     * Frees the last slot of a stash bucket: its entry leaves ({@link #evictStashTail}), unless
-     * bucket aging keeps it ({@link #ageHomeOfTail}).
-     */
-    private boolean retireStashTail(Segment<K, Object> seg, int stashBucket, K keep) {
-        return (slotPolicy.bucketAging() && ageHomeOfTail(seg, stashBucket, keep))
-                || evictStashTail(seg, stashBucket, keep);
-    }
-
-    /**
-     * Bucket aging, a CLOCK over buckets: when no hit has landed in the stash tail's home bucket
-     * since the last look, that bucket's last (least recently used) entry is the staler of the
-     * two, so it leaves instead and the tail takes its slot, still last in line. A bucket that
-     * was hit loses its mark and keeps its entries this time. Without this, protected entries
-     * of a bucket nobody promotes into would stay forever, however cold.
-     */
-    private boolean ageHomeOfTail(Segment<K, Object> seg, int stashBucket, K keep) {
-        int last = seg.slotsPerBucket() - 1;
-        if (!seg.isBusy(stashBucket, last) || isPinned(seg.valueAt(stashBucket, last))) {
-            return false;
-        }
-        long tailHash = table.hash(seg.keyAt(stashBucket, last));
-        int home = seg.homeBucket(tailHash);
-        if (seg.testAndClearReferenced(home) || !seg.isBusy(home, last)) {
-            return false;
-        }
-        K stale = seg.keyAt(home, last);
-        if (stale == keep || isPinned(seg.valueAt(home, last))) {
-            return false;
-        }
-        if (ghosts != null) {
-            ghosts.add(table.hash(stale));
-        }
-        evictAt(seg, home, last);
-        if (seg.tryMoveFromStash(stashBucket, last, tailHash) >= 0) {
-            seg.shiftRight(stashBucket);
-        }
-        return true;
-    }
-
-    /** Dragonfly's Evict: drop the last slot of a stash bucket and shift it right. */
-    private boolean evictStashTail(Segment<K, Object> seg, int stashBucket, K keep) {
-        int last = seg.slotsPerBucket() - 1;
-        if (!seg.isBusy(stashBucket, last)) {
-            return false;
-        }
-        Object stored = seg.valueAt(stashBucket, last);
-        K k = seg.keyAt(stashBucket, last);
-        if (isPinned(stored) || k == keep) {
-            return false;
-        }
-        if (ghosts != null) {
-            ghosts.add(table.hash(k));
-        }
-        evictAt(seg, stashBucket, last);
-        seg.shiftRight(stashBucket);
-        return true;
-    }
-
     /** Heartbeat-style step: lowest rank first, stash buckets before regular buckets. */
     private boolean evictByRank(Segment<K, Object> seg, K keep) {
         int buckets = seg.regularBuckets() + seg.stashBuckets();
         for (int slot = seg.slotsPerBucket() - 1; slot >= 0; slot--) {
             for (int b = buckets - 1; b >= 0; b--) {
                 if (seg.isBusy(b, slot) && !isPinned(seg.valueAt(b, slot)) && seg.keyAt(b, slot) != keep) {
-                    evictAt(seg, b, slot);
+                    evictAt(seg, b, slot, table.hash(seg.keyAt(b, slot)));
                     return true;
                 }
             }
@@ -748,12 +568,41 @@ public final class DashCache<K, V> implements Cache<K, V> {
         return false;
     }
 
-    private void evictAt(Segment<K, Object> seg, int bucket, int slot) {
+    /** Removes the entry at a slot whose table hash is known, reporting it EVICTED (or EXPIRED). */
+    private void evictAt(Segment<K, Object> seg, int bucket, int slot, long hash) {
         K k = seg.keyAt(bucket, slot);
         Object stored = seg.valueAt(bucket, slot);
         boolean expired = isExpired(stored);
-        table.removeAt(seg, bucket, slot);
+        seg.removeAt(bucket, slot, hash);
         accountRemoval(k, stored, expired ? RemovalCause.EXPIRED : RemovalCause.EVICTED);
+    }
+
+    /** The primitives this cache lends its {@link SlotOrder}. */
+    private final class Slots implements SlotOrder.Host<K> {
+        @Override
+        public DashTable<K, Object> table() {
+            return table;
+        }
+
+        @Override
+        public boolean hasPins() {
+            return pinnedEntries > 0;
+        }
+
+        @Override
+        public boolean isPinned(Object stored) {
+            return DashCache.isPinned(stored);
+        }
+
+        @Override
+        public void evict(Segment<K, Object> segment, int bucket, int slot, long hash) {
+            evictAt(segment, bucket, slot, hash);
+        }
+
+        @Override
+        public boolean evictLowestRank(Segment<K, Object> segment, K keep) {
+            return evictByRank(segment, keep);
+        }
     }
 
     private void remove(long pos, RemovalCause cause) {
@@ -809,11 +658,8 @@ public final class DashCache<K, V> implements Cache<K, V> {
 
         @Override
         public void onSplit(DashTable<K, Object> t, Segment<K, Object> left, Segment<K, Object> right) {
-            if (ghosts != null && maximumSize == Long.MAX_VALUE) {
-                ghosts.ensureSizedFor(t.capacity());
-            }
-            if (protectedGhosts != null && maximumSize == Long.MAX_VALUE) {
-                protectedGhosts.ensureSizedFor(t.capacity());
+            if (maximumSize == Long.MAX_VALUE) {
+                order.onGrow(t.capacity());
             }
         }
 
@@ -830,7 +676,7 @@ public final class DashCache<K, V> implements Cache<K, V> {
                     int slot = Integer.numberOfTrailingZeros(busy);
                     busy &= busy - 1;
                     if (isExpired(seg.valueAt(b, slot))) {
-                        evictAt(seg, b, slot);
+                        evictAt(seg, b, slot, table.hash(seg.keyAt(b, slot)));
                         freed++;
                     }
                 }
@@ -843,24 +689,7 @@ public final class DashCache<K, V> implements Cache<K, V> {
             if (!evicting) {
                 return 0;
             }
-            // Dragonfly: the tail of stash bucket hash % T. If that one is pinned, fall back to
-            // the other stash tails, then any unpinned slot the key could use, rather than fail.
-            int regular = seg.regularBuckets();
-            int stash = seg.stashBuckets();
-            int first = seg.stashBucketFor(hash) - regular;
-            if (protectedGhosts != null && keepTail > 0
-                    && ((hash >>> 40) & 0xFFFF) < keepTail * 0x10000 && keepStashTail(seg, regular + first)) {
-                return 1;
-            }
-            if (retireStashTail(seg, regular + first, null)) {
-                return 1;
-            }
-            for (int i = 1; i < stash; i++) {
-                if (evictStashTail(seg, regular + (first + i) % stash, null)) {
-                    return 1;
-                }
-            }
-            return evictByRank(seg, null) ? 1 : 0;
+            return order.evictFromFullSegment(seg, hash) ? 1 : 0;
         }
 
         @Override
@@ -969,7 +798,7 @@ public final class DashCache<K, V> implements Cache<K, V> {
 
     /** Bytes of the ghost filter (0 without one): the policy's only per-cache memory. */
     public long ghostFilterBytes() {
-        return (ghosts == null ? 0 : ghosts.bytes()) + (protectedGhosts == null ? 0 : protectedGhosts.bytes());
+        return order.bytes();
     }
 
     /** The table underneath (for inspection: segments, layout, load). */

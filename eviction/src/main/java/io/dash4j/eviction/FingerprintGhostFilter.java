@@ -19,7 +19,7 @@ import java.util.Arrays;
  * traces (docs/eviction.md): 12-bit fingerprints five to a word remember fewer ghosts and score
  * lower, 8-bit ones eight to a word err too often; 9 and 10 bits tie.
  */
-final class FingerprintGhostFilter extends GhostFilter {
+public final class FingerprintGhostFilter implements GhostFilter {
     private static final int BITS = 10;
     private static final int LANES = 6;
     private static final long LANE = (1L << BITS) - 1;
@@ -29,7 +29,8 @@ final class FingerprintGhostFilter extends GhostFilter {
     private long sizedFor;
     private long[] buckets;
 
-    FingerprintGhostFilter(long cachedEntries, int bitsPerEntry) {
+    /** A filter of {@code bitsPerEntry} bits per cached entry for {@code cachedEntries} entries. */
+    public FingerprintGhostFilter(long cachedEntries, int bitsPerEntry) {
         this.bitsPerEntry = bitsPerEntry;
         resize(cachedEntries);
     }
@@ -55,20 +56,20 @@ final class FingerprintGhostFilter extends GhostFilter {
     }
 
     @Override
-    void add(long keyHash) {
+    public void add(long keyHash) {
         long h = remix(keyHash);
         int b = bucket(h);
         buckets[b] = ((buckets[b] << BITS) | fingerprint(h)) & WORD;
     }
 
     @Override
-    boolean mightContain(long keyHash) {
+    public boolean mightContain(long keyHash) {
         long h = remix(keyHash);
         return lane(buckets[bucket(h)], fingerprint(h)) >= 0;
     }
 
     @Override
-    boolean takeBack(long keyHash) {
+    public boolean takeBack(long keyHash) {
         long h = remix(keyHash);
         int b = bucket(h);
         int lane = lane(buckets[b], fingerprint(h));
@@ -89,19 +90,19 @@ final class FingerprintGhostFilter extends GhostFilter {
     }
 
     @Override
-    void ensureSizedFor(long cachedEntries) {
+    public void ensureSizedFor(long cachedEntries) {
         if (cachedEntries > 2 * sizedFor) {
             resize(cachedEntries);
         }
     }
 
     @Override
-    void clear() {
+    public void clear() {
         Arrays.fill(buckets, 0);
     }
 
     @Override
-    long bytes() {
+    public long bytes() {
         return 8L * buckets.length;
     }
 }

@@ -3,28 +3,21 @@ package io.dash4j.eviction;
 /**
  * Remembers keys evicted from probation without storing them (2Q's A1out, compactly), within a
  * budget of bits per cached entry. A false positive admits a new key as if it had returned: it
- * costs a little hit ratio, never correctness.
+ * costs a little hit ratio, never correctness. Keys are given by their table hash.
  */
-abstract sealed class GhostFilter permits BloomGhostFilter, FingerprintGhostFilter {
+public interface GhostFilter {
 
-    static GhostFilter of(SlotPolicy.GhostKind kind, long cachedEntries, int bitsPerEntry, double generation) {
-        return switch (kind) {
-            case BLOOM -> new BloomGhostFilter(cachedEntries, bitsPerEntry, generation);
-            case FINGERPRINTS -> new FingerprintGhostFilter(cachedEntries, bitsPerEntry);
-        };
-    }
-
-    /** Remembers an evicted key by its table hash. */
-    abstract void add(long keyHash);
+    /** Remembers an evicted key. */
+    void add(long keyHash);
 
     /** Whether the key might have been evicted recently (false: it certainly was not). */
-    abstract boolean mightContain(long keyHash);
+    boolean mightContain(long keyHash);
 
     /**
      * For a key being admitted: whether it was remembered ({@link #mightContain}); a filter that
-     * can forget one key (not a Bloom filter) forgets it, so it cannot come back twice.
+     * can forget one key forgets it, so it cannot come back twice.
      */
-    boolean takeBack(long keyHash) {
+    default boolean takeBack(long keyHash) {
         return mightContain(keyHash);
     }
 
@@ -32,10 +25,10 @@ abstract sealed class GhostFilter permits BloomGhostFilter, FingerprintGhostFilt
      * Follows a cache whose entry count is not known up front (a weight bound): when it has grown
      * past twice what the filter was sized for, the filter is rebuilt (empty) at the new size.
      */
-    abstract void ensureSizedFor(long cachedEntries);
+    void ensureSizedFor(long cachedEntries);
 
-    abstract void clear();
+    void clear();
 
     /** Bytes of filter state. */
-    abstract long bytes();
+    long bytes();
 }

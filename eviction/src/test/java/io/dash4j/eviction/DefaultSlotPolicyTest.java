@@ -66,7 +66,7 @@ class DefaultSlotPolicyTest {
         long pos = cache.table().locate(ghost, cache.hash(ghost));
         Segment<Long, Object> seg = cache.table().segment(0);
         assertFalse(seg.isStash(DashTable.bucketAt(pos)), "a returning key goes straight to its home bucket");
-        assertEquals(SlotPolicy.DEFAULT.ghostEntrySlot(), DashTable.slotAt(pos));
+        assertEquals(DefaultOrder.GHOST_ENTRY_SLOT, DashTable.slotAt(pos));
         // a key never seen before still starts in probation
         long fresh = 1_000_000L;
         cache.put(fresh, fresh);
@@ -76,7 +76,7 @@ class DefaultSlotPolicyTest {
     @Test
     void fingerprintGhostsRememberRecentKeysForgetOldOnesAndRarelyErr() {
         int entries = 100_000;
-        GhostFilter ghosts = GhostFilter.of(SlotPolicy.GhostKind.FINGERPRINTS, entries, 12, 0);
+        GhostFilter ghosts = new FingerprintGhostFilter(entries, 12);
         assertEquals(entries * 12L / 64 * 8, ghosts.bytes(), "12 bits per cached entry");
         SplittableRandom r = new SplittableRandom(7);
         long[] first = new long[entries];
@@ -111,15 +111,6 @@ class DefaultSlotPolicyTest {
         assertTrue(old < 1_000, "old ghosts forgotten: " + old + " of " + entries + " still match");
     }
 
-    @Test
-    void bloomGhostsAreStillAvailableAsAKind() {
-        GhostFilter bloom = GhostFilter.of(SlotPolicy.GhostKind.BLOOM, 1_000, 12, 0.5);
-        bloom.add(42L);
-        assertTrue(bloom.mightContain(42L));
-        assertTrue(bloom.takeBack(42L));
-        assertTrue(bloom.mightContain(42L), "a Bloom filter cannot forget: still remembered");
-    }
-
     @ParameterizedTest
     @ValueSource(longs = {8_192, 32_768, 131_072, 524_288, 1 << 20})
     void powerOfTwoBoundsGetSixteenSlotBucketsThatFillThemExactly(long bound) {
@@ -135,24 +126,18 @@ class DefaultSlotPolicyTest {
     }
 
     @Test
-    void specsChangeParametersOfAPreset() {
-        SlotPolicy p = SlotPolicy.parse("default:stash=10:ghostmid=4:ghostkind=bloom:gen=0.75");
-        assertEquals(10, p.stashPer60());
-        assertEquals(4, p.ghostEntrySlot());
-        assertEquals(SlotPolicy.GhostKind.BLOOM, p.ghostKind());
-        assertEquals(0.75, p.ghostGeneration());
-        assertEquals(SlotPolicy.DEFAULT.promoteToSlot(), p.promoteToSlot());
-        assertEquals("default:stash=10:ghostmid=4:ghostkind=bloom:gen=0.75", p.name());
-        assertEquals(SlotPolicy.DRAGONFLY, SlotPolicy.parse("dragonfly"));
-        assertThrows(IllegalArgumentException.class, () -> SlotPolicy.parse("default:colour=red"));
-        assertThrows(IllegalArgumentException.class, () -> SlotPolicy.parse("default:stash"));
-        assertThrows(IllegalArgumentException.class, () -> SlotPolicy.parse("default:width=20"));
-        assertThrows(IllegalArgumentException.class, () -> SlotPolicy.parse("nonesuch"));
+    void productionPoliciesAreNamedAndOthersRejectedClearly() {
+        assertEquals(java.util.List.of("default", "dragonfly"), SlotPolicy.names());
+        assertEquals(SlotPolicy.DEFAULT, SlotPolicy.named("DEFAULT"));
+        assertEquals(SlotPolicy.DRAGONFLY, SlotPolicy.named("dragonfly"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SlotPolicy.named("front-ghost"));
+        assertTrue(e.getMessage().contains("[default, dragonfly]"), e.getMessage());
     }
 
     /**
-     * Every preset, rejected ones included, is a correct bounded cache: never over its bound, and a
-     * key it returns carries the value last written (HashMap of last writes as the model).
+     * Both production policies are correct bounded caches: never over the bound, and a key
+     * returned carries the value last written (HashMap of last writes as the model).
      */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.MethodSource("presetNames")
@@ -191,6 +176,6 @@ class DefaultSlotPolicyTest {
     }
 
     static java.util.stream.Stream<String> presetNames() {
-        return SlotPolicy.presets().stream().map(SlotPolicy::name);
+        return SlotPolicy.names().stream();
     }
 }

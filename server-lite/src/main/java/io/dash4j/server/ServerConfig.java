@@ -35,7 +35,7 @@ public final class ServerConfig {
     public volatile int timeout = 0;
     /** Largest memcached item value (runtime). */
     public volatile int itemSizeMax = 1024 * 1024;
-    /** The cache's slot policy (eviction module presets: dragonfly, front, front-ghost). */
+    /** The cache's slot policy (a production policy of the eviction module: SlotPolicy.names()). */
     public String slotPolicy = "dragonfly";
     /** Commands one connection may have in flight (pipelined) before the server stops reading it. */
     public int maxInflight = 1024;
@@ -183,7 +183,7 @@ public final class ServerConfig {
                   --client-output-buffer-limit SIZE  per-client output limit (default 64mb)
                   --maxmemory-clients SIZE  all client buffers together (default 20% of the heap)
                   --item-size-max SIZE     largest memcached value (default 1mb)
-                  --slot-policy NAME       cache-mode order: dragonfly (default), or a SlotPolicy
-                                           preset: default (the library's), front, front-ghost, ...""";
+                  --slot-policy NAME       cache-mode order: dragonfly (default), or default (the
+                                           library's default order; SlotPolicy.names())""";
     }
 }

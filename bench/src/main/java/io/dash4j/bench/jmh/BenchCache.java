@@ -1,6 +1,7 @@
 package io.dash4j.bench.jmh;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.dash4j.bench.sim.slots.SlotPolicySpec;
 import io.dash4j.eviction.ConcurrentDashCache;
 import io.dash4j.eviction.DashCache;
 import io.dash4j.eviction.SlotPolicy;
@@ -54,9 +55,9 @@ public interface BenchCache {
                 return new Chm(new ConcurrentHashMap<>(capacity * 2));
             default:
                 if (name.startsWith("dash-")) {
-                    // a slot-policy preset or spec (SlotPolicy.parse), e.g. dash-dragonfly, the
+                    // a slot-policy preset or spec (SlotPolicySpec.policy), e.g. dash-dragonfly, the
                     // "before" for the default policy's cost (not in NAMES)
-                    SlotPolicy policy = SlotPolicy.parse(name.substring("dash-".length()));
+                    SlotPolicy policy = SlotPolicySpec.policy(name.substring("dash-".length()));
                     DashCache.Builder<Long, Long> b = DashCache.<Long, Long>builder().maximumSize(capacity).slotPolicy(policy);
                     return new OfCache(threads <= 1 ? b.buildSingleOwner() : b.build());
                 }

@@ -1,6 +1,7 @@
 package io.dash4j.bench.sim.policy;
 
 import io.dash4j.eviction.DashCache;
+import io.dash4j.bench.sim.slots.SlotPolicySpec;
 import io.dash4j.eviction.SlotPolicy;
 import io.dash4j.eviction.baseline.ArenaLruCache;
 import io.dash4j.eviction.baseline.LinkedLruCache;
@@ -45,14 +46,24 @@ public final class Policies {
                 new CachePolicy(DashCache.<Long, Long>builder().maximumSize(n).buildSingleOwner()));
         register("dash2q-concurrent", "io.dash4j.eviction.ConcurrentDashCache, default policy (sampled, lossy bumps), one thread", n ->
                 new CachePolicy(DashCache.<Long, Long>builder().maximumSize(n).build()));
-        // every slot-policy preset, side by side: dash-dragonfly is Dragonfly's own policy
-        for (SlotPolicy p : SlotPolicy.presets()) {
-            register("dash-" + p.name(), "DashCache with SlotPolicy " + p, n ->
-                    new CachePolicy(DashCache.<Long, Long>builder().maximumSize(n).slotPolicy(p).buildSingleOwner()));
+        // every slot-policy preset, side by side: dash-dragonfly is Dragonfly's own policy and
+        // dash-front-fpghost-s8-tail-w16 the default (both the production orders); the others
+        // are the simulator's interpreter of the rejected variants (SlotPolicySpec)
+        for (SlotPolicySpec spec : SlotPolicySpec.presets()) {
+            register("dash-" + spec.name(), slotPolicy(SlotPolicySpec.policy(spec.name())));
         }
     }
 
     private Policies() {
+    }
+
+    private static Entry slotPolicy(SlotPolicy p) {
+        return new Entry(null, "DashCache with SlotPolicy " + p, n ->
+                new CachePolicy(DashCache.<Long, Long>builder().maximumSize(n).slotPolicy(p).buildSingleOwner()));
+    }
+
+    private static void register(String name, Entry e) {
+        register(name, e.description(), e.factory());
     }
 
     private static void register(String name, String description, IntFunction<Policy> factory) {
@@ -64,14 +75,13 @@ public final class Policies {
     /**
      * The policy called {@code name}, or null. Besides the table, {@code dash-default} and
      * {@code dash-<preset>:key=value...} are DashCache with that preset's parameters changed
-     * ({@link SlotPolicy#parse}, which rejects an unknown preset or key).
+     * ({@link SlotPolicySpec#parse}, which rejects an unknown preset or key).
      */
     public static Entry get(String name) {
         Entry e = TABLE.get(name);
         if (e == null && name.startsWith("dash-")) {
-            SlotPolicy p = SlotPolicy.parse(name.substring("dash-".length()));
-            e = new Entry(name, "DashCache with SlotPolicy " + p, n ->
-                    new CachePolicy(DashCache.<Long, Long>builder().maximumSize(n).slotPolicy(p).buildSingleOwner()));
+            Entry spec = slotPolicy(SlotPolicySpec.policy(name.substring("dash-".length())));
+            e = new Entry(name, spec.description(), spec.factory());
         }
         return e;
     }

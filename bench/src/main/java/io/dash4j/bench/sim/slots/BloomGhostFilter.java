@@ -1,11 +1,12 @@
-package io.dash4j.eviction;
+package io.dash4j.bench.sim.slots;
 
 import io.dash4j.dashtable.Hashing;
+import io.dash4j.eviction.GhostFilter;
 
 import java.util.Arrays;
 
 /**
- * The first ghost filter (kept as {@link SlotPolicy.GhostKind#BLOOM}): a Bloom filter of key hashes in two
+ * The first ghost filter, rejected for {@code FingerprintGhostFilter} (ghost kind {@code bloom} of the simulator's slot policies): a Bloom filter of key hashes in two
  * generations (2Q's A1out, compactly). Additions go to the current generation; when it has taken
  * its share of keys the previous one is dropped and the current becomes previous, so a ghost is
  * remembered for between one and two generations. A lookup asks both.
@@ -14,7 +15,7 @@ import java.util.Arrays;
  * to a power of two per generation. False positives admit a new key as if it had returned: they
  * cost a little hit ratio, never correctness.
  */
-final class BloomGhostFilter extends GhostFilter {
+final class BloomGhostFilter implements GhostFilter {
     private static final int PROBES = 3;
 
     private final int bitsPerEntry;
@@ -48,14 +49,14 @@ final class BloomGhostFilter extends GhostFilter {
      * past twice what the filter was sized for, the filter is rebuilt (empty) at the new size.
      */
     @Override
-    void ensureSizedFor(long cachedEntries) {
+    public void ensureSizedFor(long cachedEntries) {
         if (cachedEntries > 2 * sizedFor) {
             resize(cachedEntries);
         }
     }
 
     @Override
-    void add(long keyHash) {
+    public void add(long keyHash) {
         long h = Hashing.mix(keyHash ^ 0x9E3779B97F4A7C15L);
         int a = (int) h;
         int b = (int) (h >>> 32) | 1;
@@ -73,7 +74,7 @@ final class BloomGhostFilter extends GhostFilter {
     }
 
     @Override
-    boolean mightContain(long keyHash) {
+    public boolean mightContain(long keyHash) {
         long h = Hashing.mix(keyHash ^ 0x9E3779B97F4A7C15L);
         int a = (int) h;
         int b = (int) (h >>> 32) | 1;
@@ -91,7 +92,7 @@ final class BloomGhostFilter extends GhostFilter {
     }
 
     @Override
-    void clear() {
+    public void clear() {
         Arrays.fill(current, 0);
         Arrays.fill(previous, 0);
         added = 0;
@@ -99,7 +100,7 @@ final class BloomGhostFilter extends GhostFilter {
 
     /** Bytes of filter state (both generations). */
     @Override
-    long bytes() {
+    public long bytes() {
         return 16L * current.length;
     }
 }
