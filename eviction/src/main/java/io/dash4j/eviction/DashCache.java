@@ -52,7 +52,8 @@ public final class DashCache<K, V> implements Cache<K, V> {
 
     private final DashTable<K, Object> table;
     private final long maximumSize;
-    private final long maximumWeight;
+    /** Final except through {@link #setMaximumWeight} (an owner lending budget between caches). */
+    private long maximumWeight;
     private final Weigher<? super K, ? super V> weigher;
     private final int maximumSegments;
     /**
@@ -848,6 +849,111 @@ public final class DashCache<K, V> implements Cache<K, V> {
 
     private static boolean isPinned(Object stored) {
         return stored instanceof Held h && h.sticky;
+    }
+
+    // ------------------------------------------------------------------ hooks for an owner of several caches
+    // (the server's shard store keeps eight caches and a large-value cache per shard, and must not
+    // reach into the table; these read or act through the cache's own rules)
+
+    /**
+     * The live value of {@code key} with no side effect: no bump, no hit or miss counted, and an
+     * expired entry is neither returned nor removed. For an owner that looks before it writes.
+     */
+    public V getIfPresentQuietly(K key, long hash) {
+        long pos = table.locate(key, hash);
+        if (pos < 0) {
+            return null;
+        }
+        Object stored = table.valueAt(pos);
+        return isExpired(stored) ? null : unwrap(stored);
+    }
+
+    /**
+     * Fill (0 to 1) of the segment a new key of {@code hash} would be inserted into: an owner
+     * spreading keys over two caches puts a new key where its segment is emptier (two choices).
+     */
+    public double segmentLoad(long hash) {
+        Segment<K, Object> seg = table.segmentFor(hash);
+        return (double) seg.size() / seg.capacity();
+    }
+
+    /** Segments of the table (memory accounting). */
+    public int segmentCount() {
+        return table.segmentCount();
+    }
+
+    /** Directory entries of the table (memory accounting). */
+    public int directorySize() {
+        return table.directorySize();
+    }
+
+    /** Slots of the table. */
+    public long capacity() {
+        return table.capacity();
+    }
+
+    /** Entries with a TTL looked at by the running {@link #expireSample} (a field: no capture). */
+    private int sampledWithTtl;
+    private final BiConsumer<K, Object> expirySampler = (k, stored) -> {
+        if (stored instanceof Held h && h.expiresAt != Long.MAX_VALUE) {
+            sampledWithTtl++;
+            if (isExpired(h)) {
+                sweepScratch.add(k);
+            }
+        }
+    };
+
+    /**
+     * One sample of active expiry (Redis's activeExpireCycle looks at 20 keys with a TTL per
+     * loop): walks the non-empty buckets after the sweep cursor until it has looked at
+     * {@code sample} entries that carry a time to live, walked {@code maxBuckets} buckets, or
+     * reached the end of a pass; removes the expired ones (reported {@link RemovalCause#EXPIRED}).
+     * Returns how many entries with a TTL it looked at; the removals show in {@link #stats()} and
+     * the removal listener. Costs at most {@code maxBuckets} bucket visits.
+     */
+    public int expireSample(int sample, int maxBuckets) {
+        if (heldEntries == 0) {
+            return 0;
+        }
+        sampledWithTtl = 0;
+        sweepScratch.clear();
+        int buckets = 0;
+        do {
+            sweepCursor = table.scan(sweepCursor, expirySampler);
+            buckets++;
+        } while (sweepCursor != 0 && sampledWithTtl < sample && buckets < maxBuckets);
+        for (int i = 0; i < sweepScratch.size(); i++) {
+            K k = sweepScratch.get(i);
+            long pos = table.locate(k, table.hash(k));
+            if (pos >= 0) {
+                remove(pos, RemovalCause.EXPIRED);
+            }
+        }
+        sweepScratch.clear();
+        return sampledWithTtl;
+    }
+
+    private long shrinkVictimHash = 0x5DEECE66DL;
+
+    /**
+     * Changes the weight bound at run time (as Caffeine's {@code Policy.Eviction.setMaximum}):
+     * the owner of several caches lends budget from one to another. Growing takes effect at once
+     * (the table may grow again); shrinking an evicting cache evicts by the usual rule (stash tail of
+     * a segment, else its lowest-rank unpinned slot) from segments picked by a pseudo-random hash
+     * until the weight fits or only pinned entries are left. A non-evicting cache only refuses
+     * further writes. Requires a weigher.
+     */
+    public void setMaximumWeight(long w) {
+        if (weigher == null) {
+            throw new IllegalStateException("setMaximumWeight needs a weigher");
+        }
+        maximumWeight = Builder.positive(w, "maximum weight");
+        while (evicting && weightedSize > maximumWeight) {
+            shrinkVictimHash = io.dash4j.dashtable.Hashing.mix(shrinkVictimHash + 0x9E3779B97F4A7C15L);
+            if (evictOneFor(shrinkVictimHash, null) == 0) {
+                break;
+            }
+        }
     }
 
     // ------------------------------------------------------------------ builder

@@ -99,7 +99,7 @@ public final class Info {
         m.put("mem_clients_normal", clientMemory(snaps));
         m.put("maxmemory", cfg.maxmemory);
         m.put("maxmemory_human", human(cfg.maxmemory));
-        m.put("maxmemory_policy", cfg.cacheMode ? "eviction" : "noeviction");
+        m.put("maxmemory_policy", cfg.maxmemoryPolicy());
         m.put("cache_mode", cfg.cacheMode ? "cache" : "store");
         m.put("maxmemory_clients", cfg.maxmemoryClients);
         Runtime rt = Runtime.getRuntime();

@@ -65,7 +65,8 @@ public final class Main {
                 Server.VERSION, c.bind, server.port(),
                 server.memcachedPort() == 0 ? "disabled" : c.bind + ":" + server.memcachedPort(),
                 server.shardCount(),
-                c.cacheMode ? "cache (2Q eviction at maxmemory)" : "store (OOM errors at maxmemory, no eviction)",
+                c.cacheMode ? "cache (evicts at maxmemory; maxmemory-policy " + c.maxmemoryPolicy() + ")"
+                        : "store (maxmemory-policy noeviction: OOM errors at maxmemory)",
                 Info.human(c.maxmemory), Info.human(heap), c.maxclients);
     }
 }

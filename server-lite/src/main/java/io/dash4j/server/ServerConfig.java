@@ -1,5 +1,10 @@
 package io.dash4j.server;
 
+import io.dash4j.eviction.SlotPolicy;
+import io.dash4j.server.store.ShardStoreFactory;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 
@@ -17,7 +22,10 @@ public final class ServerConfig {
     public int threads = Runtime.getRuntime().availableProcessors();
     /** Bytes of data (entries and tables) the shards may hold together (runtime). */
     public volatile long maxmemory = defaultMaxmemory();
-    /** Cache mode evicts (2Q) at maxmemory; store mode answers OOM (runtime). */
+    /**
+     * Cache mode evicts at maxmemory under {@link #slotPolicy}; store mode (Redis's
+     * {@code noeviction}) answers OOM (runtime).
+     */
     public volatile boolean cacheMode = true;
     /** Connections accepted at once over both protocols (runtime). */
     public volatile int maxclients = 10_000;
@@ -35,8 +43,13 @@ public final class ServerConfig {
     public volatile int timeout = 0;
     /** Largest memcached item value (runtime). */
     public volatile int itemSizeMax = 1024 * 1024;
-    /** The cache's slot policy (a production policy of the eviction module: SlotPolicy.names()). */
-    public String slotPolicy = "dragonfly";
+    /**
+     * The cache-mode eviction order: a {@link SlotPolicy} preset's name (runtime, through
+     * {@code maxmemory-policy}). Default: the library's default, with its ghost filter.
+     */
+    public volatile String slotPolicy = SlotPolicy.DEFAULT.name();
+    /** Makes each shard's store (tests may substitute one). */
+    public ShardStoreFactory storeFactory = ShardStoreFactory.DASH;
     /** Commands one connection may have in flight (pipelined) before the server stops reading it. */
     public int maxInflight = 1024;
     /** Wall clock in epoch milliseconds (tests may substitute one). */
@@ -95,6 +108,7 @@ public final class ServerConfig {
                     maxmemory = m == 0 ? Long.MAX_VALUE / 4 : m; // 0 = no limit, as in Redis (not advised)
                 }
                 case "cache-mode" -> cacheMode = parseBool(value);
+                case "maxmemory-policy" -> setMaxmemoryPolicy(value);
                 case "maxclients" -> maxclients = positive(value);
                 case "proto-max-bulk-len" -> protoMaxBulkLen = Math.max(1024, parseMemory(value));
                 case "max-inline-len" -> maxInlineLen = positive(value);
@@ -104,12 +118,61 @@ public final class ServerConfig {
                 case "timeout" -> timeout = nonNegative(value);
                 case "item-size-max" -> itemSizeMax = (int) Math.min(Integer.MAX_VALUE - 64, Math.max(1024, parseMemory(value)));
                 case "max-inflight" -> maxInflight = positive(value);
-                case "slot-policy" -> slotPolicy = io.dash4j.eviction.SlotPolicy.named(value).name();
+                case "slot-policy" -> slotPolicy = policyNamed(value).name();
                 case "verbose" -> verbose = parseBool(value);
                 default -> throw new IllegalArgumentException("unknown option --" + name + "\n" + usage());
             }
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bad value '" + value + "' for --" + name);
+        }
+    }
+
+    /** Redis's name for store mode, accepted by {@code maxmemory-policy}. */
+    public static final String NOEVICTION = "noeviction";
+
+    /** The eviction order cache mode uses. */
+    public SlotPolicy slotPolicy() {
+        return SlotPolicy.named(slotPolicy);
+    }
+
+    /**
+     * What {@code CONFIG GET maxmemory-policy} and {@code INFO}'s {@code maxmemory_policy} answer:
+     * the slot policy's name in cache mode, {@code noeviction} in store mode.
+     */
+    public String maxmemoryPolicy() {
+        return cacheMode ? slotPolicy().name() : NOEVICTION;
+    }
+
+    /**
+     * {@code maxmemory-policy}: {@code noeviction} selects store mode; a slot policy's name (or
+     * {@code default}) selects cache mode with that order. Redis's other policies (allkeys-lru,
+     * volatile-ttl, ...) are refused: this cache has one eviction order, the slot order.
+     */
+    public void setMaxmemoryPolicy(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        if (n.equals(NOEVICTION)) {
+            cacheMode = false;
+            return;
+        }
+        slotPolicy = policyNamed(n).name();
+        cacheMode = true;
+    }
+
+    /** The names {@code maxmemory-policy} accepts. */
+    public static List<String> maxmemoryPolicies() {
+        List<String> names = new ArrayList<>();
+        names.add(NOEVICTION);
+        names.addAll(SlotPolicy.names());
+        return names;
+    }
+
+    private static SlotPolicy policyNamed(String name) {
+        try {
+            return SlotPolicy.named(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown maxmemory-policy '" + name + "'; accepted: "
+                    + String.join(", ", maxmemoryPolicies())
+                    + " (Redis's allkeys-*/volatile-* policies do not apply: the cache evicts in slot order)");
         }
     }
 
@@ -183,7 +246,8 @@ public final class ServerConfig {
                   --client-output-buffer-limit SIZE  per-client output limit (default 64mb)
                   --maxmemory-clients SIZE  all client buffers together (default 20% of the heap)
                   --item-size-max SIZE     largest memcached value (default 1mb)
-                  --slot-policy NAME       cache-mode order: dragonfly (default), or default (the
-                                           library's default order; SlotPolicy.names())""";
+                  --maxmemory-policy NAME  noeviction (= --cache-mode false) or a cache-mode order:
+                                           default (the library's, with its ghost filter) or dragonfly
+                  --slot-policy NAME       the cache-mode order alone, without changing the mode""";
     }
 }

@@ -2,7 +2,6 @@ package io.dash4j.server;
 
 import io.dash4j.server.codec.CodecFactory;
 import io.dash4j.server.command.CommandError;
-import io.dash4j.server.store.CacheShardStore;
 import io.dash4j.server.store.ShardStore;
 import org.jctools.queues.MpscUnboundedArrayQueue;
 
@@ -82,7 +81,8 @@ public final class Shard implements Runnable {
     private long lastSampleCommands;
     private final long[] opsSamples = new long[16];
     private int opsSampleIdx;
-    private long nextTick;
+    /** When the next tick is due (System.nanoTime: ticks run on real time even under a test clock). */
+    private long nextTickNanos = System.nanoTime();
     private long nextIdleCheck;
     /** memcached command counters of this shard's connections (indices in McStats). */
     public final long[] memcachedStats = new long[32];
@@ -94,8 +94,7 @@ public final class Shard implements Runnable {
         this.server = server;
         this.selector = Selector.open();
         ServerConfig cfg = server.config;
-        this.store = new CacheShardStore(cfg.maxmemory / server.shardCount(), cfg.cacheMode,
-                io.dash4j.eviction.SlotPolicy.named(cfg.slotPolicy));
+        this.store = cfg.storeFactory.create(cfg.maxmemory / server.shardCount(), cfg.cacheMode, cfg.slotPolicy());
         this.random = new SplittableRandom(System.nanoTime() ^ id);
     }
 
@@ -195,16 +194,17 @@ public final class Shard implements Runnable {
         try {
             while (running) {
                 int handled = drainInbox();
-                long now = server.config.clock.getAsLong();
-                if (now >= nextTick) {
-                    tick(now);
+                long mono = System.nanoTime();
+                if (mono - nextTickNanos >= 0) {
+                    nextTickNanos = mono + TICK_NANOS;
+                    tick(server.config.clock.getAsLong());
                 }
                 flushDirty();
                 wakePending();
                 if (handled == 0) {
                     sleeping.set(true);
                     if (inbox.isEmpty() && running) {
-                        selector.select(Math.max(1, Math.min(100, nextTick - now)));
+                        selector.select(Math.max(1, Math.min(100, (nextTickNanos - mono) / 1_000_000)));
                     } else {
                         selector.selectNow();
                     }
@@ -283,10 +283,15 @@ public final class Shard implements Runnable {
         }
     }
 
+    /** Redis's hz 10: a tick every 100 ms. */
+    static final long TICK_NANOS = 100_000_000L;
+    /** Active expiry's CPU budget per tick: 25 % of it, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC. */
+    static final long ACTIVE_EXPIRE_NANOS = TICK_NANOS / 4;
+
+    /** Housekeeping every {@link #TICK_NANOS}; {@code now} is the config's (maybe injected) clock. */
     private void tick(long now) {
-        nextTick = now + 100;
         store.setNow(now);
-        store.expireStep(64);
+        store.activeExpire(ACTIVE_EXPIRE_NANOS);
         if (flushAt != 0 && now >= flushAt) {
             flushAt = 0;
             store.clear();
@@ -389,9 +394,7 @@ public final class Shard implements Runnable {
         idleDisconnections = 0;
         java.util.Arrays.fill(opsSamples, 0);
         java.util.Arrays.fill(memcachedStats, 0);
-        if (store instanceof CacheShardStore cs) {
-            cs.resetStats();
-        }
+        store.resetStats();
     }
 
     /** Schedules a flush of this shard at {@code atMillis} (memcached {@code flush_all <delay>}). */

@@ -106,7 +106,8 @@ class RespProtocolTest {
         expectErrorAndClose("*1001\r\n", "-ERR Protocol error: invalid multibulk length\r\n");
         expectErrorAndClose("*1\r\nx\r\n", "-ERR Protocol error: expected '$', got 'x'\r\n");
         expectErrorAndClose("*1\r\n$-5\r\n", "-ERR Protocol error: invalid bulk length\r\n");
-        expectErrorAndClose("*2\r\n$3\r\nGET\r\n$2000000\r\n", "-ERR Protocol error: invalid bulk length\r\n");
+        expectErrorAndClose("*2\r\n$3\r\nGET\r\n$2000000\r\n",
+                "-ERR Protocol error: invalid bulk length (2000000 bytes is over proto-max-bulk-len, 1048576)\r\n");
         expectErrorAndClose("*1\r\n$x\r\n", "-ERR Protocol error: invalid bulk length\r\n");
         expectErrorAndClose("x".repeat(70 * 1024), "-ERR Protocol error: too big inline request\r\n");
         expectErrorAndClose("*" + "1".repeat(70 * 1024), "-ERR Protocol error: too big mbulk count string\r\n");

@@ -91,6 +91,8 @@ public final class CommandError {
     public static final CommandError TOO_BIG_ITEM = tooBig("item-size-max",
             "ERR value exceeds item-size-max");
     public static final CommandError OOM = oom("maxmemory", "OOM command not allowed when used memory > 'maxmemory'.");
+    /** The {@link #limit()} of a cache-mode refusal of one value larger than the cache can hold. */
+    public static final String VALUE_LARGER_THAN_CACHE = "cache-capacity";
 
     public static CommandError invalidExpire(String command) {
         return of(Kind.INVALID_EXPIRE, "ERR invalid expire time in '" + command + "' command");
@@ -105,9 +107,13 @@ public final class CommandError {
         if (t instanceof CommandException ce) {
             return ce.error();
         }
-        if (t instanceof io.dash4j.server.store.StoreFullException || t instanceof OutOfMemoryError) {
-            String why = t.getMessage();
-            return why == null || !why.startsWith("OOM ") ? OOM : oom("maxmemory", why);
+        if (t instanceof io.dash4j.server.store.StoreFullException full) {
+            return oom(full.limit() == io.dash4j.server.store.StoreFullException.Limit.MAXMEMORY ? "maxmemory"
+                    : full.limit() == io.dash4j.server.store.StoreFullException.Limit.VALUE_LARGER_THAN_CACHE
+                    ? VALUE_LARGER_THAN_CACHE : "pinned", full.getMessage());
+        }
+        if (t instanceof OutOfMemoryError) {
+            return OOM;
         }
         return of(Kind.INTERNAL, "ERR internal error: " + String.valueOf(t).replace('\r', ' ').replace('\n', ' '));
     }

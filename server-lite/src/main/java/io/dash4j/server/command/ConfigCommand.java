@@ -30,7 +30,7 @@ final class ConfigCommand {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("maxmemory", String.valueOf(cfg.maxmemory));
         m.put("cache_mode", cfg.cacheMode ? "true" : "false");
-        m.put("maxmemory-policy", cfg.cacheMode ? "eviction" : "noeviction");
+        m.put("maxmemory-policy", cfg.maxmemoryPolicy());
         m.put("slot-policy", cfg.slotPolicy);
         m.put("maxclients", String.valueOf(cfg.maxclients));
         m.put("timeout", String.valueOf(cfg.timeout));
@@ -110,20 +110,18 @@ final class ConfigCommand {
         for (int i = 2; i < c.argv.length; i += 2) {
             String name = Args.str(c.argv[i]).toLowerCase(Locale.ROOT).replace('_', '-');
             String v = Args.str(c.argv[i + 1]);
-            if (name.equals("maxmemory-policy")) {
-                name = "cache-mode";
-                v = v.equals("noeviction") ? "false" : "true";
-            }
             switch (name) {
                 case "maxmemory", "cache-mode", "maxclients", "timeout", "proto-max-bulk-len", "maxmemory-clients",
-                        "item-size-max" -> {
+                        "item-size-max", "maxmemory-policy", "slot-policy" -> {
+                    boolean policy = name.endsWith("-policy");
                     try {
                         cfg.set(name, v);
                     } catch (IllegalArgumentException e) {
                         throw CommandError.err("ERR CONFIG SET failed (possibly related to argument '"
-                                + Args.str(c.argv[i]) + "') - argument couldn't be parsed into an integer").exception();
+                                + Args.str(c.argv[i]) + "') - "
+                                + (policy ? e.getMessage() : "argument couldn't be parsed into an integer")).exception();
                     }
-                    storeChange |= name.equals("maxmemory") || name.equals("cache-mode");
+                    storeChange |= policy || name.equals("maxmemory") || name.equals("cache-mode");
                 }
                 case "client-output-buffer-limit" -> {
                     String[] parts = v.trim().split("\\s+");
@@ -144,8 +142,9 @@ final class ConfigCommand {
         }
         long perShard = cfg.maxmemory / server.shardCount();
         boolean cache = cfg.cacheMode;
+        io.dash4j.eviction.SlotPolicy policy = cfg.slotPolicy();
         c.onAllShards((s, call, p) -> {
-            s.store.configure(perShard, cache);
+            s.store.configure(perShard, cache, policy);
             return Replies.OK;
         }, call -> Replies.OK);
     }

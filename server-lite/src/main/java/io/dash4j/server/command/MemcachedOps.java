@@ -27,12 +27,12 @@ public final class MemcachedOps {
     /** The storage commands. */
     public enum StoreMode { SET, ADD, REPLACE, APPEND, PREPEND, CAS }
 
-    /** Where a shard keeps its last CAS unique, in {@code Shard.memcachedStats}. */
-    public static final int CAS_UNIQUE_SLOT = 31;
-
-    /** The next CAS unique of shard {@code s} (monotonic per shard; shards interleave). */
+    /**
+     * The next CAS unique of shard {@code s}: its store's counter, monotonic per shard for the
+     * store's life (stats reset and flushes do not touch it; shards interleave).
+     */
     public static long nextCas(Shard s) {
-        return ++s.memcachedStats[CAS_UNIQUE_SLOT];
+        return s.store.nextCas();
     }
 
     /**

@@ -192,9 +192,7 @@ public final class StringOps {
         if (total > maxLen) {
             throw tooBig.exception();
         }
-        if (!st.fits(total + k.bytes.length + 8)) {
-            throw CommandError.OOM.exception();
-        }
+        st.checkFits(total + k.bytes.length + 8); // refuses before allocating, naming the limit
         byte[] n = Entry.allocate(k.bytes, Entry.flags(e), newCas, (int) total);
         int no = Entry.valueOffset(n);
         if (prepend) {
@@ -267,9 +265,7 @@ public final class StringOps {
         if (len > Integer.MAX_VALUE - 64 - k.bytes.length) {
             throw CommandError.TOO_BIG_BULK.exception();
         }
-        if (!st.fits(len + k.bytes.length + 8)) {
-            throw CommandError.OOM.exception();
-        }
+        st.checkFits(len + k.bytes.length + 8); // refuses before allocating, naming the limit
         byte[] n = Entry.allocate(k.bytes, e == null ? 0 : Entry.flags(e), 0, (int) len);
         int no = Entry.valueOffset(n);
         if (e != null) {

@@ -27,6 +27,4 @@ public final class McStats {
     public static final int CAS_BADVAL = 15;
     public static final int CMD_FLUSH = 16;
     public static final int TOTAL_ITEMS = 17;
-    /** Not a counter: the shard's last CAS unique ({@code MemcachedOps.CAS_UNIQUE_SLOT}). */
-    public static final int CAS_UNIQUE = io.dash4j.server.command.MemcachedOps.CAS_UNIQUE_SLOT;
 }

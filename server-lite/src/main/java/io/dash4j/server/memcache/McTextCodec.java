@@ -203,7 +203,7 @@ public final class McTextCodec extends Codec {
     /** memcached's text for a typed error (errors are sent even with noreply, as before). */
     static String errorLine(CommandError e, Kind kind) {
         return switch (e.kind()) {
-            case OOM -> OOM;
+            case OOM -> CommandError.VALUE_LARGER_THAN_CACHE.equals(e.limit()) ? TOO_LARGE : OOM;
             case TOO_BIG -> TOO_LARGE;
             case NOT_INTEGER -> kind == Kind.INCR || kind == Kind.DECR
                     ? "CLIENT_ERROR cannot increment or decrement non-numeric value" : "CLIENT_ERROR " + e.message();

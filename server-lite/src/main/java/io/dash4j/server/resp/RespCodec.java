@@ -124,7 +124,7 @@ public final class RespCodec extends Codec {
                 }
                 if (!Args.parseLong(in.bytes, in.rpos + 1, cr - in.rpos - 1, number) || number[0] < 0
                         || number[0] > conn.config().protoMaxBulkLen || number[0] > Integer.MAX_VALUE - 64) {
-                    protocolError("invalid bulk length");
+                    protocolError("invalid bulk length" + bulkLimit(number[0])); // Redis's text, plus the limit
                     return false;
                 }
                 int first = (int) Math.min(number[0], EAGER_BULK);
@@ -294,5 +294,14 @@ public final class RespCodec extends Codec {
 
     private static boolean isHex(byte c) {
         return Character.digit(c, 16) >= 0;
+    }
+
+    /** Which limit a bulk length broke, for the error text ("" when it is malformed or negative). */
+    private String bulkLimit(long n) {
+        long max = conn.config().protoMaxBulkLen;
+        if (n > max) {
+            return " (" + n + " bytes is over proto-max-bulk-len, " + max + ")";
+        }
+        return n > Integer.MAX_VALUE - 64 ? " (" + n + " bytes is over the largest value a JVM array holds)" : "";
     }
 }

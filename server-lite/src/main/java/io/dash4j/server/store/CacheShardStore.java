@@ -1,9 +1,7 @@
 package io.dash4j.server.store;
 
-import io.dash4j.dashtable.DashTable;
 import io.dash4j.dashtable.SegmentLayout;
 import io.dash4j.eviction.CacheFullException;
-import io.dash4j.eviction.CacheStats;
 import io.dash4j.eviction.DashCache;
 import io.dash4j.eviction.RemovalCause;
 import io.dash4j.eviction.SlotPolicy;
@@ -13,7 +11,8 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * A shard's keyspace on the eviction module's single-owner {@link DashCache} (the Dashtable 2Q).
+ * A shard's keyspace on the eviction module's single-owner {@link DashCache} (the Dashtable 2Q),
+ * used only through the cache's public API.
  *
  * <h2>One object per key</h2>
  * The cache's key and value are both the {@link Entry} array (probes are {@link Key}s, matched by
@@ -34,13 +33,28 @@ import java.util.function.Consumer;
  *   fresh half-full segment soaks up inserts while its full twin waits.</li>
  * </ul>
  * Together they keep the load factor between ~0.76 and ~0.84 (one table alone: 0.53 to 0.93).
- * A lookup probes at most the two caches of the key's pair. Each cache gets its share of the budget.
+ * A lookup probes at most the two caches of the key's pair (and the large-value cache when it is
+ * not empty).
+ *
+ * <h2>Large values</h2>
+ * An entry heavier than {@link #largeThreshold()} (an eighth of the smallest part's share, ~1.2 %
+ * of the shard's budget) lives in a ninth cache, {@code large}, so no single value is bounded by
+ * one part's share. In cache mode the large cache may take up to half the shard's budget
+ * ({@link #largestValue()}: a bigger value is refused, {@link StoreFullException.Limit#VALUE_LARGER_THAN_CACHE});
+ * whatever it holds is lent by the eight parts, whose bounds shrink to their shares of what is left
+ * ({@link #rebalance}: they evict their coldest entries) and grow back when large values leave.
  *
  * <h2>Modes</h2>
- * Cache mode: each part is a weight-bounded evicting {@code DashCache}; Dragonfly's stash-tail
- * eviction makes room. Store mode: the parts are unbounded and this class refuses a write that
- * would take {@link #usedMemory()} over the budget ({@link StoreFullException}), so nothing stored
- * is ever evicted.
+ * Cache mode: each cache is a weight-bounded evicting {@code DashCache} under the configured
+ * {@link SlotPolicy} (the library's default, with its ghost filter, unless told otherwise).
+ * Store mode: the caches are unbounded and this class refuses a write that would take
+ * {@link #usedMemory()} over the budget ({@link StoreFullException.Limit#MAXMEMORY}), so nothing
+ * stored is ever evicted.
+ *
+ * <h2>Active expiry</h2>
+ * {@link #activeExpire} is Redis's cycle: each cache in turn is sampled 20 keys with a TTL at a
+ * time ({@link DashCache#expireSample}), again while more than a quarter of a sample had expired,
+ * within a CPU budget; removals count as expirations.
  */
 public final class CacheShardStore implements ShardStore {
 
@@ -54,6 +68,8 @@ public final class CacheShardStore implements ShardStore {
      * fill to ~100% before it must split.
      */
     public static final SegmentLayout LAYOUT = new SegmentLayout(60, 16, 16);
+    /** The large-value cache holds few entries: a small segment (64 slots). */
+    static final SegmentLayout LARGE_LAYOUT = new SegmentLayout(6, 2, 8);
 
     /** A {@code DashCache.Held} (value, expiry, pin): 12 + 4 + 8 + 1 bytes, aligned (compressed oops). */
     static final long HOLDER_BYTES = MemoryModel.align(HeapLayout.OBJECT_HEADER + HeapLayout.REF + 8 + 1);
@@ -61,6 +77,15 @@ public final class CacheShardStore implements ShardStore {
     static final int SLOT_WEIGHT = 12;
     /** Unbounded weight in store mode (the budget is checked here, not by the cache). */
     private static final long UNBOUNDED = Long.MAX_VALUE / 4;
+    /** Smallest bound of a cache. */
+    private static final long MIN_BOUND = 1024;
+
+    /** Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP: keys with a TTL per sample. */
+    static final int EXPIRE_SAMPLE = 20;
+    /** Non-empty buckets one sample may walk looking for keys with a TTL (bounds a sample's cost). */
+    static final int EXPIRE_SAMPLE_BUCKETS = 160;
+    /** Samples between two looks at the clock (Redis checks every 16 iterations). */
+    private static final int EXPIRE_CLOCK_EVERY = 16;
 
     private static final long[] THRESHOLDS = new long[PAIRS];
     /** Budget share of each cache (half its pair's share). */
@@ -82,10 +107,15 @@ public final class CacheShardStore implements ShardStore {
     }
 
     @SuppressWarnings("unchecked")
-    private DashCache<Object, byte[]>[] parts = new DashCache[PARTS];
+    private final DashCache<Object, byte[]>[] parts = new DashCache[PARTS];
+    /** Entries heavier than {@link #largeThreshold()}. */
+    private DashCache<Object, byte[]> large;
     private long budget;
     private boolean evicting;
+    private SlotPolicy slotPolicy;
     private long now;
+    /** The last memcached CAS unique handed out: only ever grows. */
+    private long casUnique;
 
     /** Entries with the TTL bit; entries with a holder (TTL or STICKY). */
     private long ttlEntries;
@@ -94,20 +124,18 @@ public final class CacheShardStore implements ShardStore {
 
     private long hits;
     private long misses;
-    /** Counters of parts replaced by {@link #configure} (a rebuilt cache starts from zero). */
-    private long retiredEvictions;
-    private long retiredExpirations;
+    /** Removals seen by the removal listener, by cause (they survive a rebuild). */
+    private long evictions;
+    private long expirations;
+    /** Bumps of caches replaced by {@link #configure} (a rebuilt cache starts from zero). */
     private long retiredBumps;
 
-    private int expirePart;
-    private long expireCursor;
-    private final ArrayList<Object> scratch = new ArrayList<>();
+    /** The cache active expiry samples next ({@link #PARTS} = the large cache). */
+    private int expireCache;
 
-    private final SlotPolicy slotPolicy;
-
-    /** A store with Dragonfly's faithful slot policy. */
+    /** A store under the library's default slot policy ({@link SlotPolicy#DEFAULT}). */
     public CacheShardStore(long budgetBytes, boolean evicting) {
-        this(budgetBytes, evicting, SlotPolicy.DRAGONFLY);
+        this(budgetBytes, evicting, SlotPolicy.DEFAULT);
     }
 
     public CacheShardStore(long budgetBytes, boolean evicting, SlotPolicy slotPolicy) {
@@ -115,27 +143,32 @@ public final class CacheShardStore implements ShardStore {
         this.evicting = evicting;
         this.slotPolicy = slotPolicy;
         this.now = System.currentTimeMillis();
-        for (int i = 0; i < PARTS; i++) {
-            parts[i] = build(i, budgetBytes, evicting);
-        }
+        buildAll();
     }
 
-    private DashCache<Object, byte[]> build(int part, long budgetBytes, boolean evict) {
-        long bound = evict ? Math.max(1024, (long) (budgetBytes * SHARES[part])) : UNBOUNDED;
+    private void buildAll() {
+        for (int i = 0; i < PARTS; i++) {
+            parts[i] = build((long) (budget * SHARES[i]), LAYOUT, slotPolicy);
+        }
+        large = build(largestValue(), LARGE_LAYOUT, SlotPolicy.DRAGONFLY);
+    }
+
+    private DashCache<Object, byte[]> build(long share, SegmentLayout layout, SlotPolicy policy) {
+        long bound = evicting ? Math.max(MIN_BOUND, share) : UNBOUNDED;
         DashCache.Builder<Object, byte[]> b = DashCache.<Object, byte[]>builder();
-        if (evict && slotPolicy.hasGhosts()) {
+        if (evicting && policy.hasGhosts()) {
             // the ghost filter is sized for the most segments the part can use: bound it by the
             // budget at a small entry (the filter's bytes count in used_memory)
             long smallest = Entry.heapSize(new byte[8]) + SLOT_WEIGHT;
-            b.maximumSegments((int) Math.max(1, Math.min(1 << 20, bound / smallest / LAYOUT.capacity() + 1)));
+            b.maximumSegments((int) Math.max(1, Math.min(1 << 20, bound / smallest / layout.capacity() + 1)));
         }
         return b
                 .keyStrategy(EntryKeys.INSTANCE)
-                .layout(LAYOUT)
-                .slotPolicy(evict ? slotPolicy : SlotPolicy.DRAGONFLY)
+                .layout(layout)
+                .slotPolicy(evicting ? policy : SlotPolicy.DRAGONFLY)
                 .maximumWeight(bound)
                 .weigher((k, v) -> (int) Math.min(Integer.MAX_VALUE, Entry.heapSize(v) + SLOT_WEIGHT))
-                .evicting(evict)
+                .evicting(evicting)
                 .ticker(() -> now * 1_000_000L)
                 .removalListener(this::onRemoval)
                 .buildSingleOwner();
@@ -152,6 +185,11 @@ public final class CacheShardStore implements ShardStore {
         }
         if (ttl || sticky) {
             heldEntries--;
+        }
+        if (cause == RemovalCause.EXPIRED) {
+            expirations++;
+        } else if (cause == RemovalCause.EVICTED) {
+            evictions++;
         }
     }
 
@@ -171,24 +209,70 @@ public final class CacheShardStore implements ShardStore {
         return 2 * (PAIRS - 1);
     }
 
-    /** The cache holding {@code key} (expired or not), or null. */
-    private DashCache<Object, byte[]> holder(Key key) {
-        int p = pairOf(key.hash);
-        if (parts[p].table().locate(key, key.hash) >= 0) {
-            return parts[p];
-        }
-        return parts[p + 1].table().locate(key, key.hash) >= 0 ? parts[p + 1] : null;
-    }
-
-    /** Where a new key goes: the cache of its pair whose target segment is less full. */
+    /** Where a new small key goes: the cache of its pair whose target segment is less full. */
     private DashCache<Object, byte[]> target(Key key) {
         int p = pairOf(key.hash);
-        var a = parts[p].table().segmentFor(key.hash);
-        var b = parts[p + 1].table().segmentFor(key.hash);
-        long fa = (long) a.size() * b.capacity();
-        long fb = (long) b.size() * a.capacity();
-        boolean first = fa < fb || (fa == fb && (route(key.hash) & 1) == 0);
+        double a = parts[p].segmentLoad(key.hash);
+        double b = parts[p + 1].segmentLoad(key.hash);
+        boolean first = a < b || (a == b && (route(key.hash) & 1) == 0);
         return parts[first ? p : p + 1];
+    }
+
+    // ------------------------------------------------------------------ size rules
+
+    /** Entry weight above which an entry lives in the large cache: an eighth of the smallest part's share. */
+    long largeThreshold() {
+        return Math.max(4096, (long) (budget * SHARES[0] / 8));
+    }
+
+    /** Cache mode: the heaviest entry the store takes (the large cache's bound, half the budget). */
+    long largestValue() {
+        return Math.max(MIN_BOUND, budget / 2);
+    }
+
+    private static long weightOf(byte[] e) {
+        return Entry.heapSize(e) + SLOT_WEIGHT;
+    }
+
+    /**
+     * Cache mode: the parts' bounds are their shares of the budget the large cache does not hold
+     * (less {@code reserve}, a large entry about to come in). Shrinking evicts their coldest entries.
+     */
+    private void rebalance(long reserve) {
+        if (!evicting) {
+            return;
+        }
+        long room = Math.max(0, budget - large.weightedSize() - reserve);
+        for (int i = 0; i < PARTS; i++) {
+            long bound = Math.max(MIN_BOUND, (long) (room * SHARES[i]));
+            if (bound != parts[i].maximumWeight()) {
+                parts[i].setMaximumWeight(bound);
+            }
+        }
+    }
+
+    @Override
+    public void checkFits(long entryBytes) {
+        long weight = Entry.align(Entry.ARRAY_HEADER + entryBytes) + SLOT_WEIGHT;
+        if (evicting) {
+            if (weight > largestValue()) {
+                throw tooLarge(weight);
+            }
+        } else if (usedMemory() + weight > budget) {
+            throw storeFull();
+        }
+    }
+
+    private StoreFullException tooLarge(long weight) {
+        return new StoreFullException(StoreFullException.Limit.VALUE_LARGER_THAN_CACHE,
+                "OOM value too large for the cache: the entry takes " + weight + " bytes, and one value may take"
+                        + " at most half of this shard's maxmemory share (" + largestValue() + " bytes)");
+    }
+
+    private static StoreFullException storeFull() {
+        // Redis's text: store mode is its noeviction policy
+        return new StoreFullException(StoreFullException.Limit.MAXMEMORY,
+                "OOM command not allowed when used memory > 'maxmemory'.");
     }
 
     // ------------------------------------------------------------------ reads and writes
@@ -205,10 +289,13 @@ public final class CacheShardStore implements ShardStore {
 
     @Override
     public byte[] get(Key key, boolean read) {
-        int p = pairOf(key.hash); // a key lives in at most one cache of its pair: at most two probes
+        int p = pairOf(key.hash); // a live key is in at most one cache of its pair, or in large
         byte[] e = parts[p].getIfPresent(key, key.hash);
         if (e == null) {
             e = parts[p + 1].getIfPresent(key, key.hash);
+            if (e == null && large.size() > 0) {
+                e = large.getIfPresent(key, key.hash);
+            }
         }
         if (read) {
             if (e == null) {
@@ -220,47 +307,57 @@ public final class CacheShardStore implements ShardStore {
         return e;
     }
 
-    /** The stored entry of {@code key} in {@code c} without side effects (it may be expired), or null. */
-    private static byte[] peek(DashCache<Object, byte[]> c, Key key) {
-        if (c == null) {
-            return null;
+    /** The cache holding {@code key}'s live entry, or null; no side effect. */
+    private DashCache<Object, byte[]> holder(Key key) {
+        int p = pairOf(key.hash);
+        if (parts[p].getIfPresentQuietly(key, key.hash) != null) {
+            return parts[p];
         }
-        DashTable<Object, Object> t = c.table();
-        long pos = t.locate(key, key.hash);
-        return pos < 0 ? null : (byte[]) t.keyAt(pos);
+        if (parts[p + 1].getIfPresentQuietly(key, key.hash) != null) {
+            return parts[p + 1];
+        }
+        return large.size() > 0 && large.getIfPresentQuietly(key, key.hash) != null ? large : null;
     }
 
     @Override
     public void put(Key key, byte[] entry, long ttlMillis) {
-        DashCache<Object, byte[]> oc = holder(key);
-        byte[] old = peek(oc, key);
-        long oldLeft = 0;
-        if (old != null && Entry.has(old, Entry.TTL)) {
-            oldLeft = oc.expiresInNanos(key); // removes the old entry when it has expired
-            if (oldLeft == -2) {
-                old = null;
+        // the old live entry and its cache, looked up without side effects
+        int p = pairOf(key.hash);
+        DashCache<Object, byte[]> oc = parts[p];
+        byte[] old = oc.getIfPresentQuietly(key, key.hash);
+        if (old == null) {
+            oc = parts[p + 1];
+            old = oc.getIfPresentQuietly(key, key.hash);
+            if (old == null) {
+                oc = large;
+                old = large.size() > 0 ? large.getIfPresentQuietly(key, key.hash) : null;
             }
         }
+        long oldLeft = old != null && Entry.has(old, Entry.TTL) ? oc.expiresInNanos(key) : 0;
         long ttlNanos = ttlMillis == KEEP_TTL ? Math.max(0, oldLeft) : ttlMillis > 0 ? ttlMillis * 1_000_000L : 0;
         boolean sticky = old != null && Entry.has(old, Entry.STICKY);
         boolean ttl = ttlNanos > 0;
-        long size = Entry.heapSize(entry);
+        long weight = weightOf(entry);
+        boolean toLarge = weight > largeThreshold();
         if (evicting) {
-            if (size + SLOT_WEIGHT > parts[pairOf(key.hash)].maximumWeight()) {
-                throw new StoreFullException("value is larger than this shard's maxmemory share");
+            if (weight > largestValue()) {
+                throw tooLarge(weight);
             }
         } else {
-            long delta = size + (ttl || sticky ? HOLDER_BYTES : 0)
-                    - (old == null ? -SLOT_WEIGHT : Entry.heapSize(old) + holderOf(old));
+            long delta = weight + (ttl || sticky ? HOLDER_BYTES : 0) - (old == null ? 0 : weightOf(old) + holderOf(old));
             if (delta > 0 && usedMemory() + delta > budget) {
-                throw new StoreFullException("store mode: maxmemory reached");
+                throw storeFull();
             }
         }
         if (old != null) {
             oc.remove(key);
         }
-        // an overwrite stays in its cache, so a SCAN in progress still finds the key; new keys choose
-        DashCache<Object, byte[]> c = old != null ? oc : target(key);
+        // an overwrite of the same size class stays in its cache, so a SCAN in progress still
+        // finds the key; new keys choose
+        DashCache<Object, byte[]> c = toLarge ? large : old != null && oc != large ? oc : target(key);
+        if (toLarge) {
+            rebalance(weight); // the parts make room for what the large cache takes
+        }
         Entry.mark(entry, Entry.TTL, ttl);
         Entry.mark(entry, Entry.STICKY, sticky);
         try {
@@ -269,11 +366,15 @@ public final class CacheShardStore implements ShardStore {
             if (old != null && !evicting) {
                 restore(oc, old, oldLeft); // only a degenerate hash gets here in store mode
             }
-            throw new StoreFullException(e.getMessage());
+            throw new StoreFullException(StoreFullException.Limit.ALL_PINNED,
+                    "OOM cannot make room: every entry that could be evicted is pinned (STICK)");
         }
         onAdded(entry);
         if (sticky) {
             c.stick(entry);
+        }
+        if (toLarge || (old != null && oc == large)) {
+            rebalance(0); // the large cache may have evicted, or given up an old value
         }
     }
 
@@ -300,19 +401,6 @@ public final class CacheShardStore implements ShardStore {
         }
     }
 
-    @Override
-    public boolean fits(long entryBytes) {
-        long size = Entry.align(Entry.ARRAY_HEADER + entryBytes);
-        if (evicting) {
-            long largest = 0;
-            for (DashCache<Object, byte[]> c : parts) {
-                largest = Math.max(largest, c.maximumWeight());
-            }
-            return size + SLOT_WEIGHT <= largest;
-        }
-        return usedMemory() + size <= budget;
-    }
-
     private static long holderOf(byte[] e) {
         return Entry.has(e, Entry.TTL) || Entry.has(e, Entry.STICKY) ? HOLDER_BYTES : 0;
     }
@@ -320,7 +408,14 @@ public final class CacheShardStore implements ShardStore {
     @Override
     public byte[] remove(Key key) {
         DashCache<Object, byte[]> c = holder(key);
-        return c == null ? null : c.remove(key);
+        if (c == null) {
+            return null;
+        }
+        byte[] e = c.remove(key);
+        if (c == large) {
+            rebalance(0);
+        }
+        return e;
     }
 
     @Override
@@ -374,17 +469,27 @@ public final class CacheShardStore implements ShardStore {
         return true;
     }
 
+    @Override
+    public long nextCas() {
+        return ++casUnique;
+    }
+
     // ------------------------------------------------------------------ iteration
 
     private static final long TABLE_CURSOR_BITS = (1L << 40) - 1;
+
+    /** Cache {@code i} in scan order: the parts, then the large cache. */
+    private DashCache<Object, byte[]> cacheAt(int i) {
+        return i < PARTS ? parts[i] : large;
+    }
 
     @Override
     public long scan(long cursor, int count, Consumer<byte[]> visitor) {
         int p = (int) (cursor >>> 40);
         long tc = cursor & TABLE_CURSOR_BITS;
         int[] seen = {0};
-        while (p < PARTS) {
-            tc = parts[p].scan(tc, Math.max(1, count - seen[0]), (k, e) -> {
+        while (p <= PARTS) {
+            tc = cacheAt(p).scan(tc, Math.max(1, count - seen[0]), (k, e) -> {
                 seen[0]++;
                 visitor.accept(e);
             });
@@ -395,7 +500,7 @@ public final class CacheShardStore implements ShardStore {
                 break;
             }
         }
-        return p >= PARTS ? 0 : (long) p << 40 | tc;
+        return p > PARTS ? 0 : (long) p << 40 | tc;
     }
 
     @Override
@@ -406,13 +511,15 @@ public final class CacheShardStore implements ShardStore {
         }
         long pick = rnd.nextLong(n);
         int p = 0;
-        while (p < PARTS - 1 && pick >= parts[p].size()) {
-            pick -= parts[p].size();
+        while (p < PARTS && pick >= cacheAt(p).size()) {
+            pick -= cacheAt(p).size();
             p++;
         }
-        DashCache<Object, byte[]> c = parts[p];
+        DashCache<Object, byte[]> c = cacheAt(p);
+        SegmentLayout layout = p < PARTS ? LAYOUT : LARGE_LAYOUT;
         ArrayList<byte[]> found = new ArrayList<>();
-        long cursor = (long) rnd.nextInt(LAYOUT.regularBuckets()) << 32 | (rnd.nextLong() & 0xFFFFFFFFL);
+        // a scan cursor is (logical bucket << 32 | directory prefix): start at a random one
+        long cursor = (long) rnd.nextInt(layout.regularBuckets()) << 32 | (rnd.nextLong() & 0xFFFFFFFFL);
         // scan(.., 1, ..) walks until it visits an entry or reaches the end; then wrap once
         if (c.scan(cursor, 1, (k, e) -> found.add(e)) == 0 && found.isEmpty()) {
             c.scan(0, 1, (k, e) -> found.add(e));
@@ -424,7 +531,7 @@ public final class CacheShardStore implements ShardStore {
 
     @Override
     public long size() {
-        long n = 0;
+        long n = large.size();
         for (DashCache<Object, byte[]> c : parts) {
             n += c.size();
         }
@@ -432,7 +539,7 @@ public final class CacheShardStore implements ShardStore {
     }
 
     private long entryBytes() {
-        long w = 0;
+        long w = large.weightedSize() - large.size() * SLOT_WEIGHT;
         for (DashCache<Object, byte[]> c : parts) {
             w += c.weightedSize() - c.size() * SLOT_WEIGHT;
         }
@@ -440,9 +547,9 @@ public final class CacheShardStore implements ShardStore {
     }
 
     private long tableBytes() {
-        long b = 0;
+        long b = MemoryModel.cacheBytes(large, LARGE_LAYOUT);
         for (DashCache<Object, byte[]> c : parts) {
-            b += MemoryModel.tableBytes(c.table()) + MemoryModel.CACHE_OBJECT_BYTES + c.ghostFilterBytes();
+            b += MemoryModel.cacheBytes(c, LAYOUT);
         }
         return b;
     }
@@ -454,120 +561,138 @@ public final class CacheShardStore implements ShardStore {
 
     @Override
     public long memoryOf(byte[] entry) {
-        return Entry.heapSize(entry) + holderOf(entry) + MemoryModel.slotBytes(LAYOUT);
+        SegmentLayout layout = weightOf(entry) > largeThreshold() ? LARGE_LAYOUT : LAYOUT;
+        return Entry.heapSize(entry) + holderOf(entry) + MemoryModel.slotBytes(layout);
     }
 
     @Override
     public void clear() {
-        for (DashCache<Object, byte[]> c : parts) {
-            c.invalidateAll();
+        for (int i = 0; i <= PARTS; i++) {
+            cacheAt(i).invalidateAll();
         }
         ttlEntries = 0;
         heldEntries = 0;
         stickyEntries = 0;
+        rebalance(0);
     }
 
     @Override
-    public void configure(long budgetBytes, boolean evict) {
-        boolean rebuild = evict != this.evicting || (evict && budgetBytes != this.budget);
+    public void configure(long budgetBytes, boolean evict, SlotPolicy policy) {
+        boolean rebuild = evict != this.evicting
+                || (evict && (budgetBytes != this.budget || !policy.equals(this.slotPolicy)));
         this.budget = budgetBytes;
         this.evicting = evict;
+        this.slotPolicy = policy;
         if (!rebuild) {
             return;
         }
-        for (int i = 0; i < PARTS; i++) {
-            DashCache<Object, byte[]> old = parts[i];
-            CacheStats s = old.stats();
-            retiredEvictions += s.evictionCount();
-            retiredExpirations += s.expirationCount();
-            retiredBumps += s.bumpCount();
-            ArrayList<byte[]> live = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8, old.size()));
-            old.forEach((k, e) -> live.add(e));
-            long[] ttls = new long[live.size()];
-            for (int j = 0; j < ttls.length; j++) {
-                ttls[j] = old.expiresInNanos(live.get(j));
-            }
-            DashCache<Object, byte[]> fresh = build(i, budgetBytes, evict);
-            parts[i] = fresh;
-            for (int j = 0; j < ttls.length; j++) {
+        ArrayList<byte[]> live = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8, size()));
+        ArrayList<Long> ttls = new ArrayList<>();
+        for (int i = 0; i <= PARTS; i++) {
+            DashCache<Object, byte[]> old = cacheAt(i);
+            retiredBumps += old.stats().bumpCount();
+            old.forEach((k, e) -> {
+                live.add(e);
+                ttls.add(Entry.has(e, Entry.TTL) ? old.expiresInNanos(e) : 0L);
+            });
+        }
+        buildAll();
+        ttlEntries = 0;
+        heldEntries = 0;
+        stickyEntries = 0;
+        // small entries first, then large ones (the parts shrink to make room for them)
+        for (int pass = 0; pass < 2; pass++) {
+            for (int j = 0; j < live.size(); j++) {
                 byte[] e = live.get(j);
+                boolean toLarge = weightOf(e) > largeThreshold();
+                if (toLarge != (pass == 1)) {
+                    continue;
+                }
+                if (toLarge && evict && weightOf(e) > largestValue()) {
+                    evictions++; // a smaller budget cannot hold it
+                    continue;
+                }
+                DashCache<Object, byte[]> c = toLarge ? large : target(new Key(Entry.key(e)));
                 try {
-                    fresh.put(e, e, ttls[j] > 0 ? ttls[j] : 0);
+                    if (toLarge) {
+                        rebalance(weightOf(e));
+                    }
+                    c.put(e, e, Math.max(0, ttls.get(j)));
+                    onAdded(e);
                     if (Entry.has(e, Entry.STICKY)) {
-                        fresh.stick(e);
+                        c.stick(e);
                     }
                 } catch (CacheFullException ex) {
-                    onRemoval(e, e, RemovalCause.EVICTED);
-                    retiredEvictions++;
+                    evictions++;
                 }
             }
         }
+        rebalance(0);
     }
 
     // ------------------------------------------------------------------ expiry
 
     @Override
-    public int expireStep(int maxKeys) {
+    public int activeExpire(long budgetNanos) {
         if (ttlEntries == 0) {
             return 0;
         }
-        int removed = 0;
-        int buckets = 0;
-        scratch.clear();
-        // walk logical buckets of one part at a time, collecting keys that hold a TTL or a pin
-        for (int round = 0; round <= PARTS && scratch.size() < maxKeys && buckets < maxKeys; round++) {
-            DashCache<Object, byte[]> c = parts[expirePart];
-            if (c.size() > 0) {
-                do {
-                    expireCursor = c.table().scan(expireCursor, holderCollector);
-                    buckets++;
-                } while (expireCursor != 0 && scratch.size() < maxKeys && buckets < maxKeys);
-                for (Object k : scratch) {
-                    if (c.expiresInNanos(k) == -2) {
-                        removed++;
-                    }
+        long deadline = System.nanoTime() + budgetNanos;
+        long before = expirations;
+        int samples = 0;
+        // every cache once per cycle; a cache again while more than a quarter of its sample expired
+        for (int visited = 0; visited <= PARTS && ttlEntries > 0; visited++) {
+            DashCache<Object, byte[]> c = cacheAt(expireCache);
+            expireCache = expireCache == PARTS ? 0 : expireCache + 1;
+            int sampled;
+            long expired;
+            do {
+                long e0 = expirations;
+                sampled = c.expireSample(EXPIRE_SAMPLE, EXPIRE_SAMPLE_BUCKETS);
+                expired = expirations - e0;
+                if (++samples % EXPIRE_CLOCK_EVERY == 0 && System.nanoTime() - deadline > 0) {
+                    rebalanceAfterExpiry(c);
+                    return (int) (expirations - before);
                 }
-                scratch.clear();
-            }
-            if (expireCursor == 0) {
-                expirePart = (expirePart + 1) % PARTS;
-            }
+            } while (sampled > 0 && expired * 4 > sampled);
+            rebalanceAfterExpiry(c);
         }
-        return removed;
+        return (int) (expirations - before);
     }
 
-    /** Entries whose value slot is not the entry itself hold a TTL/pin holder. */
-    private final java.util.function.BiConsumer<Object, Object> holderCollector = (k, stored) -> {
-        if (stored != k) {
-            scratch.add(k);
+    private void rebalanceAfterExpiry(DashCache<Object, byte[]> c) {
+        if (c == large) {
+            rebalance(0);
         }
-    };
+    }
 
     // ------------------------------------------------------------------ stats
 
     @Override
     public StoreStats stats() {
-        long ev = retiredEvictions;
-        long ex = retiredExpirations;
         long bu = retiredBumps;
         long segs = 0;
         long cap = 0;
-        for (DashCache<Object, byte[]> c : parts) {
-            CacheStats s = c.stats();
-            ev += s.evictionCount();
-            ex += s.expirationCount();
-            bu += s.bumpCount();
-            segs += c.table().segmentCount();
-            cap += c.table().capacity();
+        for (int i = 0; i <= PARTS; i++) {
+            DashCache<Object, byte[]> c = cacheAt(i);
+            bu += c.stats().bumpCount();
+            segs += c.segmentCount();
+            cap += c.capacity();
         }
         long entries = entryBytes();
         long tables = tableBytes();
         return new StoreStats(size(), ttlEntries, stickyEntries, entries + tables, entries, tables, hits, misses,
-                ev, ex, bu, segs, cap, budget, evicting);
+                evictions, expirations, bu, segs, cap, budget, evicting);
     }
 
+    @Override
     public void resetStats() {
         hits = 0;
         misses = 0;
+    }
+
+    /** The slot policy used in cache mode. */
+    public SlotPolicy slotPolicy() {
+        return slotPolicy;
     }
 }

@@ -1,7 +1,7 @@
 package io.dash4j.server.store;
 
-import io.dash4j.dashtable.DashTable;
 import io.dash4j.dashtable.SegmentLayout;
+import io.dash4j.eviction.DashCache;
 
 /**
  * Heap sizes of the Dashtable's structures, for this JVM's layout ({@link HeapLayout}; with
@@ -47,10 +47,13 @@ public final class MemoryModel {
         return (segmentBytes(l) + l.capacity() - 1) / l.capacity();
     }
 
-    /** Segments, directory and the table object. */
-    public static long tableBytes(DashTable<?, ?> t) {
-        return t.segmentCount() * segmentBytes(t.layout())
-                + align(REF_ARRAY_HEADER + REF * (long) t.directorySize())
-                + TABLE_OBJECT_BYTES;
+    /**
+     * A cache's structures: its table's segments ({@code layout}, the shape it was built with),
+     * directory and object, the cache object and its ghost filter.
+     */
+    public static long cacheBytes(DashCache<?, ?> c, SegmentLayout layout) {
+        return c.segmentCount() * segmentBytes(layout)
+                + align(REF_ARRAY_HEADER + REF * (long) c.directorySize())
+                + TABLE_OBJECT_BYTES + CACHE_OBJECT_BYTES + c.ghostFilterBytes();
     }
 }

@@ -1,5 +1,7 @@
 package io.dash4j.server.store;
 
+import io.dash4j.eviction.SlotPolicy;
+
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -32,16 +34,28 @@ public interface ShardStore {
      * stays sticky.
      *
      * @throws StoreFullException when it cannot be stored within maxmemory (store mode), or is
-     *         larger than the whole budget (cache mode); the keyspace is then unchanged
+     *         larger than the cache can hold (cache mode); the keyspace is then unchanged, and the
+     *         exception names the limit
      */
     void put(Key key, byte[] entry, long ttlMillis);
 
     /**
-     * False when an entry of {@code entryBytes} could certainly not be stored (larger than the
-     * budget left in store mode, or than a cache's whole share in cache mode). Commands that build
-     * large values on the server (SETRANGE, APPEND) ask before allocating.
+     * Throws the {@link StoreFullException} {@link #put} would throw for a new entry with
+     * {@code entryBytes} bytes of payload (over the budget left in store mode, larger than the
+     * cache can hold in cache mode). Commands that build large values on the server (SETRANGE,
+     * APPEND) ask before allocating.
      */
-    boolean fits(long entryBytes);
+    void checkFits(long entryBytes);
+
+    /** {@link #checkFits} as a boolean. */
+    default boolean fits(long entryBytes) {
+        try {
+            checkFits(entryBytes);
+            return true;
+        } catch (StoreFullException e) {
+            return false;
+        }
+    }
 
     /** Removes {@code key}; returns the live entry removed, or null. */
     byte[] remove(Key key);
@@ -71,11 +85,28 @@ public interface ShardStore {
 
     void clear();
 
-    /** Sets the budget in bytes and the mode: evicting (cache, 2Q) or refusing writes (store). */
-    void configure(long budgetBytes, boolean evicting);
+    /**
+     * Sets the budget in bytes, the mode (evicting in cache mode, refusing writes in store mode)
+     * and the eviction order used in cache mode. Keys, TTLs and pins are kept (in cache mode the
+     * ones a smaller budget cannot hold are evicted).
+     */
+    void configure(long budgetBytes, boolean evicting, SlotPolicy policy);
 
-    /** Active expiry: examines up to {@code maxKeys} keys with a TTL and removes the expired ones. */
-    int expireStep(int maxKeys);
+    /**
+     * One active-expiry cycle (Redis's activeExpireCycle): samples keys with a TTL and removes the
+     * expired ones, repeating while many of a sample had expired, for at most about
+     * {@code budgetNanos} of CPU. Returns how many keys it removed.
+     */
+    int activeExpire(long budgetNanos);
+
+    /**
+     * The next memcached CAS unique of this shard: monotonic for the store's whole life (never
+     * reset by {@code stats reset} or a flush), so a unique is never handed out twice.
+     */
+    long nextCas();
+
+    /** Resets the counters CONFIG RESETSTAT / {@code stats reset} zero (hits, misses). */
+    void resetStats();
 
     StoreStats stats();
 }
