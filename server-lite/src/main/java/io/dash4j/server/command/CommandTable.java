@@ -28,6 +28,7 @@ public final class CommandTable {
         KeyspaceFamily.register(t);
         StringFamily.register(t);
         ServerFamily.register(t);
+        PersistenceFamily.register(t);
         return t;
     }
 
