@@ -69,11 +69,28 @@ public final class Persistence {
 
     /**
      * Starts a background save; {@code whenDone} (may be null) is called with its outcome on the
-     * job's thread. Returns null when started, or the reason it was not (one already runs).
+     * job's thread. Returns null when started, or the reason it was not (one already runs). Each
+     * shard fixes its image when it takes the start message from its inbox: a command that must
+     * see the images fixed before it answers uses {@link #begin} and {@link #fixImage} instead.
      */
-    public synchronized String startBackgroundSave(Consumer<SnapshotJob.Outcome> whenDone) {
-        if (running != null) {
+    public String startBackgroundSave(Consumer<SnapshotJob.Outcome> whenDone) {
+        SnapshotJob job = begin(whenDone);
+        if (job == null) {
             return "Background save already in progress";
+        }
+        for (int i = 0; i < server.shardCount(); i++) {
+            server.shard(i).post(here -> fixImage(here, job));
+        }
+        return null;
+    }
+
+    /**
+     * Creates the save and starts its writer thread, which waits until every shard has fixed its
+     * image ({@link #fixImage}). Returns null when a save is already running.
+     */
+    public synchronized SnapshotJob begin(Consumer<SnapshotJob.Outcome> whenDone) {
+        if (running != null) {
+            return null;
         }
         int id = saveIds.incrementAndGet();
         Map<String, String> aux = new LinkedHashMap<>();
@@ -93,11 +110,12 @@ public final class Persistence {
         Thread writer = new Thread(job, "dash4j-bgsave-" + id);
         writer.setDaemon(true);
         writer.start();
-        for (int i = 0; i < server.shardCount(); i++) {
-            int shard = i;
-            server.shard(i).post(here -> here.startSaving(job, config.rdbcompression, changes -> startChanges[shard] = changes));
-        }
-        return null;
+        return job;
+    }
+
+    /** On {@code shard}'s thread, between two commands: fixes its point-in-time image for {@code job}. */
+    public void fixImage(Shard shard, SnapshotJob job) {
+        shard.startSaving(job, config.rdbcompression, changes -> startChanges[shard.id] = changes);
     }
 
     /** Adds a listener to the running save; false when none runs. */

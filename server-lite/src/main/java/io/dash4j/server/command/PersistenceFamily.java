@@ -4,6 +4,8 @@ import io.dash4j.server.Call;
 import io.dash4j.server.Persistence;
 import io.dash4j.server.persist.SnapshotJob;
 
+import java.util.function.Consumer;
+
 import static io.dash4j.server.command.Args.is;
 
 /**
@@ -25,11 +27,51 @@ public final class PersistenceFamily {
                 "Unix time of the last successful save.", PersistenceFamily::lastsave);
     }
 
-    private static void save(Call c) {
+    /**
+     * Starts a save whose images are fixed on every shard before the call completes: a command
+     * pipelined after it on any connection reaches each shard after its image was fixed.
+     * {@code whenDone} gets the outcome; false when a save is already running.
+     */
+    private static boolean startFixed(Call c, Consumer<SnapshotJob.Outcome> whenDone, Object reply) {
         Persistence p = c.client.server().persistence();
-        String refused = p.startBackgroundSave(outcome -> c.owner.home().postTask(() -> c.finish(reply(outcome))));
-        if (refused != null) {
-            throw CommandError.err("ERR " + refused).exception();
+        SnapshotJob job = p.begin(whenDone);
+        if (job == null) {
+            return false;
+        }
+        c.onAllShards((s, call, part) -> {
+            p.fixImage(s, job);
+            return null;
+        }, call -> reply);
+        return true;
+    }
+
+    /**
+     * SAVE: the images are fixed on every shard (phase 1, as BGSAVE), then the call waits for the
+     * dump to be on disk (phase 2, an event). The outcome may come back before phase 1 has
+     * gathered (a tiny dataset): both run on the caller's home thread, so a holder settles it.
+     */
+    private static void save(Call c) {
+        Object[] outcome = {null};
+        boolean[] waiting = {false};
+        c.then = () -> { // set first: with one shard the parts are all back inside startFixed
+            if (outcome[0] != null) {
+                Object r = outcome[0];
+                c.gather = call -> r;
+            } else {
+                waiting[0] = true;
+                c.awaitEvent();
+            }
+        };
+        boolean started = startFixed(c, o -> c.owner.home().postTask(() -> {
+            if (waiting[0]) {
+                c.eventArrived(reply(o));
+            } else {
+                outcome[0] = reply(o);
+            }
+        }), null);
+        if (!started) {
+            c.then = null;
+            throw CommandError.err("ERR Background save already in progress").exception();
         }
     }
 
@@ -38,16 +80,15 @@ public final class PersistenceFamily {
         if (c.argv.length > 2 || (c.argv.length == 2 && !schedule)) {
             throw CommandError.SYNTAX.exception();
         }
-        Persistence p = c.client.server().persistence();
-        String refused = p.startBackgroundSave(null);
-        if (refused == null) {
-            c.finish(new Replies.Status("Background saving started"));
-        } else if (schedule) {
-            c.finish(new Replies.Status("Background saving scheduled"));
-            p.whenSaved(done -> p.startBackgroundSave(null));
-        } else {
-            throw CommandError.err("ERR " + refused).exception();
+        if (startFixed(c, null, new Replies.Status("Background saving started"))) {
+            return;
         }
+        if (!schedule) {
+            throw CommandError.err("ERR Background save already in progress").exception();
+        }
+        Persistence p = c.client.server().persistence();
+        p.whenSaved(done -> p.startBackgroundSave(null));
+        c.finish(new Replies.Status("Background saving scheduled"));
     }
 
     private static void lastsave(Call c) {
