@@ -95,9 +95,9 @@ class MemoryRulesTest {
         ServerConfig c = ServerConfig.parse(new String[] {"--maxmemory-policy", "noeviction"});
         assertThat(c.cacheMode).isFalse();
         assertThat(c.maxmemoryPolicy()).isEqualTo("noeviction");
-        c = ServerConfig.parse(new String[] {"--maxmemory-policy", "front-ghost"});
+        c = ServerConfig.parse(new String[] {"--maxmemory-policy", "dragonfly"});
         assertThat(c.cacheMode).isTrue();
-        assertThat(c.maxmemoryPolicy()).isEqualTo("front-ghost");
+        assertThat(c.maxmemoryPolicy()).isEqualTo("dragonfly");
         assertThat(new ServerConfig().maxmemoryPolicy()).isEqualTo(SlotPolicy.DEFAULT.name());
         assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--maxmemory-policy", "allkeys-lru"}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("accepted: noeviction");
