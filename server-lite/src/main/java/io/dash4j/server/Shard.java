@@ -90,6 +90,8 @@ public final class Shard implements Runnable {
     long flushAt;
     /** This shard's part of a running save, stepped once per loop iteration; null when none. */
     private ShardSaver saver;
+    /** The last loop iteration had connections ready (a save then walks in short slices). */
+    private boolean servedLastRound;
     /** The store's change counter as of the last command, for INFO and the save rules (any thread). */
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
@@ -229,7 +231,8 @@ public final class Shard implements Runnable {
             while (running) {
                 int handled = drainInbox();
                 if (saver != null) {
-                    if (saver.step()) {
+                    // commands first: a short slice when this iteration had work, a long one when idle
+                    if (saver.step(handled > 0 || servedLastRound)) {
                         saver = null;
                     }
                     handled++; // a save in progress keeps the loop from sleeping
@@ -253,6 +256,7 @@ public final class Shard implements Runnable {
                     selector.selectNow();
                 }
                 Set<SelectionKey> keys = selector.selectedKeys();
+                servedLastRound = !keys.isEmpty();
                 if (!keys.isEmpty()) {
                     Iterator<SelectionKey> it = keys.iterator();
                     while (it.hasNext()) {

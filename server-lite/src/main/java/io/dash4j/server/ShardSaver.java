@@ -9,13 +9,16 @@ import io.dash4j.server.store.StoreSnapshot;
  * One shard's part of a BGSAVE: it fixes the shard's point-in-time image when created (on the
  * shard's thread, between two commands), encodes the entries the snapshot yields as RDB records,
  * and hands chunks to the {@link SnapshotJob}. The shard calls {@link #step} once per loop
- * iteration, so the walk proceeds in slices of {@link #BUCKETS_PER_STEP} buckets between
- * commands; entries that writers preserve ahead of the walk are encoded inside those writes.
+ * iteration, so the walk proceeds in slices between commands ({@link #BUCKETS_WHEN_BUSY} buckets
+ * when the shard is serving, {@link #BUCKETS_WHEN_IDLE} when it is idle); entries that writers
+ * preserve ahead of the walk are encoded inside those writes.
  */
 final class ShardSaver {
 
-    /** Buckets walked per loop iteration: a few hundred entries, tens of microseconds. */
-    static final int BUCKETS_PER_STEP = 32;
+    /** Buckets walked per loop iteration while the shard serves commands: about a hundred entries. */
+    static final int BUCKETS_WHEN_BUSY = 8;
+    /** Buckets walked per loop iteration while the shard is idle: a few thousand entries. */
+    static final int BUCKETS_WHEN_IDLE = 256;
 
     private final SnapshotJob job;
     private final StoreSnapshot snapshot;
@@ -47,14 +50,17 @@ final class ShardSaver {
         pending = 0;
     }
 
-    /** One slice; true when this shard's part is over (complete, or abandoned after a failure). */
-    boolean step() {
+    /**
+     * One slice, short when the shard is {@code busy} serving commands; true when this shard's
+     * part is over (complete, or abandoned after a failure).
+     */
+    boolean step(boolean busy) {
         if (job.failed()) {
             snapshot.abort();
             job.partFinished();
             return true;
         }
-        if (!snapshot.step(BUCKETS_PER_STEP)) {
+        if (!snapshot.step(busy ? BUCKETS_WHEN_BUSY : BUCKETS_WHEN_IDLE)) {
             return false;
         }
         if (encoder.size() > 0) {

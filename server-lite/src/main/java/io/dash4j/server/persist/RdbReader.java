@@ -1,6 +1,5 @@
 package io.dash4j.server.persist;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +34,13 @@ public final class RdbReader {
 
     private final String name;
     private final InputStream in;
+    /** The current block of the file: bytes [pos, lim) are not consumed yet. */
+    private final byte[] buf = new byte[1 << 16];
+    private int pos;
+    private int lim;
+    /** Bytes of {@link #buf} before this index are in {@link #crc}. */
+    private int crcFrom;
+    /** Bytes consumed from the start of the file. */
     private long offset;
     private long crc;
 
@@ -45,7 +51,7 @@ public final class RdbReader {
 
     /** Reads {@code file}, calling {@code visitor} for every string key. */
     public static Summary read(Path file, Visitor visitor) throws IOException {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        try (InputStream in = Files.newInputStream(file)) {
             return new RdbReader(file.toString(), in).readAll(visitor);
         }
     }
@@ -88,7 +94,7 @@ public final class RdbReader {
             switch (op) {
                 case Rdb.OP_EOF -> {
                     if (version >= 5) {
-                        long expected = crc;
+                        long expected = crcSoFar();
                         long stored = 0;
                         byte[] sum = bytes(8);
                         for (int i = 7; i >= 0; i--) {
@@ -100,7 +106,7 @@ public final class RdbReader {
                                     stored, expected));
                         }
                     }
-                    if (in.read() != -1) {
+                    if (pos < lim || refill()) {
                         throw error("data after the end of the dump");
                     }
                     return new Summary(version, keys, expiring, aux);
@@ -147,29 +153,44 @@ public final class RdbReader {
 
     // ------------------------------------------------------------------ primitives
 
+    /** Reads the next block of the file; the bytes consumed so far are added to the CRC first. */
+    private boolean refill() throws IOException {
+        crc = Crc64.update(crc, buf, crcFrom, pos - crcFrom);
+        int n = in.read(buf, 0, buf.length);
+        pos = 0;
+        crcFrom = 0;
+        lim = Math.max(0, n);
+        return n > 0;
+    }
+
+    /** The CRC of every byte consumed so far. */
+    private long crcSoFar() {
+        crc = Crc64.update(crc, buf, crcFrom, pos - crcFrom);
+        crcFrom = pos;
+        return crc;
+    }
+
     private int u8() throws IOException {
-        int b = in.read();
-        if (b < 0) {
+        if (pos == lim && !refill()) {
             throw error("unexpected end of file (truncated dump)");
         }
-        crc = Crc64.update(crc, b);
         offset++;
-        return b;
+        return buf[pos++] & 0xFF;
     }
 
     private byte[] bytes(int n) throws IOException {
         byte[] b = new byte[n];
         int got = 0;
         while (got < n) {
-            int r = in.read(b, got, n - got);
-            if (r < 0) {
-                offset += got;
+            if (pos == lim && !refill()) {
                 throw error("unexpected end of file (truncated dump): " + (n - got) + " more bytes expected");
             }
-            got += r;
+            int k = Math.min(n - got, lim - pos);
+            System.arraycopy(buf, pos, b, got, k);
+            pos += k;
+            got += k;
+            offset += k;
         }
-        crc = Crc64.update(crc, b, 0, n);
-        offset += n;
         return b;
     }
 
