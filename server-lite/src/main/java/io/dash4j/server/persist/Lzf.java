@@ -1,9 +1,11 @@
 package io.dash4j.server.persist;
 
 import com.ning.compress.lzf.ChunkDecoder;
+import com.ning.compress.lzf.ChunkEncoder;
 import com.ning.compress.lzf.LZFEncoder;
 import com.ning.compress.lzf.LZFException;
 import com.ning.compress.lzf.util.ChunkDecoderFactory;
+import com.ning.compress.lzf.util.ChunkEncoderFactory;
 
 import java.util.Arrays;
 
@@ -17,6 +19,9 @@ import java.util.Arrays;
  * 64 KiB; {@link #compress} strips it. A compressed block's payload is raw LZF as it is, and since
  * a block never refers back into the previous one, the payloads concatenate into one valid stream;
  * a block the library stored uncompressed becomes literal runs of 32 bytes.
+ *
+ * <p>An instance compresses (its encoder's hash table and scratch buffers are reused: one per
+ * writer thread, not thread-safe); decompression is static.
  */
 public final class Lzf {
 
@@ -26,24 +31,31 @@ public final class Lzf {
 
     private static final ChunkDecoder DECODER = ChunkDecoderFactory.safeInstance();
 
-    private Lzf() {
-    }
+    private final ChunkEncoder encoder = ChunkEncoderFactory.safeInstance();
+    private byte[] framed = new byte[0];
+    private byte[] out = new byte[0];
 
     /**
      * Redis's rule ({@code rdbSaveLzfStringObject}): a string of more than 4 bytes is compressed
      * when the result fits in {@code len - 4} bytes. Returns the raw LZF bytes, or null when the
      * string should be written as it is.
      */
-    public static byte[] compress(byte[] src, int off, int len) {
+    public byte[] compress(byte[] src, int off, int len) {
         if (len <= 4) {
             return null;
         }
-        byte[] framed = LZFEncoder.safeEncode(src, off, len);
+        int workspace = LZFEncoder.estimateMaxWorkspaceSize(len);
+        if (framed.length < workspace) {
+            framed = new byte[workspace];
+        }
+        int end = LZFEncoder.appendEncoded(encoder, src, off, len, framed, 0);
         int limit = len - 4;
-        byte[] out = new byte[limit];
+        if (out.length < limit) {
+            out = new byte[limit];
+        }
         int n = 0;
         int p = 0;
-        while (p < framed.length) {
+        while (p < end) {
             int type = framed[p + 2];
             if (type == BLOCK_COMPRESSED) {
                 int clen = u16(framed, p + 3);

@@ -20,6 +20,8 @@ public final class RdbEncoder {
     private byte[] buf;
     private int size;
     private final boolean compress;
+    /** Made on the first long string (an encoder that never compresses does not pay for its tables). */
+    private Lzf lzf;
 
     public RdbEncoder(int initialCapacity, boolean compress) {
         this.buf = new byte[Math.max(64, initialCapacity)];
@@ -94,7 +96,10 @@ public final class RdbEncoder {
             return;
         }
         if (compress && len > COMPRESS_ABOVE) {
-            byte[] packed = Lzf.compress(s, off, len);
+            if (lzf == null) {
+                lzf = new Lzf();
+            }
+            byte[] packed = lzf.compress(s, off, len);
             if (packed != null) {
                 u8(Rdb.ENC_VALUE << 6 | Rdb.ENC_LZF);
                 length(packed.length);
