@@ -29,7 +29,8 @@ final class ShardSaver {
 
     ShardSaver(Shard shard, SnapshotJob job, boolean compress) {
         this.job = job;
-        this.encoder = new RdbEncoder(SnapshotJob.CHUNK_BYTES + 1024, compress);
+        this.encoder = new RdbEncoder(0, compress);
+        encoder.swap(job.buffer());
         this.changesAtStart = shard.store.changes();
         this.snapshot = shard.store.startSnapshot(this::write);
         job.partStarted(snapshot.keysAtStart(), snapshot.expiringAtStart());
@@ -46,7 +47,8 @@ final class ShardSaver {
     }
 
     private void handOver() {
-        job.offer(encoder.take(), pending);
+        int length = encoder.size();
+        job.offer(encoder.swap(job.buffer()), length, pending);
         pending = 0;
     }
 

@@ -42,12 +42,16 @@ public final class DumpWriter implements AutoCloseable {
     }
 
     public void write(byte[] b) throws IOException {
-        crc = Crc64.update(crc, b, 0, b.length);
-        ByteBuffer buf = ByteBuffer.wrap(b);
+        write(b, 0, b.length);
+    }
+
+    public void write(byte[] b, int off, int len) throws IOException {
+        crc = Crc64.update(crc, b, off, len);
+        ByteBuffer buf = ByteBuffer.wrap(b, off, len);
         while (buf.hasRemaining()) {
             channel.write(buf);
         }
-        written += b.length;
+        written += len;
     }
 
     public long bytesWritten() {

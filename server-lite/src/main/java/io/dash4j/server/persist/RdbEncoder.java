@@ -32,6 +32,18 @@ public final class RdbEncoder {
         return size;
     }
 
+    /**
+     * Hands over the buffer holding the bytes written so far (the first {@link #size()} of it)
+     * and continues, empty, in {@code fresh}: chunks move to the writer without a copy, and the
+     * writer gives the buffers back for reuse.
+     */
+    public byte[] swap(byte[] fresh) {
+        byte[] full = buf;
+        buf = fresh;
+        size = 0;
+        return full;
+    }
+
     /** The bytes written since the last take; the encoder is empty afterwards. */
     public byte[] take() {
         byte[] out = Arrays.copyOf(buf, size);

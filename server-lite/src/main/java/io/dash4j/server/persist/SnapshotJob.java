@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  *
  * The header (with RESIZEDB's key counts) is written once every part has started, i.e. fixed its
  * snapshot. Memory in flight is bounded by the queue: {@link #QUEUE_CHUNKS} chunks of about
- * {@link #CHUNK_BYTES}, plus one chunk being filled per shard. A failure (disk full, a missing
+ * {@link #CHUNK_BYTES}, plus one chunk being filled per shard; the writer hands emptied buffers
+ * back ({@link #buffer()}), so a save allocates a few dozen chunk buffers, not one per chunk. A failure (disk full, a missing
  * directory) ends the job: producers see {@link #failed()} and abort their snapshots, the temporary
  * file is deleted and the previous dump stays as it was.
  */
@@ -44,7 +45,13 @@ public final class SnapshotJob implements Runnable {
     private final int parts;
     private final Map<String, String> aux;
     private final Consumer<Outcome> onDone;
-    private final ArrayBlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
+    /** A chunk: the first {@code length} bytes of {@code buffer}. */
+    private record Chunk(byte[] buffer, int length) {
+    }
+
+    private final ArrayBlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
+    /** Buffers the writer has emptied, for the producers to fill again (no garbage per chunk). */
+    private final ArrayBlockingQueue<byte[]> free = new ArrayBlockingQueue<>(QUEUE_CHUNKS * 2);
     private final AtomicInteger started = new AtomicInteger();
     private final AtomicInteger finished = new AtomicInteger();
     private final AtomicLong keys = new AtomicLong();
@@ -72,9 +79,19 @@ public final class SnapshotJob implements Runnable {
         started.incrementAndGet();
     }
 
-    /** Hands over a chunk of encoded records, waiting while the queue is full (unless the job failed). */
-    public void offer(byte[] chunk, long recordCount) {
+    /** A buffer for the next chunk: one the writer has emptied, or a new one. */
+    public byte[] buffer() {
+        byte[] b = free.poll();
+        return b != null ? b : new byte[CHUNK_BYTES + 1024];
+    }
+
+    /**
+     * Hands over {@code length} bytes of encoded records in {@code buffer} (the job owns it from
+     * now on), waiting while the queue is full (unless the job failed).
+     */
+    public void offer(byte[] buffer, int length, long recordCount) {
         records.addAndGet(recordCount);
+        Chunk chunk = new Chunk(buffer, length);
         try {
             while (failure == null && !queue.offer(chunk, 20, TimeUnit.MILLISECONDS)) {
                 // the writer is behind: the walk waits rather than buffering without bound
@@ -131,9 +148,12 @@ public final class SnapshotJob implements Runnable {
                 if (failure != null) {
                     throw new IOException(failure);
                 }
-                byte[] chunk = queue.poll(20, TimeUnit.MILLISECONDS);
+                Chunk chunk = queue.poll(20, TimeUnit.MILLISECONDS);
                 if (chunk != null) {
-                    out.write(chunk);
+                    out.write(chunk.buffer, 0, chunk.length);
+                    if (chunk.buffer.length <= 2 * CHUNK_BYTES) {
+                        free.offer(chunk.buffer); // a buffer a large value grew is let go
+                    }
                 } else if (finished.get() == parts && queue.isEmpty()) {
                     break; // every part offered its chunks before it finished
                 }
