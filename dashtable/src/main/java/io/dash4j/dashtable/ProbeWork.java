@@ -19,8 +19,8 @@ public final class ProbeWork {
     public long fingerprintWords;
     /** Stash buckets searched. */
     public long stashBuckets;
-    /** Stash pointers whose fingerprint was compared. */
-    public long pointersCompared;
+    /** Stash-pointer words compared (each holds four pointers' fingerprints: one SWAR compare). */
+    public long pointerWords;
     /** Key equality tests (the only reads of key objects). */
     public long keyCompares;
     /** Distinct cache lines touched, summed over lookups. */
@@ -55,8 +55,8 @@ public final class ProbeWork {
     public String perLookup() {
         double n = Math.max(1, lookups);
         return String.format(java.util.Locale.ROOT,
-                "buckets %.2f, fingerprint words %.2f, stash buckets %.2f, pointers %.2f, key compares %.2f, cache lines %.2f",
-                bucketsProbed / n, fingerprintWords / n, stashBuckets / n, pointersCompared / n, keyCompares / n,
+                "buckets %.2f, fingerprint words %.2f, stash buckets %.2f, pointer words %.2f, key compares %.2f, cache lines %.2f",
+                bucketsProbed / n, fingerprintWords / n, stashBuckets / n, pointerWords / n, keyCompares / n,
                 cacheLines / n);
     }
 }

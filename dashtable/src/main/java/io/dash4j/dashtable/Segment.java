@@ -14,7 +14,8 @@ import java.util.function.BiConsumer;
  *  slot:     [0 1 2 ... S-1]  rank: slot 0 is the highest, slot S-1 the lowest
  *  per slot: fingerprint (8 bits of the hash), busy bit, probe bit, key, value
  *  per regular bucket: 4 stash pointers (fingerprint + stash index + probe bit),
- *                      a "some item of mine is in a stash" bit, an overflow counter
+ *                      a "some item of mine is in a stash" bit and an "overflowed" bit,
+ *                      all in one long; an overflow counter and per-slot hit marks in one int
  * </pre>
  *
  * A key with hash {@code h} lives in its home bucket {@code (h >>> 8) % R} (probe bit 0), in the
@@ -35,11 +36,15 @@ public final class Segment<K, V> {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
 
-    // stashMeta layout, per regular bucket
-    private static final int PTR_BUSY_SHIFT = 0;   // 4 bits: pointer i in use
-    private static final int PTR_PROBE_SHIFT = 4;  // 4 bits: pointer i belongs to the previous bucket's item
-    private static final int PRESENT_BIT = 1 << 8; // some item whose home is this bucket is in a stash
-    private static final int PTR_POS_SHIFT = 16;   // 4 x 4 bits: stash bucket index of pointer i
+    // stashMeta layout, one long per regular bucket (one read answers a lookup's stash question)
+    private static final int PTR_BUSY_SHIFT = 0;     // 4 bits: pointer i in use
+    private static final int PTR_PROBE_SHIFT = 4;    // 4 bits: pointer i belongs to the previous bucket's item
+    private static final long PRESENT_BIT = 1L << 8; // some item whose home is this bucket is in a stash
+    private static final long OVERFLOW_BIT = 1L << 9; // overflow(bucket) > 0: lookups must scan every stash
+    /** bucketState: the overflow counter sits above the 16 hit marks. */
+    private static final int OVERFLOW_ONE = 1 << 16;
+    private static final int PTR_POS_SHIFT = 16;     // 4 x 4 bits: stash bucket index of pointer i
+    private static final int PTR_FP_SHIFT = 32;      // 4 x 8 bits: fingerprint of pointer i
 
     private final DashTable<K, V> owner;
     private final int regular;
@@ -53,12 +58,25 @@ public final class Segment<K, V> {
     private final byte[] fingerprints;
     /** Per bucket: busy mask in the low 16 bits, probe mask in the high 16 bits. */
     private final int[] bitmaps;
-    /** Per regular bucket: stash pointer busy/probe bits, present bit, positions. */
-    private final int[] stashMeta;
-    /** Per regular bucket, {@link #STASH_POINTERS} fingerprints of items kept in a stash. */
-    private final byte[] stashFingerprints;
-    /** Per regular bucket: stash items of this home that have no pointer (lookups then scan every stash). */
-    private final short[] overflow;
+    /**
+     * Per regular bucket: its four stash pointers (busy and probe bits, stash index and
+     * fingerprint each), the PRESENT bit and the OVERFLOW bit, in one long, so that a lookup
+     * past the home pair reads one word (and its neighbour's, adjacent) for the whole stash step.
+     */
+    private final long[] stashMeta;
+    /**
+     * Per regular bucket, two small fields in one int (one array header, 4 bytes per bucket):
+     * <ul>
+     *   <li>bits 0-15, <b>hit marks</b>, one per slot, for the owner's order: a hit may mark its
+     *       entry instead of moving it ({@link #markHit}); {@link #promoteMarked} later moves the
+     *       marked entries to the front. A mark travels with its entry inside the bucket (rotate,
+     *       swap) and is dropped when the entry leaves the slot's bucket or a new one arrives.
+     *   <li>bits 16-31, the <b>overflow counter</b>: stash items of this home that have no pointer
+     *       (lookups then scan every stash). Only inserts and deletes read it; lookups test the
+     *       OVERFLOW bit of {@link #stashMeta} instead.
+     * </ul>
+     */
+    private final int[] bucketState;
     /**
      * Key and value of slot {@code i} side by side: key at {@code 2*i}, value at {@code 2*i+1}.
      * Interleaved rather than two arrays so a hit reads key and value from one cache line (and
@@ -89,11 +107,11 @@ public final class Segment<K, V> {
         this.slotMask = (1 << slots) - 1;
         this.bucketMagic = Long.divideUnsigned(-1L, regular) + 1;
         int total = layout.capacity();
-        this.fingerprints = new byte[total + 16];
+        // two 8-byte words are read at every bucket: the last one needs 16 - S bytes past the end
+        this.fingerprints = new byte[total + Math.max(0, 16 - slots)];
         this.bitmaps = new int[layout.totalBuckets()];
-        this.stashMeta = new int[regular];
-        this.stashFingerprints = new byte[regular * STASH_POINTERS];
-        this.overflow = new short[regular];
+        this.stashMeta = new long[regular];
+        this.bucketState = new int[regular];
         this.entries = new Object[2 * total];
         this.localDepth = localDepth;
         this.versions = new int[layout.totalBuckets()];
@@ -302,6 +320,9 @@ public final class Segment<K, V> {
         entries[2 * i] = key;
         entries[2 * i + 1] = value;
         fingerprints[i] = (byte) fp;
+        if (bucket < regular) {
+            bucketState[bucket] &= ~(1 << slot); // a new occupant starts unmarked
+        }
         int bits = bitmaps[bucket] | (1 << slot);
         bitmaps[bucket] = probe ? bits | (1 << (slot + 16)) : bits & ~(1 << (slot + 16));
     }
@@ -311,6 +332,9 @@ public final class Segment<K, V> {
         entries[i] = null;
         entries[i + 1] = null;
         bitmaps[bucket] &= ~(1 << slot | 1 << (slot + 16));
+        if (bucket < regular) {
+            bucketState[bucket] &= ~(1 << slot);
+        }
     }
 
     /**
@@ -338,16 +362,26 @@ public final class Segment<K, V> {
     public int find(K key, long hash) {
         int fp = fingerprint(hash);
         int home = homeBucket(hash);
-        int p = findIn(home, key, fp, matchFingerprint(home, fp) & busyMask(home) & ~probeMask(home));
+        // home: its own items only; the neighbour: only items probing from home (skipped, with
+        // its fingerprint words, when it has none)
+        int own = busyMask(home) & ~probeMask(home);
+        int p = own == 0 ? -1 : findIn(home, key, fp, matchFingerprint(home, fp) & own);
         if (p >= 0) {
             return p;
         }
         int next = nextBucket(home);
-        p = findIn(next, key, fp, matchFingerprint(next, fp) & busyMask(next) & probeMask(next));
-        if (p >= 0 || (stashMeta[home] & PRESENT_BIT) == 0) {
+        int probing = busyMask(next) & probeMask(next);
+        p = probing == 0 ? -1 : findIn(next, key, fp, matchFingerprint(next, fp) & probing);
+        if (p >= 0) {
             return p;
         }
-        if (overflow[home] > 0) {
+        // one word says whether home has stash items, whether some lack a pointer, and which
+        // pointers carry this fingerprint: a miss usually stops here
+        long meta = stashMeta[home];
+        if ((meta & PRESENT_BIT) == 0) {
+            return -1;
+        }
+        if ((meta & OVERFLOW_BIT) != 0) {
             for (int s = regular; s < regular + stash; s++) {
                 p = findIn(s, key, fp, matchFingerprint(s, fp) & busyMask(s));
                 if (p >= 0) {
@@ -356,27 +390,40 @@ public final class Segment<K, V> {
             }
             return -1;
         }
-        p = findViaPointers(home, false, key, fp);
-        return p >= 0 ? p : findViaPointers(next, true, key, fp);
+        p = findViaPointers(meta, ownPointers(meta), key, fp);
+        if (p >= 0) {
+            return p;
+        }
+        long nextMeta = stashMeta[next];
+        return findViaPointers(nextMeta, spilledPointers(nextMeta), key, fp);
     }
 
-    private int findViaPointers(int bucket, boolean probe, K key, int fp) {
-        int meta = stashMeta[bucket];
-        int ptrs = (meta >>> PTR_BUSY_SHIFT) & 0xF;
-        int probes = (meta >>> PTR_PROBE_SHIFT) & 0xF;
-        ptrs &= probe ? probes : ~probes;
+    /** Follows the pointers of {@code meta} among {@code which} whose fingerprint is {@code fp}. */
+    private int findViaPointers(long meta, int which, K key, int fp) {
+        int ptrs = pointerMatches(meta, fp) & which;
         while (ptrs != 0) {
             int i = Integer.numberOfTrailingZeros(ptrs);
             ptrs &= ptrs - 1;
-            if ((stashFingerprints[bucket * STASH_POINTERS + i] & 0xFF) == fp) {
-                int s = regular + ((meta >>> (PTR_POS_SHIFT + 4 * i)) & 0xF);
-                int p = findIn(s, key, fp, matchFingerprint(s, fp) & busyMask(s));
-                if (p >= 0) {
-                    return p;
-                }
+            int s = regular + pointerStash(meta, i);
+            int p = findIn(s, key, fp, matchFingerprint(s, fp) & busyMask(s));
+            if (p >= 0) {
+                return p;
             }
         }
         return -1;
+    }
+
+    /** Pointers of {@code meta} (busy or not) whose fingerprint is {@code fp}: one SWAR compare of four bytes. */
+    private static int pointerMatches(long meta, int fp) {
+        return zeroBytes((meta >>> PTR_FP_SHIFT) ^ ((fp & 0xFFL) * 0x01010101L)) & 0xF;
+    }
+
+    private static int pointerStash(long meta, int i) {
+        return (int) (meta >>> (PTR_POS_SHIFT + 4 * i)) & 0xF;
+    }
+
+    private static int pointerFingerprint(long meta, int i) {
+        return (int) (meta >>> (PTR_FP_SHIFT + 8 * i)) & 0xFF;
     }
 
     private int findIn(int bucket, K key, int fp, int candidates) {
@@ -398,85 +445,85 @@ public final class Segment<K, V> {
     private static final int FP_ARRAY = 0;
     private static final int BITMAP_ARRAY = 1;
     private static final int META_ARRAY = 2;
-    private static final int POINTER_FP_ARRAY = 3;
-    private static final int OVERFLOW_ARRAY = 4;
-    private static final int ENTRY_ARRAY = 5;
-    private static final int KEY_OBJECTS = 6;
+    private static final int ENTRY_ARRAY = 3;
+    private static final int KEY_OBJECTS = 4;
 
     /**
      * {@link #find}, step for step, adding what it reads to {@code work} (not for the hot path:
-     * the bench's work counts). Returns the same position as {@code find}.
+     * the bench's work counts). Returns the same position as {@code find}; change both together.
      */
     public int traceFind(K key, long hash, ProbeWork work) {
         work.begin();
         try {
             int fp = fingerprint(hash);
             int home = homeBucket(hash);
-            int p = traceIn(home, key, fp, false, work);
-            if (p >= 0) {
-                return p;
-            }
             int next = nextBucket(home);
-            p = traceIn(next, key, fp, true, work);
+            work.touch(BITMAP_ARRAY, home, 4);
+            int own = busyMask(home) & ~probeMask(home);
+            int p = own == 0 ? -1 : traceIn(home, key, fp, own, work);
             if (p >= 0) {
                 return p;
             }
-            work.touch(META_ARRAY, home, 4);
-            if ((stashMeta[home] & PRESENT_BIT) == 0) {
+            work.touch(BITMAP_ARRAY, next, 4);
+            int probing = busyMask(next) & probeMask(next);
+            p = probing == 0 ? -1 : traceIn(next, key, fp, probing, work);
+            if (p >= 0) {
+                return p;
+            }
+            work.touch(META_ARRAY, home, 8);
+            long meta = stashMeta[home];
+            if ((meta & PRESENT_BIT) == 0) {
                 return -1;
             }
-            work.touch(OVERFLOW_ARRAY, home, 2);
-            if (overflow[home] > 0) {
+            if ((meta & OVERFLOW_BIT) != 0) {
                 for (int s = regular; s < regular + stash; s++) {
                     work.stashBuckets++;
-                    p = traceIn(s, key, fp, null, work);
+                    work.touch(BITMAP_ARRAY, s, 4);
+                    p = traceIn(s, key, fp, busyMask(s), work);
                     if (p >= 0) {
                         return p;
                     }
                 }
                 return -1;
             }
-            p = tracePointers(home, false, key, fp, work);
-            return p >= 0 ? p : tracePointers(next, true, key, fp, work);
+            p = tracePointers(meta, ownPointers(meta), key, fp, work);
+            if (p >= 0) {
+                return p;
+            }
+            work.touch(META_ARRAY, next, 8);
+            long nextMeta = stashMeta[next];
+            return tracePointers(nextMeta, spilledPointers(nextMeta), key, fp, work);
         } finally {
             work.end();
         }
     }
 
-    private int tracePointers(int bucket, boolean probe, K key, int fp, ProbeWork work) {
-        work.touch(META_ARRAY, bucket, 4);
-        int meta = stashMeta[bucket];
-        int ptrs = (meta >>> PTR_BUSY_SHIFT) & 0xF;
-        int probes = (meta >>> PTR_PROBE_SHIFT) & 0xF;
-        ptrs &= probe ? probes : ~probes;
+    private int tracePointers(long meta, int which, K key, int fp, ProbeWork work) {
+        if (which != 0) {
+            work.pointerWords++;
+        }
+        int ptrs = pointerMatches(meta, fp) & which;
         while (ptrs != 0) {
             int i = Integer.numberOfTrailingZeros(ptrs);
             ptrs &= ptrs - 1;
-            work.pointersCompared++;
-            work.touch(POINTER_FP_ARRAY, bucket * STASH_POINTERS + i, 1);
-            if ((stashFingerprints[bucket * STASH_POINTERS + i] & 0xFF) == fp) {
-                int s = regular + ((meta >>> (PTR_POS_SHIFT + 4 * i)) & 0xF);
-                work.stashBuckets++;
-                int p = traceIn(s, key, fp, null, work);
-                if (p >= 0) {
-                    return p;
-                }
+            int s = regular + pointerStash(meta, i);
+            work.stashBuckets++;
+            work.touch(BITMAP_ARRAY, s, 4);
+            int p = traceIn(s, key, fp, busyMask(s), work);
+            if (p >= 0) {
+                return p;
             }
         }
         return -1;
     }
 
-    /** One bucket's SWAR compare and key tests; {@code probe} null = any probe bit (a stash bucket). */
-    private int traceIn(int bucket, K key, int fp, Boolean probe, ProbeWork work) {
+    /** One bucket's SWAR compare (two fingerprint words) and key tests among {@code mask}. */
+    private int traceIn(int bucket, K key, int fp, int mask, ProbeWork work) {
         work.bucketsProbed++;
         work.fingerprintWords += 2;
         work.touch(FP_ARRAY, bucket * slots, 1);
-        work.touch(FP_ARRAY, bucket * slots + 8, 1);
-        work.touch(BITMAP_ARRAY, bucket, 4);
-        int candidates = matchFingerprint(bucket, fp) & busyMask(bucket);
-        if (probe != null) {
-            candidates &= probe ? probeMask(bucket) : ~probeMask(bucket);
-        }
+        work.touch(FP_ARRAY, bucket * slots + 15, 1);
+        int candidates = matchFingerprint(bucket, fp) & mask;
         while (candidates != 0) {
             int slot = Integer.numberOfTrailingZeros(candidates);
             candidates &= candidates - 1;
@@ -602,22 +649,23 @@ public final class Segment<K, V> {
     /** {@code SetStashPtr}: on home, else on the neighbour with the probe bit, else overflow. */
     private void setStashPointer(int home, int next, int stashPos, int fp) {
         if (!addPointer(home, fp, stashPos, false) && !addPointer(next, fp, stashPos, true)) {
-            overflow[home]++;
+            bucketState[home] += OVERFLOW_ONE;
+            stashMeta[home] |= OVERFLOW_BIT;
         }
         stashMeta[home] |= PRESENT_BIT;
     }
 
     private boolean addPointer(int bucket, int fp, int stashPos, boolean probe) {
-        int meta = stashMeta[bucket];
-        int free = ~(meta >>> PTR_BUSY_SHIFT) & 0xF;
+        long meta = stashMeta[bucket];
+        int free = ~(int) (meta >>> PTR_BUSY_SHIFT) & 0xF;
         if (free == 0) {
             return false;
         }
         int i = Integer.numberOfTrailingZeros(free);
-        stashFingerprints[bucket * STASH_POINTERS + i] = (byte) fp;
-        meta |= 1 << (PTR_BUSY_SHIFT + i);
-        meta = probe ? meta | 1 << (PTR_PROBE_SHIFT + i) : meta & ~(1 << (PTR_PROBE_SHIFT + i));
-        meta = (meta & ~(0xF << (PTR_POS_SHIFT + 4 * i))) | stashPos << (PTR_POS_SHIFT + 4 * i);
+        meta |= 1L << (PTR_BUSY_SHIFT + i);
+        meta = probe ? meta | 1L << (PTR_PROBE_SHIFT + i) : meta & ~(1L << (PTR_PROBE_SHIFT + i));
+        meta = (meta & ~(0xFL << (PTR_POS_SHIFT + 4 * i))) | (long) stashPos << (PTR_POS_SHIFT + 4 * i);
+        meta = (meta & ~(0xFFL << (PTR_FP_SHIFT + 8 * i))) | (long) fp << (PTR_FP_SHIFT + 8 * i);
         stashMeta[bucket] = meta;
         return true;
     }
@@ -634,37 +682,39 @@ public final class Segment<K, V> {
             if (removePointer(next, fp, stashPos, true)) {
                 offset = 1;
             } else {
-                if (overflow[home] == 0) {
+                if (stashOverflow(home) == 0) {
                     throw new IllegalStateException("stash pointer accounting broken in bucket " + home);
                 }
-                overflow[home]--;
+                bucketState[home] -= OVERFLOW_ONE;
+                if (stashOverflow(home) == 0) {
+                    stashMeta[home] &= ~OVERFLOW_BIT;
+                }
             }
         }
-        if (ownPointers(home) == 0 && spilledPointers(next) == 0 && overflow[home] == 0) {
+        if (ownPointers(stashMeta[home]) == 0 && spilledPointers(stashMeta[next]) == 0 && stashOverflow(home) == 0) {
             stashMeta[home] &= ~PRESENT_BIT;
         }
         return offset;
     }
 
-    private int ownPointers(int bucket) {
-        int meta = stashMeta[bucket];
-        return (meta >>> PTR_BUSY_SHIFT) & ~(meta >>> PTR_PROBE_SHIFT) & 0xF;
+    /** Busy pointers of {@code meta} held for the bucket's own stash items. */
+    private static int ownPointers(long meta) {
+        return (int) ((meta >>> PTR_BUSY_SHIFT) & ~(meta >>> PTR_PROBE_SHIFT)) & 0xF;
     }
 
-    private int spilledPointers(int bucket) {
-        int meta = stashMeta[bucket];
-        return (meta >>> PTR_BUSY_SHIFT) & (meta >>> PTR_PROBE_SHIFT) & 0xF;
+    /** Busy pointers of {@code meta} held, with the probe bit, for the previous bucket's items. */
+    private static int spilledPointers(long meta) {
+        return (int) ((meta >>> PTR_BUSY_SHIFT) & (meta >>> PTR_PROBE_SHIFT)) & 0xF;
     }
 
     private boolean removePointer(int bucket, int fp, int stashPos, boolean probe) {
-        int meta = stashMeta[bucket];
-        int candidates = probe ? spilledPointers(bucket) : ownPointers(bucket);
+        long meta = stashMeta[bucket];
+        int candidates = (probe ? spilledPointers(meta) : ownPointers(meta)) & pointerMatches(meta, fp);
         while (candidates != 0) {
             int i = Integer.numberOfTrailingZeros(candidates);
             candidates &= candidates - 1;
-            if ((stashFingerprints[bucket * STASH_POINTERS + i] & 0xFF) == fp
-                    && ((meta >>> (PTR_POS_SHIFT + 4 * i)) & 0xF) == stashPos) {
-                stashMeta[bucket] = meta & ~(1 << (PTR_BUSY_SHIFT + i) | 1 << (PTR_PROBE_SHIFT + i));
+            if (pointerStash(meta, i) == stashPos) {
+                stashMeta[bucket] = meta & ~(1L << (PTR_BUSY_SHIFT + i) | 1L << (PTR_PROBE_SHIFT + i));
                 return true;
             }
         }
@@ -673,12 +723,12 @@ public final class Segment<K, V> {
 
     /** Pointers {@code bucket} holds for its own stash items (tests check the accounting). */
     int ownStashPointerCount(int bucket) {
-        return Integer.bitCount(ownPointers(bucket));
+        return Integer.bitCount(ownPointers(stashMeta[bucket]));
     }
 
     /** Pointers {@code bucket} holds, with the probe bit, for its predecessor's stash items. */
     int spilledStashPointerCount(int bucket) {
-        return Integer.bitCount(spilledPointers(bucket));
+        return Integer.bitCount(spilledPointers(stashMeta[bucket]));
     }
 
     /**
@@ -686,13 +736,12 @@ public final class Segment<K, V> {
      * or -1 when unused (tests check that every pointer names a real stash item).
      */
     int stashPointer(int bucket, int i) {
-        int meta = stashMeta[bucket];
-        if ((meta & (1 << (PTR_BUSY_SHIFT + i))) == 0) {
+        long meta = stashMeta[bucket];
+        if ((meta & (1L << (PTR_BUSY_SHIFT + i))) == 0) {
             return -1;
         }
-        int probe = (meta >>> (PTR_PROBE_SHIFT + i)) & 1;
-        int pos = (meta >>> (PTR_POS_SHIFT + 4 * i)) & 0xF;
-        return probe << 12 | pos << 8 | (stashFingerprints[bucket * STASH_POINTERS + i] & 0xFF);
+        int probe = (int) (meta >>> (PTR_PROBE_SHIFT + i)) & 1;
+        return probe << 12 | pointerStash(meta, i) << 8 | pointerFingerprint(meta, i);
     }
 
     /** True when some item whose home is {@code bucket} lives in a stash ({@code HasStash}). */
@@ -700,14 +749,19 @@ public final class Segment<K, V> {
         return (stashMeta[bucket] & PRESENT_BIT) != 0;
     }
 
+    /** The OVERFLOW bit lookups test instead of the counter (tests check it tracks {@link #stashOverflow}). */
+    boolean overflowFlag(int bucket) {
+        return (stashMeta[bucket] & OVERFLOW_BIT) != 0;
+    }
+
     /** Stash items of {@code bucket}'s home that have no pointer. */
     public int stashOverflow(int bucket) {
-        return overflow[bucket];
+        return bucketState[bucket] >>> 16;
     }
 
     /** Stash pointers held by {@code bucket}: its own and, with the probe bit, its predecessor's. */
     public int stashPointerCount(int bucket) {
-        return Integer.bitCount((stashMeta[bucket] >>> PTR_BUSY_SHIFT) & 0xF);
+        return Long.bitCount((stashMeta[bucket] >>> PTR_BUSY_SHIFT) & 0xF);
     }
 
     // ------------------------------------------------------------------ delete, move, shift
@@ -771,6 +825,43 @@ public final class Segment<K, V> {
         e[eTo + 1] = v;
         rotateFingerprints(base, from, to);
         bitmaps[bucket] = rotateField(bitmaps[bucket], from, to);
+        if (bucket < regular) {
+            int state = bucketState[bucket];
+            bucketState[bucket] = (state & ~0xFFFF) | rotateField(state & 0xFFFF, from, to) & 0xFFFF;
+        }
+    }
+
+    /** Marks the entry at ({@code bucket}, {@code slot}) of a regular bucket as hit (see {@link #promoteMarked}). */
+    public void markHit(int bucket, int slot) {
+        bucketState[bucket] |= 1 << slot;
+    }
+
+    /** The hit marks of a regular bucket, one bit per slot. */
+    public int hitMarks(int bucket) {
+        return bucketState[bucket] & 0xFFFF;
+    }
+
+    /**
+     * Lazy move-to-front: the marked entries of regular bucket {@code bucket} move to its front,
+     * in their slot order, the others after them in theirs; the marks are cleared. Afterwards the
+     * last slot holds an entry no hit marked since the last call (unless all were marked). Pinned
+     * entries are the caller's business (it skips buckets holding any). Returns the entries moved.
+     */
+    public int promoteMarked(int bucket) {
+        int marks = bucketState[bucket] & 0xFFFF & busyMask(bucket);
+        int moved = 0;
+        int front = 0;
+        while (marks != 0) {
+            int slot = Integer.numberOfTrailingZeros(marks);
+            marks &= marks - 1;
+            if (slot != front) {
+                rotateUp(bucket, slot, front);
+                moved++;
+            }
+            front++;
+        }
+        bucketState[bucket] &= ~0xFFFF;
+        return moved;
     }
 
     /**
@@ -838,6 +929,12 @@ public final class Segment<K, V> {
         int movedToB = (a < b ? (bits & fieldA) << (b - a) : (bits & fieldA) >>> (a - b));
         int movedToA = (a < b ? (bits & fieldB) >>> (b - a) : (bits & fieldB) << (a - b));
         bitmaps[bucket] = (bits & ~(fieldA | fieldB)) | movedToA | movedToB;
+        if (bucket < regular) {
+            int state = bucketState[bucket];
+            int markA = (state >>> a) & 1;
+            int markB = (state >>> b) & 1;
+            bucketState[bucket] = (state & ~(1 << a | 1 << b)) | markA << b | markB << a;
+        }
     }
 
     /**
@@ -859,6 +956,10 @@ public final class Segment<K, V> {
         int busy = (busyMask(bucket) << 1) & slotMask;
         int probe = (probeMask(bucket) << 1) & slotMask;
         bitmaps[bucket] = busy | probe << 16;
+        if (bucket < regular) {
+            int state = bucketState[bucket];
+            bucketState[bucket] = (state & ~0xFFFF) | (state << 1) & slotMask;
+        }
         return dropped;
     }
 
@@ -1122,7 +1223,7 @@ public final class Segment<K, V> {
         java.util.Arrays.fill(entries, null);
         java.util.Arrays.fill(bitmaps, 0);
         java.util.Arrays.fill(stashMeta, 0);
-        java.util.Arrays.fill(overflow, (short) 0);
+        java.util.Arrays.fill(bucketState, 0);
         size = 0;
     }
 }

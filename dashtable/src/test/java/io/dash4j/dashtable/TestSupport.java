@@ -189,6 +189,9 @@ final class TestSupport {
         int s = seg.slotsPerBucket();
         int count = 0;
         int[] stashItems = new int[r];
+        for (int b = 0; b < r; b++) {
+            assertEquals(seg.stashOverflow(b) > 0, seg.overflowFlag(b), "OVERFLOW bit of bucket " + b);
+        }
         // per home with stash items: multiset of (stash index << 8 | fp) of its stash items
         Map<Integer, Map<Integer, Integer>> stashKeys = new HashMap<>();
         for (int b = 0; b < r + t; b++) {

@@ -250,9 +250,12 @@ public final class DashCache<K, V> implements Cache<K, V> {
         return isExpired(stored) ? null : unwrap(stored);
     }
 
-    /** False when a hit at {@code pos} would not move anything (already first in its bucket). */
+    /**
+     * False when a hit at {@code pos} would change nothing in the order (Dragonfly's: already
+     * first in its bucket; the default's: its hit mark is already set).
+     */
     boolean wouldBump(long pos) {
-        return DashTable.slotAt(pos) != 0 || table.segmentAt(pos).isStash(DashTable.bucketAt(pos));
+        return order.wouldChange(pos);
     }
 
     /** True when {@code pos} is in the back half of its bucket: next in line to be demoted. */

@@ -8,7 +8,8 @@ import io.dash4j.dashtable.Segment;
  * evicted keys.
  *
  * <pre>
- *  regular bucket (protected)  [0][1] ... [6] ... [15]    hit: move to slot 0 (the rest shift down)
+ *  regular bucket (protected)  [0][1] ... [6] ... [15]    hit: mark; marked entries move to the
+ *                                                          front when the bucket must demote one
  *                                           ^        ^
  *                        returning ghost ---+        +--- second hit in probation enters here
  *  stash bucket (probation)    [0][1] ... [15] -&gt; out     new keys enter at the head; the tail
@@ -16,8 +17,14 @@ import io.dash4j.dashtable.Segment;
  * </pre>
  *
  * <ul>
- *   <li><b>Hit in a regular bucket:</b> move-to-front, so stale entries drift to the last slot,
- *       which the next promotion into that bucket demotes into probation.
+ *   <li><b>Hit in a regular bucket:</b> lazy move-to-front. The hit only sets its slot's mark
+ *       ({@link Segment#markHit}: one bit, no entry moves). When a promotion is about to demote
+ *       the last slot of a full home or neighbour, {@link Segment#promoteMarked} first moves
+ *       that bucket's marked entries to the front, so stale entries have drifted to the last
+ *       slot, which is demoted into probation. Same hit ratio as moving on every hit (46.64 vs
+ *       46.62 on the ARC traces, docs/eviction.md), and a hit writes one bit instead of
+ *       shifting the slots above it (CLOCK's and S3-FIFO's idea: order is fixed when something
+ *       must leave).
  *   <li><b>Hit in probation</b> (a second use within it): the entry enters its home bucket at a
  *       free slot or, the bucket being full, at its last slot, swapping with the entry there
  *       (demoted into the stash slot it leaves: Dragonfly's {@code BumpUp}). A key seen twice
@@ -50,15 +57,35 @@ final class DefaultOrder<K> extends SlotOrder<K> {
     public long onHit(long pos, long hash) {
         Segment<K, Object> seg = cache.table().segmentAt(pos);
         int bucket = DashTable.bucketAt(pos);
-        if (seg.isStash(bucket)) {
-            // promotion: the table's BumpUp lands it on a free home slot or the home's last slot
-            return cache.table().bumpUp(pos, hash);
-        }
-        int slot = DashTable.slotAt(pos);
-        if (slot == 0 || cache.isPinned(seg.valueAt(bucket, slot))) {
+        if (!seg.isStash(bucket)) {
+            seg.markHit(bucket, DashTable.slotAt(pos)); // the whole cost of a protected hit
             return pos;
         }
-        return moveUp(seg, pos, bucket, slot, 0);
+        return promote(seg, pos, hash);
+    }
+
+    /** A protected hit changes something unless its mark is already set. */
+    @Override
+    public boolean wouldChange(long pos) {
+        Segment<K, Object> seg = cache.table().segmentAt(pos);
+        int bucket = DashTable.bucketAt(pos);
+        return seg.isStash(bucket) || (seg.hitMarks(bucket) & 1 << DashTable.slotAt(pos)) == 0;
+    }
+
+    /**
+     * A stash entry enters its home: the table's BumpUp lands it on a free home/neighbour slot or
+     * swaps it with the last slot of a full one, after that bucket's marked entries have moved
+     * to the front (so the entry demoted is one nobody hit since the last demotion there).
+     */
+    private long promote(Segment<K, Object> seg, long pos, long hash) {
+        int home = seg.homeBucket(hash);
+        int next = seg.nextBucket(home);
+        int full = seg.slotsPerBucket();
+        if (seg.bucketSize(home) == full && seg.bucketSize(next) == full && !cache.hasPins()) {
+            seg.promoteMarked(home);
+            seg.promoteMarked(next);
+        }
+        return cache.table().bumpUp(pos, hash);
     }
 
     @Override
@@ -76,7 +103,7 @@ final class DefaultOrder<K> extends SlotOrder<K> {
         if (!seg.isStash(DashTable.bucketAt(pos))) {
             return false; // the table placed it in a regular bucket already
         }
-        long moved = cache.table().bumpUp(pos, hash);
+        long moved = promote(seg, pos, hash);
         if (moved != pos) {
             int slot = DashTable.slotAt(moved);
             if (slot > GHOST_ENTRY_SLOT) {

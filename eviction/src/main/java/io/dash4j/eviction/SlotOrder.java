@@ -68,6 +68,15 @@ public abstract class SlotOrder<K> {
     public abstract long onHit(long pos, long hash);
 
     /**
+     * Whether {@link #onHit} at {@code pos} would change anything (a reader that must lock to
+     * call it can skip the lock otherwise). By default: unless the entry is first in a regular
+     * bucket.
+     */
+    public boolean wouldChange(long pos) {
+        return DashTable.slotAt(pos) != 0 || cache.table().segmentAt(pos).isStash(DashTable.bucketAt(pos));
+    }
+
+    /**
      * Called before a new key of {@code hash} is stored: true when it returns from a recent
      * eviction (a ghost), which {@link #admitted} then receives.
      */

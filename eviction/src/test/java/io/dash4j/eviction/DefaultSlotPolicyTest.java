@@ -45,9 +45,18 @@ class DefaultSlotPolicyTest {
         assertFalse(seg.isStash(bucket), "a second hit leaves probation");
         assertEquals(WIDE.slots() - 1, DashTable.slotAt(now),
                 "it enters at the last slot, behind the bucket's established entries");
-        // a further hit in the protected region moves it to the front
+        // a further hit in the protected region marks it where it is (lazy move-to-front) ...
         assertEquals(key, cache.getIfPresent(key));
-        assertEquals(0, DashTable.slotAt(cache.table().locate(key, cache.hash(key))));
+        long marked = cache.table().locate(key, cache.hash(key));
+        assertEquals(now, marked, "a protected hit moves nothing");
+        assertTrue((seg.hitMarks(bucket) & 1 << DashTable.slotAt(marked)) != 0, "it sets the slot's mark");
+        // ... and the bucket's next demotion first moves marked entries to the front: the key
+        // is not demoted although it sat in the last slot
+        seg.promoteMarked(bucket);
+        long front = cache.table().locate(key, cache.hash(key));
+        assertEquals(bucket, DashTable.bucketAt(front));
+        assertTrue(DashTable.slotAt(front) < WIDE.slots() - 1, "marked entries move ahead of unmarked ones");
+        assertEquals(0, seg.hitMarks(bucket), "marks are cleared");
     }
 
     @Test

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The two operations the benchmarks drive, over each contender. One implementation per JMH fork,
- * so the call sites stay monomorphic.
+ * The two operations the benchmarks drive, over each contender. One contender per JMH fork, so
+ * the call sites stay monomorphic.
  */
 public interface BenchCache {
 
@@ -21,42 +21,48 @@ public interface BenchCache {
 
     void put(Long key, Long value);
 
-    /** Names accepted by {@link #create}, in report order. */
-    String[] NAMES = {"dash", "lhm", "arena", "caffeine", "chm"};
+    /** The contenders of the suite, in report order ({@link CacheBench1T} and {@link CacheBench2T} run a subset each). */
+    String[] NAMES = {"dash", "cdash", "caffeine", "caffeine-sync", "lhm"};
 
     /**
-     * Builds contender {@code name} bounded to {@code capacity} entries, for {@code threads} threads:
+     * Builds contender {@code name} bounded to {@code capacity} entries, configured as its users
+     * run it with {@code threads} threads:
      * <ul>
-     *   <li>{@code dash}: single-owner {@link DashCache} for one thread, {@link ConcurrentDashCache} for more;</li>
-     *   <li>{@code lhm}: an access-ordered {@link LinkedHashMap} with {@code removeEldestEntry}, every call synchronized;</li>
-     *   <li>{@code arena}: {@link ArenaLruCache}, plain for one thread, behind a synchronized wrapper for more;</li>
-     *   <li>{@code caffeine}: Caffeine {@code maximumSize(capacity)}, default executor (maintenance may run on the common pool);</li>
-     *   <li>{@code chm}: {@link ConcurrentHashMap}, <b>unbounded</b> — no eviction at all, a ceiling, not a cache.</li>
+     *   <li>{@code dash}: {@link DashCache}, single owner (one thread only);</li>
+     *   <li>{@code cdash}: {@link ConcurrentDashCache} with its default partitions;</li>
+     *   <li>{@code caffeine}: Caffeine {@code maximumSize(capacity)} with its defaults (maintenance on
+     *       the common pool);</li>
+     *   <li>{@code caffeine-sync}: the same with {@code executor(Runnable::run)} (maintenance on the
+     *       caller's thread);</li>
+     *   <li>{@code lhm}: an access-ordered {@link LinkedHashMap} with {@code removeEldestEntry}, plain
+     *       (one thread only);</li>
+     *   <li>not in the suite, for ad-hoc runs: {@code arena} ({@link ArenaLruCache}, synchronized
+     *       for more than one thread), {@code chm} (an unbounded {@link ConcurrentHashMap}: a ceiling,
+     *       not a cache) and {@code dash-<policy>} (DashCache with a {@link SlotPolicy} preset or spec).</li>
      * </ul>
      */
     static BenchCache create(String name, int capacity, int threads) {
         switch (name) {
             case "dash":
-                if (threads <= 1) {
-                    DashCache<Long, Long> c = DashCache.<Long, Long>builder().maximumSize(capacity).buildSingleOwner();
-                    return new OfCache(c);
-                } else {
-                    ConcurrentDashCache<Long, Long> c = DashCache.<Long, Long>builder().maximumSize(capacity).build();
-                    return new OfCache(c);
-                }
+                singleThreaded(name, threads);
+                return new OfCache(DashCache.<Long, Long>builder().maximumSize(capacity).buildSingleOwner());
+            case "cdash":
+                return new OfCache(DashCache.<Long, Long>builder().maximumSize(capacity).build());
+            case "caffeine":
+                return new CaffeineCache(Caffeine.newBuilder().maximumSize(capacity).build());
+            case "caffeine-sync":
+                return new CaffeineCache(Caffeine.newBuilder().maximumSize(capacity).executor(Runnable::run).build());
             case "lhm":
-                return new SyncLinkedLru(capacity);
+                singleThreaded(name, threads);
+                return new LinkedLru(capacity);
             case "arena":
                 return threads <= 1 ? new OfCache(new ArenaLruCache<>(capacity))
                         : new SyncArena(new ArenaLruCache<>(capacity));
-            case "caffeine":
-                return new CaffeineCache(Caffeine.newBuilder().maximumSize(capacity).build());
             case "chm":
                 return new Chm(new ConcurrentHashMap<>(capacity * 2));
             default:
                 if (name.startsWith("dash-")) {
-                    // a slot-policy preset or spec (SlotPolicySpec.policy), e.g. dash-dragonfly, the
-                    // "before" for the default policy's cost (not in NAMES)
+                    // a slot-policy preset or spec (SlotPolicySpec.policy), e.g. dash-dragonfly
                     SlotPolicy policy = SlotPolicySpec.policy(name.substring("dash-".length()));
                     DashCache.Builder<Long, Long> b = DashCache.<Long, Long>builder().maximumSize(capacity).slotPolicy(policy);
                     return new OfCache(threads <= 1 ? b.buildSingleOwner() : b.build());
@@ -65,14 +71,21 @@ public interface BenchCache {
         }
     }
 
-    /** A one-line description of what {@code name} runs as with {@code threads} threads. */
-    static String describe(String name, int threads) {
+    private static void singleThreaded(String name, int threads) {
+        if (threads > 1) {
+            throw new IllegalArgumentException(name + " is not thread-safe: run it with one thread");
+        }
+    }
+
+    /** A one-line description of contender {@code name}. */
+    static String describe(String name) {
         return switch (name) {
-            case "dash" -> threads <= 1 ? "DashCache (single owner)" : "ConcurrentDashCache";
-            case "dash-dragonfly" -> (threads <= 1 ? "DashCache" : "ConcurrentDashCache") + ", SlotPolicy.DRAGONFLY";
-            case "lhm" -> "synchronized LinkedHashMap LRU";
-            case "arena" -> threads <= 1 ? "ArenaLruCache" : "synchronized ArenaLruCache";
-            case "caffeine" -> "Caffeine";
+            case "dash" -> "DashCache (single owner)";
+            case "cdash" -> "ConcurrentDashCache";
+            case "caffeine" -> "Caffeine (default executor)";
+            case "caffeine-sync" -> "Caffeine, executor(Runnable::run)";
+            case "lhm" -> "LinkedHashMap LRU (unsynchronized)";
+            case "arena" -> "ArenaLruCache";
             case "chm" -> "ConcurrentHashMap (unbounded)";
             default -> name;
         };
@@ -100,10 +113,10 @@ public interface BenchCache {
         }
     }
 
-    final class SyncLinkedLru implements BenchCache {
+    final class LinkedLru implements BenchCache {
         private final Map<Long, Long> map;
 
-        SyncLinkedLru(int capacity) {
+        LinkedLru(int capacity) {
             this.map = new LinkedHashMap<>(capacity * 4 / 3 + 1, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
@@ -113,12 +126,12 @@ public interface BenchCache {
         }
 
         @Override
-        public synchronized Long get(Long key) {
+        public Long get(Long key) {
             return map.get(key);
         }
 
         @Override
-        public synchronized void put(Long key, Long value) {
+        public void put(Long key, Long value) {
             map.put(key, value);
         }
     }

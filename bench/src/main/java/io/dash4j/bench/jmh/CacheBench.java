@@ -20,118 +20,136 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Cache operations per second for each contender ({@link BenchCache#NAMES}). The concrete
- * subclasses {@link CacheBench1T} and {@link CacheBench2T} fix the thread count; the contender is
- * built for the thread count JMH actually runs ({@code -t} overrides), so one thread gets the
- * single-owner / unsynchronized forms where they exist.
+ * Cache operations per second, per contender ({@link BenchCache}). The subclasses fix the thread
+ * count and the contenders that make sense for it: {@link CacheBench1T} (single owner, plain
+ * LinkedHashMap, ConcurrentDashCache and Caffeine on one thread) and {@link CacheBench2T}
+ * (the thread-safe ones on two).
  *
  * <ul>
- *   <li>{@code getHit}: gets of resident keys, in a fixed random order;</li>
+ *   <li>{@code getHit}: gets of resident keys, uniformly (a fixed shuffled cycle over all of them);</li>
+ *   <li>{@code getHitZipf}: gets of resident keys drawn from Zipf(0.99) (hot keys meet);</li>
+ *   <li>{@code zipfMix}: Zipf(0.99) keys over {@code 4 * capacity}, 90 % gets and 10 % puts;</li>
  *   <li>{@code getMiss}: gets of keys never inserted;</li>
- *   <li>{@code putEvict}: puts of absent keys into a full cache, each evicting one entry (ConcurrentHashMap
- *       grows instead: after {@code 3 * capacity} puts its puts are replacements);</li>
- *   <li>{@code zipfMix}: Zipf(0.99) keys over {@code 4 * capacity}, 90 % gets and 10 % puts.</li>
+ *   <li>{@code putEvict}: puts of absent keys into a full cache, each evicting one entry.</li>
  * </ul>
- * Keys are pre-generated {@code Long}s; a put's value is its key, so nothing is allocated by the
- * benchmark itself (run with {@code -prof gc} to see each structure's bytes/op).
+ * Lookups use equal copies of the stored keys ({@link Workload}). The trial setup loads
+ * {@code capacity} keys (which also compiles the put and get paths: one warm-up iteration is
+ * enough) and builds only the keys of the benchmark that runs, so a fork of the 4,194,304-entry
+ * cache starts in a few seconds. Nothing is allocated by the harness while measuring:
+ * {@code -prof gc} shows each structure's own bytes per operation.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 3, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Warmup(iterations = 1, time = 500, timeUnit = TimeUnit.MILLISECONDS)
+@Measurement(iterations = 3, time = 500, timeUnit = TimeUnit.MILLISECONDS)
+@Fork(value = 3, jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
 public abstract class CacheBench {
 
-    @Param({"dash", "lhm", "arena", "caffeine", "chm"})
-    public String cache;
-
-    @Param({"262144"})
+    @Param({"65536", "4194304"})
     public int capacity;
 
     BenchCache c;
-    Long[] hits;
-    Long[] misses;
-    Long[] fresh;
-    Long[] zipf;
-    boolean[] zipfWrite;
+    /** The keys the running benchmark cycles through. */
+    Long[] keys;
+    /** zipfMix: whether {@code keys[i]} is put rather than got. */
+    boolean[] writes;
+
+    /** The contender's name ({@link BenchCache#create}); a {@code @Param} of the subclass. */
+    abstract String contender();
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) {
-        Workload w = new Workload(capacity, 0xDA5A4L);
-        c = BenchCache.create(cache, capacity, params.getThreads());
-        for (int i = 0; i < capacity; i++) {
-            Long k = w.universe[i];
+        String benchmark = params.getBenchmark();
+        String op = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+        c = BenchCache.create(contender(), capacity, params.getThreads());
+        Long[] loaded = Workload.loaded(capacity);
+        for (Long k : loaded) {
             c.put(k, k);
         }
-        // the keys actually resident (a 2Q or W-TinyLFU cache may not keep every loaded key)
-        List<Long> resident = new ArrayList<>(capacity);
-        for (int i = 0; i < capacity; i++) {
-            if (c.get(w.universe[i]) != null) {
-                resident.add(w.universe[i]);
+        int draws = Workload.zipfDraws(capacity);
+        switch (op) {
+            case "getHit" -> keys = Workload.shuffle(resident(loaded), 17);
+            case "getHitZipf" -> keys = Workload.zipfOver(resident(loaded), draws, 19);
+            case "getMiss" -> keys = Workload.misses(capacity);
+            case "putEvict" -> keys = Workload.fresh(capacity);
+            case "zipfMix" -> {
+                keys = Workload.zipfOverRanks(4L * capacity, draws, 23);
+                writes = Workload.writes(draws, 29);
             }
+            default -> throw new IllegalStateException("no workload for " + benchmark);
         }
-        if (resident.size() < capacity / 2) {
-            throw new IllegalStateException(cache + ": only " + resident.size() + " of " + capacity + " keys resident");
-        }
-        hits = Workload.shuffled(resident.toArray(new Long[0]), 17);
-        misses = w.misses;
-        fresh = java.util.Arrays.copyOfRange(w.universe, capacity, w.universe.length);
-        zipf = w.zipf;
-        zipfWrite = w.zipfWrite;
     }
 
-    /** Each thread's position in the key arrays; threads start far apart. */
+    /**
+     * Copies of loaded keys the cache actually holds (a 2Q or W-TinyLFU cache may not keep every
+     * one), in load order, at most {@link Workload#MAX_KEYS}: at 4M entries a million resident
+     * keys spread over the whole table are as memory-bound as all of them, for a quarter of the setup.
+     */
+    private Long[] resident(Long[] loaded) {
+        int want = Math.min(loaded.length, Workload.MAX_KEYS);
+        List<Long> resident = new ArrayList<>(want);
+        for (int i = 0; i < loaded.length && resident.size() < want; i++) {
+            Long copy = Long.valueOf(loaded[i].longValue());
+            if (c.get(copy) != null) {
+                resident.add(copy);
+            }
+        }
+        if (resident.size() < want / 2) {
+            throw new IllegalStateException(contender() + ": only " + resident.size() + " of " + loaded.length + " keys resident");
+        }
+        return resident.toArray(new Long[0]);
+    }
+
+    /** Each thread's position in {@link #keys}; threads start evenly apart. */
     @State(Scope.Thread)
     public static class Cursor {
-        int hit;
-        int miss;
-        int put;
-        int mix;
+        int next = -1;
+        int threadIndex;
+        int threadCount;
 
         @Setup(Level.Trial)
-        public void setUp(ThreadParams t, BenchmarkParams params) {
-            long n = t.getThreadCount();
-            long i = t.getThreadIndex();
-            long cap = Integer.parseInt(params.getParam("capacity"));
-            hit = (int) (cap / 2 * i / n); // at least capacity / 2 keys are resident (checked in setUp)
-            miss = (int) (cap * i / n);
-            put = (int) (3 * cap * i / n);
-            mix = (int) (Workload.zipfDraws((int) cap) * i / n);
+        public void setUp(ThreadParams t) {
+            threadIndex = t.getThreadIndex();
+            threadCount = t.getThreadCount();
+        }
+
+        int advance(int length) {
+            int i = next;
+            if (i < 0) {
+                i = (int) ((long) length * threadIndex / threadCount); // first call
+            }
+            next = i + 1 == length ? 0 : i + 1;
+            return i;
         }
     }
 
     @Benchmark
     public Long getHit(Cursor cur) {
-        int i = cur.hit;
-        Long k = hits[i];
-        cur.hit = ++i >= hits.length ? 0 : i;
-        return c.get(k);
+        return c.get(keys[cur.advance(keys.length)]);
+    }
+
+    @Benchmark
+    public Long getHitZipf(Cursor cur) {
+        return c.get(keys[cur.advance(keys.length)]);
     }
 
     @Benchmark
     public Long getMiss(Cursor cur) {
-        int i = cur.miss;
-        Long k = misses[i];
-        cur.miss = ++i == misses.length ? 0 : i;
-        return c.get(k);
+        return c.get(keys[cur.advance(keys.length)]);
     }
 
     @Benchmark
     public void putEvict(Cursor cur) {
-        int i = cur.put;
-        Long k = fresh[i];
-        cur.put = ++i == fresh.length ? 0 : i;
+        Long k = keys[cur.advance(keys.length)];
         c.put(k, k);
     }
 
     @Benchmark
     public Long zipfMix(Cursor cur) {
-        int i = cur.mix;
-        Long k = zipf[i];
-        boolean write = zipfWrite[i];
-        cur.mix = (i + 1) & (zipf.length - 1);
-        if (write) {
+        int i = cur.advance(keys.length);
+        Long k = keys[i];
+        if (writes[i]) {
             c.put(k, k);
             return k;
         }

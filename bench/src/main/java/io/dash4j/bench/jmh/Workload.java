@@ -1,91 +1,100 @@
 package io.dash4j.bench.jmh;
 
 import io.dash4j.bench.BoxedKeys;
-import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
+import io.dash4j.bench.sim.trace.ZipfSampler;
 
 import java.util.SplittableRandom;
 
 /**
- * Pre-generated keys, all distinct {@link Long} objects outside the boxing cache, so no measured
- * loop boxes anything. For a cache of {@code capacity} entries:
+ * The keys of the JMH workloads, all {@code Long} objects made before measuring, so no measured
+ * loop boxes anything. Key of rank {@code r} is {@link BoxedKeys#ofRank}{@code (r, SEED)}:
  * <ul>
- *   <li>{@link #universe}: {@code 4 * capacity} keys; the first {@code capacity} are loaded before
- *       measuring, and Zipf rank {@code r} is {@code universe[r]} (the hottest keys start resident);</li>
- *   <li>{@link #misses}: {@code capacity} keys that are never inserted;</li>
- *   <li>{@link #zipf}: {@link #zipfDraws} Zipf(s) draws over the universe, and {@link #zipfWrite}:
- *       whether each draw is a put (10 %) or a get (90 %).</li>
+ *   <li>ranks {@code [0, capacity)} are loaded before measuring (the hottest Zipf ranks start resident);</li>
+ *   <li>ranks {@code [capacity, 3 capacity)} are the fresh keys of put-with-eviction;</li>
+ *   <li>ranks {@code [4 capacity, ...)} are never inserted: the misses;</li>
+ *   <li>Zipf draws range over {@code [0, 4 capacity)} for the mix, over the resident keys for Zipf hits.</li>
  * </ul>
+ * <b>Every lookup goes through an equal copy</b>, never the instance the cache stores, as a caller
+ * that parsed or received its key would: an identity check cannot short-cut the comparison, and the
+ * stored key is another object in memory. Each Zipf draw is its own object for the same reason.
  */
 final class Workload {
+
+    static final long SEED = 0xDA5A4L;
+    static final double ZIPF_EXPONENT = 0.99;
+
+    private Workload() {
+    }
 
     /** Zipf draws per workload: {@code 4 * capacity} clamped to [2^18, 2^20] (a power of two). */
     static int zipfDraws(int capacity) {
         return Integer.highestOneBit(Math.max(1 << 18, Math.min(1 << 20, 4 * capacity)));
     }
-    static final double ZIPF_EXPONENT = 0.99;
 
-    final int capacity;
-    final Long[] universe;
-    final Long[] misses;
-    final Long[] zipf;
-    final boolean[] zipfWrite;
+    /** The most keys a lookup workload cycles through: 2^20, each in a random bucket anyway. */
+    static final int MAX_KEYS = 1 << 20;
 
-    Workload(int capacity, long seed) {
-        this.capacity = capacity;
+    /** Misses per workload. */
+    static int missCount(int capacity) {
+        return Math.min(capacity, MAX_KEYS);
+    }
+
+    /** The keys loaded before measuring: ranks {@code [0, capacity)}, the instances the cache stores. */
+    static Long[] loaded(int capacity) {
+        return BoxedKeys.ofRanks(0, capacity, SEED);
+    }
+
+    /** Keys never inserted. */
+    static Long[] misses(int capacity) {
+        return BoxedKeys.ofRanks(4L * capacity, missCount(capacity), SEED);
+    }
+
+    /** Absent keys for put-with-eviction: {@code 2 * capacity} of them, so a key comes back only long after it was evicted. */
+    static Long[] fresh(int capacity) {
+        return BoxedKeys.ofRanks(capacity, 2 * capacity, SEED);
+    }
+
+    /** {@code draws} Zipf(0.99) draws over ranks {@code [0, domain)}, each a fresh object. */
+    static Long[] zipfOverRanks(long domain, int draws, long seed) {
+        ZipfSampler zipf = new ZipfSampler(domain, ZIPF_EXPONENT);
         SplittableRandom random = new SplittableRandom(seed);
-        LongOpenHashSet seen = new LongOpenHashSet(capacity * 5);
-        this.universe = BoxedKeys.distinct(4 * capacity, random, seen);
-        this.misses = BoxedKeys.distinct(capacity, random, seen);
-        int draws = zipfDraws(capacity);
-        this.zipf = new Long[draws];
-        this.zipfWrite = new boolean[draws];
-        double[] cdf = zipfCdf(universe.length, ZIPF_EXPONENT);
+        Long[] keys = new Long[draws];
         for (int i = 0; i < draws; i++) {
-            zipf[i] = universe[search(cdf, random.nextDouble())];
-            zipfWrite[i] = random.nextInt(10) == 0;
+            keys[i] = Long.valueOf(BoxedKeys.ofRank(zipf.sample(random) - 1, SEED));
         }
+        return keys;
     }
 
-
-    /** Cumulative probabilities of ranks {@code 0..n-1} under Zipf with exponent {@code s}. */
-    static double[] zipfCdf(int n, double s) {
-        double[] cdf = new double[n];
-        double sum = 0;
-        for (int r = 0; r < n; r++) {
-            sum += 1.0 / Math.pow(r + 1, s);
-            cdf[r] = sum;
-        }
-        for (int r = 0; r < n; r++) {
-            cdf[r] /= sum;
-        }
-        return cdf;
-    }
-
-    /** The first rank whose cumulative probability reaches {@code u}. */
-    static int search(double[] cdf, double u) {
-        int lo = 0;
-        int hi = cdf.length - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (cdf[mid] < u) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    /** Shuffles a copy of {@code keys} with a fixed seed. */
-    static Long[] shuffled(Long[] keys, long seed) {
-        Long[] a = keys.clone();
+    /** {@code draws} Zipf(0.99) draws over {@code keys} (rank 1 = {@code keys[0]}), each a fresh copy. */
+    static Long[] zipfOver(Long[] keys, int draws, long seed) {
+        ZipfSampler zipf = new ZipfSampler(keys.length, ZIPF_EXPONENT);
         SplittableRandom random = new SplittableRandom(seed);
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            Long t = a[i];
-            a[i] = a[j];
-            a[j] = t;
+        Long[] out = new Long[draws];
+        for (int i = 0; i < draws; i++) {
+            out[i] = Long.valueOf(keys[(int) zipf.sample(random) - 1].longValue());
         }
-        return a;
+        return out;
+    }
+
+    /** For each draw, whether it is a put (one in ten) rather than a get. */
+    static boolean[] writes(int draws, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        boolean[] w = new boolean[draws];
+        for (int i = 0; i < draws; i++) {
+            w[i] = random.nextInt(10) == 0;
+        }
+        return w;
+    }
+
+    /** Shuffles {@code keys} in place with a fixed seed and returns it. */
+    static Long[] shuffle(Long[] keys, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = keys.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            Long t = keys[i];
+            keys[i] = keys[j];
+            keys[j] = t;
+        }
+        return keys;
     }
 }

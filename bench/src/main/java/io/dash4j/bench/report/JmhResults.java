@@ -15,7 +15,7 @@ final class JmhResults {
     /** One benchmark x parameter combination. {@code allocBytesPerOp} is NaN without {@code -prof gc}. */
     record Row(String benchmark, String operation, int threads, String cache, int capacity,
                double score, double error, String unit, double allocBytesPerOp, String jdk, String vm,
-               int forks, int iterations, String iterationTime) {
+               int forks, int iterations, String iterationTime, double[] forkMeans) {
     }
 
     final List<Row> rows;
@@ -43,9 +43,26 @@ final class JmhResults {
                     num(primary.get("score")), num(primary.get("scoreError")), String.valueOf(primary.get("scoreUnit")),
                     alloc, String.valueOf(m.get("jdkVersion")), String.valueOf(m.get("vmName")),
                     (int) num(m.get("forks")), (int) num(m.get("measurementIterations")),
-                    String.valueOf(m.get("measurementTime"))));
+                    String.valueOf(m.get("measurementTime")), forkMeans(primary.get("rawData"))));
         }
         return new JmhResults(rows);
+    }
+
+    /** The mean of each fork's measurement iterations ({@code rawData} holds one list per fork). */
+    static double[] forkMeans(Object rawData) {
+        if (!(rawData instanceof List<?> forks)) {
+            return new double[0];
+        }
+        double[] means = new double[forks.size()];
+        for (int f = 0; f < forks.size(); f++) {
+            List<?> iterations = (List<?>) forks.get(f);
+            double sum = 0;
+            for (Object v : iterations) {
+                sum += num(v);
+            }
+            means[f] = iterations.isEmpty() ? Double.NaN : sum / iterations.size();
+        }
+        return means;
     }
 
     static double num(Object o) {

@@ -4,7 +4,9 @@ import io.dash4j.bench.jmh.BenchCache;
 import io.dash4j.bench.jmh.JmhCommand;
 import io.dash4j.bench.memory.ChildJvm;
 import io.dash4j.bench.memory.MemoryBench;
+import io.dash4j.bench.work.WorkCommand;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -88,7 +90,7 @@ public final class ReportCommand {
                 usage: report [--quick] [--skip-jmh] [--skip-memory] [--skip-sim] [--jmh-json FILE]
                               [--memory-csv FILE] [--traces DIR] [--out docs/results.md] [--img docs/img]
                   Regenerates docs/results.md and docs/img/*.png (run from the repository root).
-                  default      runs `jmh full` (about an hour), the JOL memory run and the simulator
+                  default      runs `jmh full` (<= 20 min), the JOL memory run and the simulator
                   --quick      `jmh quick` (~2 min) and a smaller P3 sweep: a few minutes in all
                   --skip-jmh   runs no benchmark: uses the JMH JSON file if present (default bench/target/jmh.json)
                   --memory-csv reuses a `memory --csv` output instead of measuring
@@ -133,7 +135,6 @@ public final class ReportCommand {
         MemoryBench.Result memory;
         JmhResults jmh;
         String jmhNote;
-        String jmhLoad;
         List<HitRatio.Curve> curves = new ArrayList<>();
 
         Report(Options o, PrintStream log) {
@@ -165,7 +166,11 @@ public final class ReportCommand {
             StringBuilder saved = new StringBuilder(md);
             md.setLength(0);
             memorySection();
-            jmhSection();
+            workSection();
+            md.append(JmhSection.render(o.jmhJson, o.img));
+            if (jmhNote != null) {
+                md.append("> **").append(jmhNote).append("**\n\n");
+            }
             hitRatioSection();
             body.append(md);
             md.setLength(0);
@@ -215,10 +220,8 @@ public final class ReportCommand {
             cmd.addAll(List.of(profile, "-rff", o.jmhJson.toString()));
             log.println("report: running jmh " + profile + " (output in " + logFile + ") ...");
             long t0 = System.nanoTime();
-            double before = Machine.loadAverage();
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
             int rc = p.waitFor();
-            jmhLoad = String.format(Locale.ROOT, "load average %.2f when it started, %.2f when it ended", before, Machine.loadAverage());
             log.printf(Locale.ROOT, "report: jmh %s finished (exit %d) in %.0f s%n", profile, rc, (System.nanoTime() - t0) / 1e9);
             if (rc != 0) {
                 jmhNote = "the JMH run exited with code " + rc + "; see " + logFile;
@@ -277,6 +280,28 @@ public final class ReportCommand {
                 md.append("- ").append(l).append("\n");
             }
             md.append("\n");
+        }
+
+        /** The counted work of a hit, a miss and an evicting put ({@code dash-bench work}): deterministic, seconds. */
+        void workSection() {
+            md.append("## Work of a hit, a miss and an evicting put (counted)\n\n");
+            md.append("`java -jar bench/target/dash-bench.jar work` (`WorkCommand`): a DashCache of 65,536 `Long` keys, ")
+                    .append("warmed over a universe of twice that, then 200,000 hits, misses (keys never stored) and ")
+                    .append("evicting puts (absent keys of the universe, some returning as ghosts). Key hashes and ")
+                    .append("compares are counted by the key strategy the cache really calls; the lookup columns ")
+                    .append("replay each lookup with `Segment.traceFind`, which is checked against `find` (same ")
+                    .append("answer, same compares). Cache lines: distinct 64-byte lines of the segment's arrays ")
+                    .append("and compared key objects. Counts, not timings: the same on any machine. ")
+                    .append("Before/after and what changed: docs/eviction.md.\n\n");
+            ByteArrayOutputStream table = new ByteArrayOutputStream();
+            ByteArrayOutputStream errors = new ByteArrayOutputStream();
+            int rc = WorkCommand.run(new String[0],
+                    new PrintStream(table, true, StandardCharsets.UTF_8), new PrintStream(errors, true, StandardCharsets.UTF_8));
+            if (rc != 0) {
+                md.append("> **work failed: ").append(errors.toString(StandardCharsets.UTF_8).trim()).append("**\n\n");
+                return;
+            }
+            md.append(table.toString(StandardCharsets.UTF_8)).append("\n");
         }
 
         void memorySection() throws IOException {
@@ -370,152 +395,6 @@ public final class ReportCommand {
                     }
                 }
             });
-        }
-
-        void jmhSection() throws IOException {
-            md.append("## Throughput (JMH)\n\n");
-            if (jmh == null || jmh.rows.isEmpty()) {
-                md.append("No JMH result file at `").append(o.jmhJson).append("`")
-                        .append(jmhNote != null ? " (" + jmhNote + ")" : "").append(". Produce one with\n\n")
-                        .append("```sh\njava -jar bench/target/dash-bench.jar jmh quick   # ~2 min, writes bench/target/jmh.json\n")
-                        .append("java -jar bench/target/dash-bench.jar jmh full    # about an hour\n```\n\nthen rerun `bench/report.sh --skip-jmh`.\n\n");
-                return;
-            }
-            JmhResults.Row any = jmh.rows.get(0);
-            String written = modified(o.jmhJson);
-            md.append("From `").append(o.jmhJson).append("` (written ").append(written)
-                    .append(jmhLoad != null ? "; " + jmhLoad : "").append(")")
-                    .append(jmhNote != null ? " (" + jmhNote + ")" : "")
-                    .append(String.format(Locale.ROOT, ": %d fork(s) x %d measurement iteration(s) of %s per benchmark, ",
-                            any.forks(), any.iterations(), any.iterationTime()))
-                    .append("ops/s summed over threads, ± the 99.9 % confidence interval where JMH gives one, and bytes allocated per operation ")
-                    .append("from `-prof gc` (`gc.alloc.rate.norm`). Suite: `io.dash4j.bench.jmh.CacheBench1T` / `CacheBench2T`.\n\n");
-            if (any.forks() * any.iterations() <= 1) {
-                md.append("> **Smoke-test numbers.** These come from a single short measurement per benchmark (the `jmh quick` profile): ")
-                        .append("there is no confidence interval, and on a shared or busy machine a 2x difference can be noise. ")
-                        .append("Use `bench/run-jmh full` on a quiet machine before quoting a ratio.\n\n");
-            }
-            md.append("- **getHit**: get of a resident key (random order over all resident keys); **getMiss**: get of a key never inserted; ")
-                    .append("**putEvict**: put of an absent key into a full cache (each put evicts one entry); **zipfMix**: Zipf(0.99) keys over ")
-                    .append("4x the capacity, 90 % gets / 10 % puts. Keys are pre-generated `Long` objects; a put's value is its key.\n");
-            md.append("- Contenders, 1 thread / 2 threads: ");
-            List<String> desc = new ArrayList<>();
-            for (String c : BenchCache.NAMES) {
-                String one = BenchCache.describe(c, 1);
-                String two = BenchCache.describe(c, 2);
-                desc.add("`" + c + "` = " + (one.equals(two) ? one : one + " / " + two));
-            }
-            md.append(String.join("; ", desc)).append(".\n");
-            md.append("- `chm` is an unbounded `ConcurrentHashMap`: it never evicts (its putEvict turns into replacements ")
-                    .append("once every key was seen), so it is a ceiling, not a competitor. Caffeine runs with its default executor.\n\n");
-
-            for (int capacity : jmh.capacities()) {
-                md.append("### Capacity ").append(String.format(Locale.ROOT, "%,d", capacity)).append("\n\n");
-                for (int threads : jmh.threadCounts()) {
-                    md.append("**").append(threads).append(threads == 1 ? " thread" : " threads").append("** — ops/s (B/op)\n\n");
-                    md.append("| operation |");
-                    for (String c : BenchCache.NAMES) {
-                        md.append(" ").append(c).append(" |");
-                    }
-                    md.append("\n|---|");
-                    for (int i = 0; i < BenchCache.NAMES.length; i++) {
-                        md.append("---:|");
-                    }
-                    md.append("\n");
-                    List<String> ops = List.of("getHit", "getMiss", "putEvict", "zipfMix");
-                    Map<String, List<Double>> series = new LinkedHashMap<>();
-                    for (String c : BenchCache.NAMES) {
-                        series.put(c, new ArrayList<>());
-                    }
-                    for (String op : ops) {
-                        md.append("| ").append(op).append(" |");
-                        for (String c : BenchCache.NAMES) {
-                            Optional<JmhResults.Row> r = jmh.find(op, threads, c, capacity);
-                            md.append(" ").append(r.map(this::cell).orElse("–")).append(" |");
-                            series.get(c).add(r.map(x -> x.score() / 1e3).orElse(null));
-                        }
-                        md.append("\n");
-                    }
-                    md.append("\n");
-                    String png = String.format(Locale.ROOT, "jmh-%dt-%d.png", threads, capacity);
-                    Charts.groupedBars(o.img.resolve(png),
-                            String.format(Locale.ROOT, "Throughput, %d thread%s, capacity %,d (higher is better)",
-                                    threads, threads == 1 ? "" : "s", capacity),
-                            "thousand ops/s (log scale)", ops, series, true);
-                    md.append("![throughput ").append(threads).append("t](img/").append(png).append(")\n\n");
-                }
-                jmhTargets(capacity);
-            }
-        }
-
-        String cell(JmhResults.Row r) {
-            String s = mops(r.score());
-            if (!Double.isNaN(r.error()) && r.error() > 0) {
-                s += " ± " + mops(r.error());
-            }
-            if (!Double.isNaN(r.allocBytesPerOp())) {
-                s += String.format(Locale.ROOT, " (%s B)", bytes(r.allocBytesPerOp()));
-            }
-            return s;
-        }
-
-        void jmhTargets(int capacity) {
-            String at = String.format(Locale.ROOT, " (capacity %,d)", capacity);
-            ratioTarget("get-hit, 1 thread: DashCache ≥ 1.5x synchronized LinkedHashMap-LRU" + at, "getHit", 1, "dash", "getHit", 1, "lhm", capacity, 1.5);
-            ratioTarget("get-hit, 1 thread: DashCache ≥ Caffeine" + at, "getHit", 1, "dash", "getHit", 1, "caffeine", capacity, 1.0);
-            ratioTarget("put-with-eviction, 1 thread: DashCache ≥ 2x LinkedHashMap-LRU" + at, "putEvict", 1, "dash", "putEvict", 1, "lhm", capacity, 2.0);
-            for (int threads : jmh.threadCounts()) {
-                jmh.find("getHit", threads, "dash", capacity).ifPresent(r -> {
-                    double b = r.allocBytesPerOp();
-                    String verdict = Double.isNaN(b) ? "unknown"
-                            : b < 0.01 ? "**met** (within JMH's own residue of ~0.001 B/op)"
-                            : b < 0.1 ? String.format(Locale.ROOT, "**met**: no allocation per hit; %.3f B/op is an occasional "
-                                    + "allocation (one 16-byte object per ~%,d hits)", b, Math.round(16 / b))
-                            : "**missed**";
-                    targets.add(new String[] {"0 B/op on a get hit, " + BenchCache.describe("dash", threads) + at,
-                            Double.isNaN(b) ? "not measured (no -prof gc)" : String.format(Locale.ROOT, "%.3f B/op", b), verdict});
-                });
-            }
-            if (jmh.threadCounts().contains(1) && jmh.threadCounts().contains(2)) {
-                ratioTarget("reads: 2 threads ≥ 1.8x 1 thread, get-hit (ConcurrentDashCache vs single owner)" + at, "getHit", 2, "dash", "getHit", 1, "dash", capacity, 1.8);
-                ratioTarget("reads: 2 threads ≥ 1.8x 1 thread, get-miss" + at, "getMiss", 2, "dash", "getMiss", 1, "dash", capacity, 1.8);
-            }
-            // losses: one line per operation and thread count, naming every bounded cache that was faster
-            for (JmhResults.Row d : jmh.rows) {
-                if (d.capacity() != capacity || !d.cache().equals("dash")) {
-                    continue;
-                }
-                List<String> faster = new ArrayList<>();
-                for (String other : BenchCache.NAMES) {
-                    if (other.equals("dash") || other.equals("chm")) {
-                        continue;
-                    }
-                    jmh.find(d.operation(), d.threads(), other, capacity).ifPresent(r -> {
-                        if (r.score() > d.score()) {
-                            faster.add(String.format(Locale.ROOT, "%s %s (%.1fx)", BenchCache.describe(other, d.threads()),
-                                    mops(r.score()), r.score() / d.score()));
-                        }
-                    });
-                }
-                if (!faster.isEmpty()) {
-                    losses.add(String.format(Locale.ROOT, "**%s, %d thread%s%s**: %s does %s ops/s; faster: %s.",
-                            d.operation(), d.threads(), d.threads() == 1 ? "" : "s", at,
-                            BenchCache.describe("dash", d.threads()), mops(d.score()), String.join(", ", faster)));
-                }
-            }
-        }
-
-        void ratioTarget(String name, String opA, int tA, String cA, String opB, int tB, String cB, int capacity, double want) {
-            Optional<JmhResults.Row> a = jmh.find(opA, tA, cA, capacity);
-            Optional<JmhResults.Row> b = jmh.find(opB, tB, cB, capacity);
-            if (a.isEmpty() || b.isEmpty()) {
-                return;
-            }
-            double ratio = a.get().score() / b.get().score();
-            String measured = String.format(Locale.ROOT, "%.2fx (%s vs %s ops/s)", ratio, mops(a.get().score()), mops(b.get().score()));
-            String verdict = ratio >= want ? "**met**"
-                    : String.format(Locale.ROOT, "**missed** (%.2fx short of %.1fx)", want - ratio, want);
-            targets.add(new String[] {name, measured, verdict});
         }
 
         void hitRatioSection() throws IOException {
@@ -688,13 +567,13 @@ public final class ReportCommand {
 
         void reproduceSection() {
             md.append("## Reproduce\n\n```sh\n")
-                    .append("bench/report.sh                 # everything: builds, JOL memory, simulator, jmh full (over an hour)\n")
+                    .append("bench/report.sh                 # everything: builds, JOL memory, simulator, jmh full (~30 min)\n")
                     .append("bench/report.sh --quick         # a few minutes: jmh quick, fewer P3 sizes\n")
                     .append("bench/report.sh --skip-jmh      # reuse bench/target/jmh.json\n")
                     .append("java -jar bench/target/dash-bench.jar memory            # the memory table alone (markdown; --csv)\n")
-                    .append("bench/run-jmh quick             # = java -jar bench/target/dash-bench.jar jmh quick (~2 min)\n")
-                    .append("bench/run-jmh full              # about an hour (240 forks)\n")
-                    .append("java -jar bench/target/dash-bench.jar jmh CacheBench1T.getHit -p cache=dash -prof gc   # any JMH args\n")
+                    .append("BUILD=1 bench/run-jmh full      # the quotable JMH run (3 forks, <= 20 min); rewrites the JMH section of this page\n")
+                    .append("bench/run-jmh quick             # smoke test (~2 min, 1 fork): never a verdict\n")
+                    .append("java -jar bench/target/dash-bench.jar jmh CacheBench2T.getHit -p cache=cdash -prof gc   # any JMH args\n")
                     .append("```\n");
         }
     }

@@ -1,5 +1,6 @@
 package io.dash4j.bench.work;
 
+import io.dash4j.bench.sim.slots.SlotPolicySpec;
 import io.dash4j.dashtable.KeyStrategy;
 import io.dash4j.dashtable.ProbeWork;
 import io.dash4j.dashtable.Segment;
@@ -23,7 +24,8 @@ import java.util.SplittableRandom;
  * <p>Workload: a cache of {@code --capacity} Long keys filled, then warmed with 4 x capacity
  * requests over a universe of twice the capacity (get, put on a miss), so probation, the stash
  * and the ghost filter are in their steady state. Then {@code --ops} misses (keys never stored)
- * and {@code --ops} evicting puts (absent keys of the universe: some return as ghosts).
+ * and {@code --ops} evicting puts (absent keys of the universe: some return as ghosts), then
+ * {@code --ops} hits (present keys of the universe, drawn uniformly).
  */
 public final class WorkCommand {
 
@@ -77,10 +79,10 @@ public final class WorkCommand {
             err.println(usage());
             return 2;
         }
-        out.println("| policy | operation | key hashes | key compares | evictions | ghost admissions | lookup: buckets | fp words | stash buckets | stash pointers | cache lines |");
-        out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        out.println("| policy | operation | key hashes | key compares | entries moved | evictions | ghost admissions | lookup: buckets | fp words | stash buckets | pointer words | cache lines |");
+        out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (String name : policies) {
-            String failure = measure(SlotPolicy.named(name), capacity, ops, trace, out);
+            String failure = measure(SlotPolicySpec.policy(name), capacity, ops, trace, out);
             if (failure != null) {
                 err.println("work: " + failure);
                 return 1;
@@ -92,7 +94,9 @@ public final class WorkCommand {
     static String usage() {
         return """
                 usage: dash-bench work [--capacity 65536] [--ops 200000] [--policies default,dragonfly] [--no-trace]
-                  counts the work of a DashCache miss and of an evicting put (a markdown table on stdout);
+                  counts the work of a DashCache hit, miss and evicting put (a markdown table on stdout);
+                  policies are slot-policy presets or specs as in sim (without the dash- prefix);
+                  entries moved = hits (puts) after which the entry is elsewhere (CacheStats bumps);
                   --no-trace leaves out the lookup trace (for running against builds without Segment.traceFind)""";
     }
 
@@ -132,7 +136,7 @@ public final class WorkCommand {
         if (trace && missWork.keyCompares != compares) {
             return "traced key compares " + missWork.keyCompares + " != counted " + compares;
         }
-        row(out, policy, "miss (getIfPresent)", ops, hashes, compares, 0, 0, trace ? missWork : null);
+        row(out, policy, "miss (getIfPresent)", ops, hashes, compares, 0, 0, 0, trace ? missWork : null);
         // evicting puts: absent keys of the universe (checked without side effects)
         ProbeWork putWork = new ProbeWork();
         hashes = 0;
@@ -157,18 +161,44 @@ public final class WorkCommand {
             done++;
         }
         CacheStats s1 = cache.stats();
-        row(out, policy, "evicting put", ops, hashes, compares, s1.evictionCount() - s0.evictionCount(),
+        row(out, policy, "evicting put", ops, hashes, compares, s1.bumpCount() - s0.bumpCount(),
+                s1.evictionCount() - s0.evictionCount(),
                 cache.ghostAdmissions() - ghosts0, trace ? putWork : null);
+        // hits (last, so misses and puts see the same warm cache as in runs without this row):
+        // uniformly drawn present keys of the universe
+        hashes = 0;
+        compares = 0;
+        CacheStats h0s = cache.stats();
+        ProbeWork hitWork = new ProbeWork();
+        for (int i = 0; i < ops; ) {
+            Long k = r.nextLong(universe);
+            long hash = cache.hash(k);
+            if (cache.table().locate(k, hash) < 0) {
+                continue;
+            }
+            if (trace) {
+                cache.table().segmentFor(hash).traceFind(k, hash, hitWork);
+            }
+            long h0 = keys.hashes;
+            long c0 = keys.compares;
+            cache.getIfPresent(k);
+            hashes += keys.hashes - h0;
+            compares += keys.compares - c0;
+            i++;
+        }
+        CacheStats h1s = cache.stats();
+        row(out, policy, "hit (getIfPresent)", ops, hashes, compares, h1s.bumpCount() - h0s.bumpCount(), 0, 0,
+                trace ? hitWork : null);
         return null;
     }
 
     private static void row(PrintStream out, SlotPolicy policy, String op, int ops, long hashes, long compares,
-                            long evictions, long ghostAdmissions, ProbeWork w) {
+                            long moved, long evictions, long ghostAdmissions, ProbeWork w) {
         double n = ops;
         String lookup = w == null ? "| | | | | "
                 : String.format(Locale.ROOT, "| %.3f | %.3f | %.3f | %.3f | %.3f ", w.bucketsProbed / n,
-                        w.fingerprintWords / n, w.stashBuckets / n, w.pointersCompared / n, w.cacheLines / n);
-        out.printf(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %.3f %s|%n", policy.name(), op, hashes / n,
-                compares / n, evictions / n, ghostAdmissions / n, lookup);
+                        w.fingerprintWords / n, w.stashBuckets / n, w.pointerWords / n, w.cacheLines / n);
+        out.printf(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %.3f | %.3f %s|%n", policy.name(), op, hashes / n,
+                compares / n, moved / n, evictions / n, ghostAdmissions / n, lookup);
     }
 }

@@ -25,7 +25,10 @@ import java.util.Map;
  *   <li>{@code adaptiveStep}: ARC-style, a full segment sometimes keeps its probation tail and
  *       evicts a protected entry instead, steered by a second ghost filter;
  *   <li>{@code bucketAging}: a "referenced" bit per bucket (kept here, beside the table), a
- *       second chance for the stash tail against a home bucket nobody hit.
+ *       second chance for the stash tail against a home bucket nobody hit;
+ *   <li>{@code lazyPromotion} (the default's): a hit in a regular bucket only marks its slot
+ *       ({@code Segment.markHit}); a bucket is reordered, marked entries first
+ *       ({@code Segment.promoteMarked}), only when a promotion is about to demote its last slot.
  * </ul>
  */
 final class ExperimentalOrder<K> extends SlotOrder<K> {
@@ -63,6 +66,14 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
         if (!spec.promoteFromStash() && cache.table().segmentAt(pos).isStash(DashTable.bucketAt(pos))) {
             return pos; // full 2Q: a probationary hit does not promote; only a returning ghost does
         }
+        if (spec.lazyPromotion()) {
+            Segment<K, Object> seg = cache.table().segmentAt(pos);
+            int bucket = DashTable.bucketAt(pos);
+            if (!seg.isStash(bucket)) {
+                seg.markHit(bucket, DashTable.slotAt(pos));
+                return pos; // the order is fixed later, when this bucket must demote someone
+            }
+        }
         long moved = promote(pos, hash, spec.promoteToSlot());
         if (spec.bucketAging()) {
             Segment<K, Object> seg = cache.table().segmentAt(moved);
@@ -87,6 +98,9 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
             return pos;
         }
         if (seg.isStash(bucket)) {
+            if (spec.lazyPromotion()) {
+                reorderBeforeDemotion(seg, hash);
+            }
             long moved = table.bumpUp(pos, hash);
             if (moved == pos) {
                 return pos;
@@ -241,6 +255,23 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
             seg.shiftRight(stashBucket);
         }
         return true;
+    }
+
+    /**
+     * Lazy promotion: when the promotion of a stash entry of {@code hash} will demote the last
+     * slot of its home or neighbour (both full), first move each of their marked entries to the
+     * front (marked ones in slot order, then the others), clearing the marks: the last slot is
+     * then an entry nobody hit since the last reorder, as move-to-front would have made it.
+     */
+    private void reorderBeforeDemotion(Segment<K, Object> seg, long hash) {
+        int home = seg.homeBucket(hash);
+        int next = seg.nextBucket(home);
+        int slots = seg.slotsPerBucket();
+        if (cache.hasPins() || seg.bucketSize(home) < slots || seg.bucketSize(next) < slots) {
+            return; // a free slot takes the promotion: nobody is demoted
+        }
+        seg.promoteMarked(home);
+        seg.promoteMarked(next);
     }
 
     private void evict(Segment<K, Object> seg, int bucket, int slot) {

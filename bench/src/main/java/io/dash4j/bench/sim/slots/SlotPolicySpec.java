@@ -12,7 +12,7 @@ import java.util.Objects;
  * {@link SlotPolicy#DEFAULT}, rejected ones included, as one record of parameters that
  * {@link ExperimentalOrder} interprets with an {@code if} per parameter. The production cache
  * carries none of this: it has two lean orders, and {@link #policy} hands those out for the two
- * presets equal to them ({@code dragonfly}, {@code front-fpghost-s8-tail-w16} = the default), so
+ * presets equal to them ({@code dragonfly}, {@code front-fpghost-s8-tail-w16-lazy} = the default), so
  * the simulator measures the production code wherever it can. A test checks that this
  * interpreter and the production orders agree hit for hit.
  *
@@ -40,6 +40,11 @@ import java.util.Objects;
  * @param ghostKind         how the ghost filter remembers evicted keys
  * @param bucketSlots       for an entry-bounded cache, the bucket width (10..16) preferred among
  *                          segment grids that fill the bound to within 1 % (Dragonfly: 14)
+ * @param lazyPromotion     with {@link Bump#FRONT}: a hit in a regular bucket only marks its entry
+ *                          (a reference bit, kept here per key); the bucket is reordered — marked
+ *                          entries first, in slot order — only when a promotion is about to
+ *                          demote its last slot (CLOCK / S3-FIFO style: the order is fixed when
+ *                          something must leave, not on every hit)
  * @param bucketAging       a second chance per bucket, not per entry: a stash tail about to be
  *                          evicted instead replaces the last (LRU) entry of its home bucket when
  *                          no hit has landed in that bucket since the policy last looked there;
@@ -57,7 +62,8 @@ import java.util.Objects;
 public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, boolean demoteToStashHead,
                          int stashPer60, int ghostBitsPerEntry, double ghostGeneration,
                          boolean ghostEvictsProtected, double adaptiveStep, int promoteToSlot,
-                         int ghostToSlot, GhostKind ghostKind, boolean bucketAging, int bucketSlots) {
+                         int ghostToSlot, GhostKind ghostKind, boolean bucketAging, int bucketSlots,
+                             boolean lazyPromotion) {
 
     /** What a hit does to an entry in a regular bucket. */
     public enum Bump {
@@ -83,7 +89,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
      * else swaps it with the last slot of its pointer's bucket. No memory of evicted keys.
      */
     public static final SlotPolicySpec DRAGONFLY = new SlotPolicySpec("dragonfly", Bump.SWAP, true, false, 4, 0, 0,
-            false, 0, 0, -1, GhostKind.BLOOM, false, 14);
+            false, 0, 0, -1, GhostKind.BLOOM, false, 14, false);
 
     /** Dragonfly's order with move-to-front bumps (stale protected entries now age out). */
     public static final SlotPolicySpec FRONT = DRAGONFLY.with(p -> p.bump = Bump.FRONT).withName("front");
@@ -141,8 +147,6 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
     public static final SlotPolicySpec FRONT_FPGHOST_S8_TAIL_W16 = FRONT_FPGHOST_S8_TAIL.with(p -> p.bucketSlots = 16)
             .withName("front-fpghost-s8-tail-w16");
 
-    /** The parameters of {@link SlotPolicy#DEFAULT}, the best of the variants (docs/eviction.md). */
-    public static final SlotPolicySpec DEFAULT = FRONT_FPGHOST_S8_TAIL_W16;
 
     /** Tried and rejected: a returning ghost evicts its home bucket's LRU entry (2Q's Am victim). */
     public static final SlotPolicySpec GHOST_EVICTS_PROTECTED = FRONT_GHOST_S8.with(p -> p.ghostEvictsProtected = true)
@@ -152,8 +156,21 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
     public static final SlotPolicySpec ADAPTIVE = FRONT_GHOST_S8.with(p -> p.adaptiveStep = 0.01)
             .withName("front-ghost-s8-adaptive");
 
-    /** Tried and rejected: the default plus a per-bucket second chance ({@code bucketAging}). */
-    public static final SlotPolicySpec AGING = DEFAULT.with(p -> p.bucketAging = true).withName("default-aging");
+    /**
+     * {@link #FRONT_FPGHOST_S8_TAIL_W16} with lazy promotion: a hit in a regular bucket moves
+     * nothing, it marks its slot; marked entries move to the front of their bucket only before
+     * it demotes one. Same hit ratio (46.64 against 46.62), a cheaper hit: the default since
+     * 2026-11-29.
+     */
+    public static final SlotPolicySpec FRONT_FPGHOST_S8_TAIL_W16_LAZY = FRONT_FPGHOST_S8_TAIL_W16
+            .with(p -> p.lazyPromotion = true).withName("front-fpghost-s8-tail-w16-lazy");
+
+    /** The parameters of {@link SlotPolicy#DEFAULT}, the best of the variants (docs/eviction.md). */
+    public static final SlotPolicySpec DEFAULT = FRONT_FPGHOST_S8_TAIL_W16_LAZY;
+
+    /** Tried and rejected: the (eager) default plus a per-bucket second chance ({@code bucketAging}). */
+    public static final SlotPolicySpec AGING = FRONT_FPGHOST_S8_TAIL_W16.with(p -> p.bucketAging = true)
+            .withName("default-aging");
 
     public SlotPolicySpec {
         Objects.requireNonNull(name);
@@ -194,7 +211,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
     /** The named presets, for the simulator's policy names ("dash-" + name). */
     public static List<SlotPolicySpec> presets() {
         return List.of(DRAGONFLY, FRONT, FRONT_GHOST, FRONT_GHOST_S8, FRONT_GHOST_S8_MID, FRONT_GHOST_S8_TAIL,
-                FRONT_FPGHOST_S8_TAIL, FRONT_FPGHOST_S8_TAIL_W16, TWO_Q, GHOST_EVICTS_PROTECTED, ADAPTIVE, AGING);
+                FRONT_FPGHOST_S8_TAIL, FRONT_FPGHOST_S8_TAIL_W16, FRONT_FPGHOST_S8_TAIL_W16_LAZY, TWO_Q, GHOST_EVICTS_PROTECTED, ADAPTIVE, AGING);
     }
 
     /** A preset by name (case-insensitive), e.g. "dragonfly", "front-ghost", or "default". */
@@ -219,7 +236,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
      * restart probation), {@code stash} (buckets per 60), {@code ghost} (bits per entry),
      * {@code gen} (Bloom generation as a fraction of the entries), {@code ghostkind}
      * (bloom|fingerprints), {@code evictprot} (true|false), {@code adapt} (step), {@code mid}
-     * (promote-to slot), {@code ghostmid} (ghost-to slot), {@code aging} (true|false),
+     * (promote-to slot), {@code ghostmid} (ghost-to slot), {@code aging} (true|false), {@code lazy} (true|false),
      * {@code width} (preferred bucket slots). The result is named after the spec, so the
      * simulator can run any point of the design space side by side with the presets.
      */
@@ -250,6 +267,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
                     case "mid" -> b.promoteToSlot = Integer.parseInt(v);
                     case "ghostmid" -> b.ghostToSlot = Integer.parseInt(v);
                     case "aging" -> b.bucketAging = Boolean.parseBoolean(v);
+                    case "lazy" -> b.lazyPromotion = Boolean.parseBoolean(v);
                     case "width" -> b.bucketSlots = Integer.parseInt(v);
                     default -> throw new IllegalArgumentException("unknown slot policy parameter " + k + " in " + spec);
                 }
@@ -310,6 +328,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
         public int ghostToSlot;
         public GhostKind ghostKind;
         public boolean bucketAging;
+        public boolean lazyPromotion;
         public int bucketSlots;
 
         private Draft(SlotPolicySpec p) {
@@ -326,13 +345,14 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
             ghostToSlot = p.ghostToSlot;
             ghostKind = p.ghostKind;
             bucketAging = p.bucketAging;
+            lazyPromotion = p.lazyPromotion;
             bucketSlots = p.bucketSlots;
         }
 
         private SlotPolicySpec build() {
             return new SlotPolicySpec(name, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry,
                     ghostGeneration, ghostEvictsProtected, adaptiveStep, promoteToSlot, ghostToSlot, ghostKind,
-                    bucketAging, bucketSlots);
+                    bucketAging, bucketSlots, lazyPromotion);
         }
     }
 }
