@@ -130,9 +130,12 @@ class OverflowEdgesTest {
         assertEquals("ERR value is not a valid float", error("INCRBYFLOAT", "f", "1e5000")); // beyond long double
         assertEquals("ERR value is not a valid float", error("INCRBYFLOAT", "f", "1e-5000"));
         assertNull(j.get("f"));
-        j.set("huge", "1e999999999"); // would make an exact decimal of a billion digits: refused at once
+        j.set("huge", "1e999999999"); // main: "ERR internal error: ... BigInteger would overflow"
         assertEquals("ERR value is not a valid float", error("INCRBYFLOAT", "huge", "0.1"));
         assertEquals("1e999999999", j.get("huge"));
+        j.set("slow", "1e99999999"); // main: an exact 10^8-digit sum kept the shard busy for more than 15 s
+        assertEquals("ERR value is not a valid float", error("INCRBYFLOAT", "slow", "0.1"));
+        assertEquals("ERR value is not a valid float", error("INCRBYFLOAT", "f", "1e99999999"));
         j.set("inf", "inf");
         assertEquals("ERR increment would produce NaN or Infinity", error("INCRBYFLOAT", "inf", "1"));
         assertEquals(1.5, j.incrByFloat("ok", 1.5));
@@ -188,8 +191,13 @@ class OverflowEdgesTest {
         assertEquals(String.format(invalid, "setex"), error("SETEX", "k", String.valueOf(Long.MAX_VALUE / 1000), "v"));
         assertEquals(String.format(invalid, "setex"), error("SETEX", "k", "0", "v"));
         assertEquals(String.format(invalid, "psetex"), error("PSETEX", "k", MAX, "v"));
-        assertEquals(String.format(invalid, "getex"), error("GETEX", "k", "EX", String.valueOf(Long.MAX_VALUE / 1000)));
+        assertNull(send("GETEX", "k", "EX", String.valueOf(Long.MAX_VALUE / 1000))); // absent: looked up first
         assertNull(j.get("k"));
+        j.set("g", "v");
+        assertEquals(String.format(invalid, "getex"), error("GETEX", "g", "EX", String.valueOf(Long.MAX_VALUE / 1000)));
+        assertEquals(String.format(invalid, "getex"), error("GETEX", "g", "PX", "0"));
+        assertEquals("ERR value is not an integer or out of range", error("GETEX", "g", "EX", "x"));
+        assertEquals(-1L, j.ttl("g"));
         j.set("k", "v");
         assertEquals("OK", str(send("SET", "k", "w", "EXAT", "1"))); // in the past: set, then gone
         assertNull(j.get("k"));

@@ -94,4 +94,17 @@ class RedisCliSmokeTest {
         assertThat(cli(proto.toString(), "--pipe")).contains("errors: 0, replies: 1000");
         assertEquals("1005", cli(null, "DBSIZE"));
     }
+
+    @Test
+    void redisCliInResp3() throws Exception {
+        String hello = cli(null, "-3", "--no-raw", "HELLO", "3");
+        assertThat(hello).contains("1# \"server\" => \"redis\"").contains("3# \"proto\" => (integer) 3")
+                .contains("7# \"modules\" => (empty array)");
+        assertEquals("1# \"maxclients\" => \"10000\"", cli(null, "-3", "--no-raw", "CONFIG", "GET", "maxclients"));
+        assertEquals("(nil)", cli(null, "-3", "--no-raw", "GET", "resp3:nothere"));
+        assertEquals("OK", cli(null, "-3", "SET", "resp3:k", "v"));
+        assertEquals("v", cli(null, "-3", "GET", "resp3:k"));
+        assertThat(cli(null, "-3", "CLIENT", "INFO")).contains("resp=3");
+        assertEquals("1", cli(null, "-3", "DEL", "resp3:k")); // leaves the keyspace as it found it
+    }
 }

@@ -30,8 +30,4 @@ final class Families {
         }
         return keys;
     }
-
-    static CommandException syntax() {
-        return CommandError.SYNTAX.exception();
-    }
 }

@@ -139,22 +139,28 @@ public final class StringFamily {
         });
     }
 
-    /** GETEX key [EX|PX|EXAT|PXAT t|PERSIST]. */
+    /**
+     * GETEX key [EX|PX|EXAT|PXAT t|PERSIST]. As in Redis, the option words are checked first, then
+     * the key is looked up (absent: null), and only then is the time validated.
+     */
     private static void getex(Call c) {
-        Expiry exp = null;
+        byte[] unit = null;
+        byte[] time = null;
         boolean persist = false;
         byte[][] a = c.argv;
         for (int i = 2; i < a.length; i++) {
             byte[] o = a[i];
-            if (Expiry.isUnit(o) && exp == null && !persist && i + 1 < a.length) {
-                exp = Expiry.parse(o, a[++i], "getex");
-            } else if (is(o, "PERSIST") && exp == null && !persist) {
+            if (Expiry.isUnit(o) && unit == null && !persist && i + 1 < a.length) {
+                unit = o;
+                time = a[++i];
+            } else if (is(o, "PERSIST") && unit == null && !persist) {
                 persist = true;
             } else {
                 throw CommandError.SYNTAX.exception();
             }
         }
-        Expiry when = exp;
+        byte[] u = unit;
+        byte[] t = time;
         boolean clear = persist;
         onKey(c, (s, call, p) -> {
             ShardStore st = s.store;
@@ -162,8 +168,8 @@ public final class StringFamily {
             if (e == null) {
                 return null;
             }
-            if (when != null || clear) {
-                KeyOps.setExpiry(st, call.keys[0], when);
+            if (u != null || clear) {
+                KeyOps.setExpiry(st, call.keys[0], u == null ? null : Expiry.parse(u, t, "getex"));
             }
             return Replies.value(e);
         });
