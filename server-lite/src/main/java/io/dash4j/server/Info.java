@@ -150,6 +150,8 @@ public final class Info {
         long req = t.hits() + t.misses();
         d.put("hit_ratio", String.format(Locale.ROOT, "%.4f", req == 0 ? 0.0 : (double) t.hits() / req));
         d.put("sticky_keys", t.sticky());
+        d.put("large_values", t.largeKeys());
+        d.put("large_value_bytes", t.largeBytes());
         d.put("segments", t.segments());
         d.put("table_capacity", t.capacity());
         d.put("load_factor", String.format(Locale.ROOT, "%.4f", t.capacity() == 0 ? 0.0 : (double) t.keys() / t.capacity()));

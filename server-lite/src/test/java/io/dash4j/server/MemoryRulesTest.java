@@ -126,7 +126,13 @@ class MemoryRulesTest {
             assertThat(j.strlen("big2")).isEqualTo(90L << 20);
             assertThat(j.dbSize()).isEqualTo(1_002);
             assertThat(Long.parseLong(field(j.info("memory"), "used_memory"))).isGreaterThan(120L << 20);
+            String dash = j.info("dash4j");
+            assertThat(field(dash, "large_values")).isEqualTo("2");
+            assertThat(Long.parseLong(field(dash, "large_value_bytes"))).isBetween(120L << 20, 121L << 20);
             assertThat(j.del("big", "big2")).isEqualTo(2);
+            dash = j.info("dash4j");
+            assertThat(field(dash, "large_values")).isEqualTo("0");
+            assertThat(field(dash, "large_value_bytes")).isEqualTo("0");
         } finally {
             server.close();
         }
@@ -226,6 +232,8 @@ class MemoryRulesTest {
                 Thread.sleep(20);
             }
             assertThat(j.dbSize()).isEqualTo(500);
+            System.out.printf("active expiry: %d expired keys reclaimed in %d ms%n", n,
+                    (System.nanoTime() - deadline + 10_000_000_000L) / 1_000_000);
             String info = j.info();
             assertThat(Long.parseLong(field(info, "expired_keys"))).isEqualTo(n);
             assertThat(field(info, "db0")).isEqualTo("keys=500,expires=0,avg_ttl=0");

@@ -239,6 +239,45 @@ class ShardStoreTest {
     }
 
     @Test
+    void whenEverythingIsPinnedAWriteIsRefusedAndLosesNothing() {
+        CacheShardStore store = new CacheShardStore(64 * 1024, true); // parts of 6 to 10 KB
+        java.util.List<String> pinned = new java.util.ArrayList<>();
+        int refusedNew = 0;
+        for (int i = 0; i < 2_000; i++) {
+            String k = "p" + i;
+            try {
+                store.put(key(k), entry(k, 100, i), 0);
+            } catch (StoreFullException e) {
+                assertThat(e.limit()).isEqualTo(StoreFullException.Limit.ALL_PINNED);
+                assertThat(store.get(key(k), false)).isNull();
+                refusedNew++;
+                continue;
+            }
+            if (store.get(key(k), false) != null) { // written, not evicted on arrival
+                assertThat(store.stick(key(k))).isTrue();
+                pinned.add(k);
+            }
+        }
+        assertThat(refusedNew).as("full of pins: new keys are refused").isPositive();
+        assertThat(store.stats().evictions()).isZero();
+        int refusedOverwrites = 0;
+        for (String k : pinned) {
+            byte[] before = store.get(key(k), false);
+            try {
+                store.put(key(k), entry(k, 3_000, 7), 0);
+            } catch (StoreFullException e) {
+                assertThat(e.limit()).isEqualTo(StoreFullException.Limit.ALL_PINNED);
+                assertThat(e.getMessage()).contains("pinned");
+                assertThat(store.get(key(k), false)).as("the old value of %s stays", k).isSameAs(before);
+                refusedOverwrites++;
+            }
+        }
+        assertThat(refusedOverwrites).isPositive();
+        assertThat(store.size()).isEqualTo(pinned.size());
+        assertThat(store.stats().sticky()).isEqualTo(pinned.size());
+    }
+
+    @Test
     void casUniquesOnlyGrow() {
         CacheShardStore store = new CacheShardStore(1 << 20, true);
         long a = store.nextCas();

@@ -369,11 +369,13 @@ public final class CacheShardStore implements ShardStore {
         try {
             c.put(entry, entry, ttlNanos);
         } catch (CacheFullException e) {
-            if (old != null && !evicting) {
-                restore(oc, old, oldLeft); // only a degenerate hash gets here in store mode
+            // cache mode: every entry that could make room is pinned; store mode: only a
+            // degenerate hash gets here. Either way the old value goes back where it was.
+            if (old != null) {
+                restore(oc, old, oldLeft);
             }
-            throw new StoreFullException(StoreFullException.Limit.ALL_PINNED,
-                    "OOM cannot make room: every entry that could be evicted is pinned (STICK)");
+            throw evicting ? new StoreFullException(StoreFullException.Limit.ALL_PINNED,
+                    "OOM cannot make room: every entry that could be evicted is pinned (STICK)") : storeFull();
         }
         onAdded(entry);
         changes++;
@@ -385,9 +387,16 @@ public final class CacheShardStore implements ShardStore {
         }
     }
 
-    /** Puts back an entry a refused write had taken out (with its TTL and pin). */
+    /**
+     * Puts back an entry a refused write had taken out (with its TTL and pin); it fits where it
+     * was, since the refused write freed nothing else. A pinned-full cache may still refuse it.
+     */
     private void restore(DashCache<Object, byte[]> c, byte[] old, long ttlNanos) {
-        c.put(old, old, Entry.has(old, Entry.TTL) ? Math.max(1, ttlNanos) : 0);
+        try {
+            c.put(old, old, Entry.has(old, Entry.TTL) ? Math.max(1, ttlNanos) : 0);
+        } catch (CacheFullException stillFull) {
+            return;
+        }
         onAdded(old);
         if (Entry.has(old, Entry.STICKY)) {
             c.stick(old);
@@ -783,7 +792,7 @@ public final class CacheShardStore implements ShardStore {
         long entries = entryBytes();
         long tables = tableBytes();
         return new StoreStats(size(), ttlEntries, stickyEntries, entries + tables, entries, tables, hits, misses,
-                evictions, expirations, bu, segs, cap, budget, evicting);
+                evictions, expirations, bu, segs, cap, budget, evicting, large.size(), large.weightedSize());
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.dash4j.server.store;
 
-/** A snapshot of one shard store's counters, taken on the shard's own thread. */
+/**
+ * A snapshot of one shard store's counters, taken on the shard's own thread. {@code largeKeys}
+ * and {@code largeBytes} describe the large-value cache (entries and their weight).
+ */
 public record StoreStats(
         long keys,
         long expires,
@@ -16,14 +19,17 @@ public record StoreStats(
         long segments,
         long capacity,
         long budget,
-        boolean evicting) {
+        boolean evicting,
+        long largeKeys,
+        long largeBytes) {
 
     public StoreStats plus(StoreStats o) {
         return new StoreStats(keys + o.keys, expires + o.expires, sticky + o.sticky, usedMemory + o.usedMemory,
                 entryBytes + o.entryBytes, tableBytes + o.tableBytes, hits + o.hits, misses + o.misses,
                 evictions + o.evictions, expirations + o.expirations, bumps + o.bumps, segments + o.segments,
-                capacity + o.capacity, budget + o.budget, evicting && o.evicting);
+                capacity + o.capacity, budget + o.budget, evicting && o.evicting, largeKeys + o.largeKeys,
+                largeBytes + o.largeBytes);
     }
 
-    public static final StoreStats ZERO = new StoreStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, true);
+    public static final StoreStats ZERO = new StoreStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, true, 0, 0);
 }
