@@ -61,8 +61,15 @@ public final class Persistence {
         this.lastSaveMillis = config.clock.getAsLong();
     }
 
+    /** The dump's path, or null when no directory is configured (a server built in code). */
     public Path dumpPath() {
-        return Path.of(config.dir).resolve(config.dbfilename);
+        String dir = config.dir;
+        return dir == null ? null : Path.of(dir).resolve(config.dbfilename);
+    }
+
+    /** Why nothing can be saved, or null. */
+    private String unavailable() {
+        return config.dir == null ? "no dump directory is configured (--dir, CONFIG SET dir)" : null;
     }
 
     // ------------------------------------------------------------------ saving
@@ -74,6 +81,9 @@ public final class Persistence {
      * see the images fixed before it answers uses {@link #begin} and {@link #fixImage} instead.
      */
     public String startBackgroundSave(Consumer<SnapshotJob.Outcome> whenDone) {
+        if (unavailable() != null) {
+            return unavailable();
+        }
         SnapshotJob job = begin(whenDone);
         if (job == null) {
             return "Background save already in progress";
@@ -87,8 +97,13 @@ public final class Persistence {
     /**
      * Creates the save and starts its writer thread, which waits until every shard has fixed its
      * image ({@link #fixImage}). Returns null when a save is already running.
+     *
+     * @throws IllegalStateException when no dump directory is configured
      */
     public synchronized SnapshotJob begin(Consumer<SnapshotJob.Outcome> whenDone) {
+        if (unavailable() != null) {
+            throw new IllegalStateException(unavailable());
+        }
         if (running != null) {
             return null;
         }
@@ -160,6 +175,12 @@ public final class Persistence {
      * then starts another. {@code whenDone} gets the outcome of the fresh one.
      */
     public void saveFresh(Consumer<SnapshotJob.Outcome> whenDone) {
+        String why = unavailable();
+        if (why != null) {
+            long now = System.currentTimeMillis();
+            whenDone.accept(new SnapshotJob.Outcome(false, why, 0, 0, 0, now));
+            return;
+        }
         if (startBackgroundSave(whenDone) != null && !whenSaved(previous -> saveFresh(whenDone))) {
             saveFresh(whenDone); // the running one ended in between
         }
@@ -175,7 +196,7 @@ public final class Persistence {
     /** Called on shard 0's tick: starts a save when a {@code save} rule is met. */
     void cron(long now) {
         SaveRules rules = config.saveRules();
-        if (running != null || rules.isEmpty()) {
+        if (running != null || rules.isEmpty() || unavailable() != null) {
             return;
         }
         if (!lastOk && now - lastAttemptMillis < RETRY_DELAY_MILLIS) {
@@ -212,7 +233,7 @@ public final class Persistence {
      */
     void load() throws IOException {
         Path file = dumpPath();
-        if (!Files.exists(file)) {
+        if (file == null || !Files.exists(file)) {
             return;
         }
         long t0 = System.nanoTime();
@@ -268,7 +289,7 @@ public final class Persistence {
         p.put("rdb_last_save_keys", lastKeys);
         p.put("rdb_last_save_bytes", lastBytes);
         p.put("rdb_last_load_time_ms", loadMillis);
-        p.put("rdb_dir", Path.of(config.dir).toAbsolutePath().normalize());
+        p.put("rdb_dir", config.dir == null ? "" : Path.of(config.dir).toAbsolutePath().normalize());
         p.put("rdb_dbfilename", config.dbfilename);
         p.put("rdb_save_rules", config.saveRules().toString());
         p.put("aof_enabled", 0);

@@ -56,8 +56,12 @@ public final class ServerConfig {
     public int maxInflight = 1024;
     /** Wall clock in epoch milliseconds (tests may substitute one). */
     public LongSupplier clock = System::currentTimeMillis;
-    /** Where the dump lives ({@code --dir}, Redis's {@code dir}); relative to the working directory. */
-    public volatile String dir = ".";
+    /**
+     * Where the dump lives ({@code --dir}, Redis's {@code dir}); relative to the working directory.
+     * From the command line the default is {@code .}, as Redis; a config built in code (tests,
+     * embedding) has none: it neither loads nor saves a dump until a directory is set.
+     */
+    public volatile String dir;
     /** The dump's file name ({@code --dbfilename}). */
     public volatile String dbfilename = "dump.rdb";
     /**
@@ -107,6 +111,9 @@ public final class ServerConfig {
                 value = args[++i];
             }
             c.set(name.replace('_', '-'), value);
+        }
+        if (c.dir == null) {
+            c.dir = "."; // as redis-server: the working directory
         }
         if (c.save == null) {
             c.save = c.cacheMode ? SaveRules.NONE : SaveRules.REDIS_DEFAULT; // as redis-server without a config file

@@ -174,6 +174,19 @@ class PersistenceTest {
     }
 
     @Test
+    @Timeout(30)
+    void aServerBuiltInCodeWithoutADirectoryNeitherSavesNorLoads() throws Exception {
+        try (Server s = TestServers.start(); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            j.set("a", "1");
+            assertThat(assertThrows(JedisDataException.class, j::save).getMessage())
+                    .contains("no dump directory is configured");
+            assertThrows(JedisDataException.class, j::bgsave);
+            assertEquals("", info(j, "rdb_dir"));
+            assertEquals("PONG", j.ping());
+        }
+    }
+
+    @Test
     @Timeout(60)
     void saveAnswersWhenTheDumpIsOnDiskAndARunningSaveRefusesAnother(@TempDir Path dir) throws Exception {
         try (Server s = server(dir, c -> { }); Jedis j = new Jedis("127.0.0.1", s.port())) {

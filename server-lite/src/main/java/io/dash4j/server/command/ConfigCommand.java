@@ -48,7 +48,7 @@ final class ConfigCommand {
         m.put("io-threads", String.valueOf(server.shardCount()));
         m.put("databases", "1");
         m.put("save", cfg.saveRules().toString());
-        m.put("dir", java.nio.file.Path.of(cfg.dir).toAbsolutePath().normalize().toString());
+        m.put("dir", cfg.dir == null ? "" : java.nio.file.Path.of(cfg.dir).toAbsolutePath().normalize().toString());
         m.put("dbfilename", cfg.dbfilename);
         m.put("rdbcompression", cfg.rdbcompression ? "yes" : "no");
         m.put("appendonly", "no");

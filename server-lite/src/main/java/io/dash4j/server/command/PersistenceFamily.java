@@ -34,7 +34,13 @@ public final class PersistenceFamily {
      */
     private static boolean startFixed(Call c, Consumer<SnapshotJob.Outcome> whenDone, Object reply) {
         Persistence p = c.client.server().persistence();
-        SnapshotJob job = p.begin(whenDone);
+        SnapshotJob job;
+        try {
+            job = p.begin(whenDone);
+        } catch (IllegalStateException e) {
+            c.then = null;
+            throw CommandError.err("ERR " + e.getMessage()).exception();
+        }
         if (job == null) {
             return false;
         }
