@@ -126,7 +126,7 @@ public final class ConcurrentDashCache<K, V> implements Cache<K, V> {
                 pos = cache.locate(key, hash);
                 stored = pos >= 0 ? cache.storedAt(pos) : null;
                 storedKey = pos >= 0 ? cache.table().keyAt(pos) : null;
-                bump = pos >= 0 && cache.wouldBump(pos); // slot 0 of a regular bucket: nothing to move
+                bump = pos >= 0 && cache.wouldBump(pos); // nothing to record (DashCache.wouldBump)
             } catch (RuntimeException torn) {
                 if (locked) {
                     throw torn;

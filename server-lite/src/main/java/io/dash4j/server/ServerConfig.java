@@ -290,7 +290,8 @@ public final class ServerConfig {
                   --maxmemory-clients SIZE  all client buffers together (default 20% of the heap)
                   --item-size-max SIZE     largest memcached value (default 1mb)
                   --maxmemory-policy NAME  noeviction (= --cache-mode false) or a cache-mode order:
-                                           default (the library's, with its ghost filter) or dragonfly
+                                           default (the library's, with its ghost filter) or
+                                           dragonfly (Dragonfly's faithful order)
                   --slot-policy NAME       the cache-mode order alone, without changing the mode
                   --dir PATH               where the RDB dump is saved and loaded from (default .)
                   --dbfilename NAME        the dump's file name (default dump.rdb)

@@ -1,5 +1,7 @@
 package io.dash4j.server;
 
+import io.dash4j.server.memcache.binary.BinaryWire;
+import io.dash4j.server.memcache.binary.Opcode;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -23,17 +25,41 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The server never dies on input: random and mutated RESP and memcached frames over several
- * connections at once (some closed mid-frame, some never read from); after every try a fresh
- * client still gets correct answers, and the keys stored before the fuzzing are all intact.
+ * The server never dies on input: random and mutated RESP, memcached text and memcached binary
+ * frames over several connections at once (some closed mid-frame, some never read from); after
+ * every try a fresh client (RESP and binary) still gets correct answers, and the keys stored
+ * before the fuzzing are all intact.
  */
 class FuzzTest {
 
     static Server server;
     static final int KEPT = 500;
 
+    /** What the shards print when a connection fails on a bug (stderr is teed here to catch it). */
+    static final java.io.ByteArrayOutputStream ERRORS = new java.io.ByteArrayOutputStream();
+    static java.io.PrintStream savedErr;
+
     @BeforeContainer
     static void up() {
+        savedErr = System.err;
+        java.io.PrintStream tee = new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                savedErr.write(b);
+                synchronized (ERRORS) {
+                    ERRORS.write(b);
+                }
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                savedErr.write(b, off, len);
+                synchronized (ERRORS) {
+                    ERRORS.write(b, off, len);
+                }
+            }
+        }, true);
+        System.setErr(tee);
         server = TestServers.start(c -> {
             c.threads = 3;
             c.protoMaxBulkLen = 64 * 1024;
@@ -53,7 +79,14 @@ class FuzzTest {
             checkHealthy(KEPT);
         } finally {
             server.close();
+            System.setErr(savedErr);
         }
+        String printed;
+        synchronized (ERRORS) {
+            printed = ERRORS.toString(StandardCharsets.ISO_8859_1);
+        }
+        // a codec or command that throws is caught (the connection closes, the shard goes on) and printed
+        org.assertj.core.api.Assertions.assertThat(printed).as("connections failed on a bug").doesNotContain("closing client");
     }
 
     static byte[] kept(int i) {
@@ -73,6 +106,14 @@ class FuzzTest {
             for (int i = 0; i < sample; i++) {
                 assertArrayEquals(keptValue(i), j.get(kept(i)), "kept key " + i);
             }
+        }
+        try (TestServers.Raw raw = new TestServers.Raw(server.memcachedPort())) {
+            raw.send(BinaryWire.request(Opcode.GET.code, 1, 0, new byte[0], kept(0), new byte[0]));
+            BinaryWire.Response r = BinaryWire.read(raw.socket.getInputStream());
+            assertEquals(0, r.status(), "binary GET of a kept key");
+            assertArrayEquals(keptValue(0), r.value());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -137,6 +178,40 @@ class FuzzTest {
         return out.toByteArray();
     }
 
+    /** Binary opcodes to fuzz with: every served one but FLUSH/FLUSHQ (they would drop the kept keys), and unknown ones. */
+    static final int[] BINARY_OPCODES = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x09, 0x0a, 0x0b, 0x0c, 0x0d,
+        0x0e, 0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x20, 0x21,
+        0x23, 0x24, 0x42, 0xff};
+    /** Extras lengths: the ones the opcodes take, and a wrong one. */
+    static final int[] BINARY_EXTRAS = {0, 0, 4, 8, 20, 3};
+    static final String[] BINARY_KEYS = {"fz", "f:1", "f:2", "", "reset", "settings"};
+
+    /** A binary request, well formed or not for its opcode (never a flush). */
+    static byte[] binaryCommand(Random r) {
+        int op = BINARY_OPCODES[r.nextInt(BINARY_OPCODES.length)];
+        byte[] key;
+        if (r.nextInt(5) == 0) {
+            key = new byte[r.nextInt(300)];
+            r.nextBytes(key);
+        } else {
+            key = BINARY_KEYS[r.nextInt(BINARY_KEYS.length)].getBytes(StandardCharsets.US_ASCII);
+        }
+        byte[] extras = new byte[BINARY_EXTRAS[r.nextInt(BINARY_EXTRAS.length)]];
+        r.nextBytes(extras);
+        byte[] value = new byte[r.nextInt(10) == 0 ? 70_000 : r.nextInt(16)];
+        r.nextBytes(value);
+        long cas = r.nextInt(4) == 0 ? r.nextInt(1000) : 0;
+        return BinaryWire.request(op, r.nextInt(), cas, extras, key, value);
+    }
+
+    /** A flush in a fuzzed binary frame would drop the kept keys: it becomes a NOOP. */
+    static byte[] noFlush(byte[] frame) {
+        if (frame.length > 1 && (frame[0] & 0xFF) == 0x80 && (frame[1] == 0x08 || frame[1] == 0x18)) {
+            frame[1] = 0x0a;
+        }
+        return frame;
+    }
+
     /** Flips, deletes, duplicates or truncates bytes. */
     static byte[] mutate(byte[] b, Random r) {
         byte[] x = b.clone();
@@ -178,6 +253,7 @@ class FuzzTest {
         try {
             for (int c = 0; c < conns; c++) {
                 boolean mc = r.nextInt(3) == 0;
+                boolean binary = mc && r.nextBoolean();
                 Socket s = new Socket();
                 s.connect(new InetSocketAddress("127.0.0.1", mc ? server.memcachedPort() : server.port()), 5000);
                 s.setSoTimeout(50);
@@ -187,7 +263,9 @@ class FuzzTest {
                 for (int f = 0; f < frames; f++) {
                     byte[] frame;
                     int kind = r.nextInt(10);
-                    if (kind < 4) {
+                    if (binary && kind < 8) {
+                        frame = noFlush(kind < 4 ? binaryCommand(r) : mutate(binaryCommand(r), r));
+                    } else if (kind < 4) {
                         frame = mc ? mcCommand(r) : respCommand(r);
                     } else if (kind < 8) {
                         frame = mutate(mc ? mcCommand(r) : respCommand(r), r);

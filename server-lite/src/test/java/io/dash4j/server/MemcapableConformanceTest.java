@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * libmemcached's protocol tester, {@code memccapable -a} (ASCII protocol only; dash4j does not speak
- * the binary protocol), against the memcached port of an in-process server. The tool comes with
+ * libmemcached's protocol tester against the memcached port of an in-process server, once per
+ * protocol: {@code memccapable -a} (text) and {@code memccapable -b} (binary). The tool comes with
  * Debian's libmemcached-tools ({@code .ci/run} installs it); the test is skipped only when no
  * {@code memccapable}/{@code memcapable} binary is on the PATH.
  */
@@ -25,15 +25,25 @@ class MemcapableConformanceTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void memccapableAsciiPasses() throws Exception {
+        memccapablePasses("-a");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void memccapableBinaryPasses() throws Exception {
+        memccapablePasses("-b");
+    }
+
+    private static void memccapablePasses(String protocol) throws Exception {
         Optional<Path> tool = ExternalTools.find("memccapable", "memcapable");
         assumeTrue(tool.isPresent(), "memccapable/memcapable not installed (Debian: libmemcached-tools)");
         Server server = TestServers.start(c -> c.memcachedPort = -1);
         try {
             // -t 5: five seconds per I/O operation (the default two is tight on a loaded CI machine)
             ExternalTools.Result r = ExternalTools.run(List.of(tool.get().toString(),
-                    "-h", "127.0.0.1", "-p", Integer.toString(server.memcachedPort()), "-a", "-v", "-t", "5"), 45);
+                    "-h", "127.0.0.1", "-p", Integer.toString(server.memcachedPort()), protocol, "-v", "-t", "5"), 45);
             assertFalse(r.timedOut(), () -> "memccapable did not finish in 45 s:\n" + r.output());
-            assertEquals(0, r.exitCode(), () -> "memccapable -a failed: " + failures(r.output())
+            assertEquals(0, r.exitCode(), () -> "memccapable " + protocol + " failed: " + failures(r.output())
                     + "\n--- full output ---\n" + r.output());
         } finally {
             server.close();

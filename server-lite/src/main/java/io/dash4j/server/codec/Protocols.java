@@ -2,6 +2,7 @@ package io.dash4j.server.codec;
 
 import io.dash4j.server.ServerConfig;
 import io.dash4j.server.memcache.McTextCodec;
+import io.dash4j.server.memcache.binary.McBinaryCodec;
 import io.dash4j.server.resp.RespCodec;
 
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,7 @@ import java.util.List;
 /**
  * The server's listeners and the codecs plugged into them: RESP on {@code port}; on
  * {@code memcached-port} the memcached text protocol, with the binary protocol chosen per
- * connection by its first byte (magic 0x80) once {@link #memcachedBinary()} provides its codec.
+ * connection by its first byte (magic 0x80), as memcached does.
  */
 public final class Protocols {
 
@@ -24,12 +25,9 @@ public final class Protocols {
     public static final CodecFactory RESP = RespCodec::new;
     public static final CodecFactory MEMCACHED_TEXT = McTextCodec::new;
 
-    /**
-     * The memcached binary codec, or null while there is none (binary frames then reach the text
-     * codec, which answers ERROR, as before). The binary protocol plugs in here.
-     */
+    /** The memcached binary protocol, chosen on the memcached port by the first byte (magic 0x80). */
     public static CodecFactory memcachedBinary() {
-        return null;
+        return McBinaryCodec::new;
     }
 
     /** The memcached port's protocols: text, or binary when the first byte is the magic. */

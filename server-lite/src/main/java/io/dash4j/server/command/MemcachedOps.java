@@ -53,6 +53,34 @@ public final class MemcachedOps {
     }
 
     /**
+     * memcached's item size rule, for both protocols: a value is refused when it, its key and 48
+     * bytes of item header do not fit {@code itemSizeMax}.
+     */
+    public static boolean valueTooLarge(int keyLength, long valueLength, long itemSizeMax) {
+        return valueLength > itemSizeMax - keyLength - 48;
+    }
+
+    /**
+     * flush_all's delay (seconds, exptime rules: up to 30 days relative, above an absolute unix
+     * time) as the epoch millisecond to flush at; 0 = now.
+     */
+    public static long flushDeadline(long delay, long now) {
+        return delay == 0 ? 0 : delay > REALTIME_MAXDELTA ? delay * 1000 : now + delay * 1000;
+    }
+
+    /**
+     * The binary protocol's CAS on a write that has none in the text protocol (append, prepend,
+     * delete, incr/decr): true when {@code expectedCas} is set and the key holds another unique.
+     */
+    public static boolean casMismatch(ShardStore st, Key k, long expectedCas) {
+        if (expectedCas == 0) {
+            return false;
+        }
+        byte[] e = st.get(k, false);
+        return e != null && Entry.cas(e) != expectedCas;
+    }
+
+    /**
      * A storage command: writes {@code data[off, off+len)} with {@code flags}, {@code exptime} and
      * the new CAS unique {@code newCas}. {@code cas} is the unique a CAS command expects.
      * Append/prepend keep flags and TTL and refuse a result over {@code itemSizeMax}.

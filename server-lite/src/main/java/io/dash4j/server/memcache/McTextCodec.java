@@ -2,7 +2,6 @@ package io.dash4j.server.memcache;
 
 import io.dash4j.server.Call;
 import io.dash4j.server.Connection;
-import io.dash4j.server.Info;
 import io.dash4j.server.OutBuf;
 import io.dash4j.server.Server;
 import io.dash4j.server.Shard;
@@ -16,7 +15,6 @@ import io.dash4j.server.command.MemcachedOps.StoreMode;
 import io.dash4j.server.command.WriteStatus;
 import io.dash4j.server.store.Entry;
 import io.dash4j.server.store.Key;
-import io.dash4j.server.store.StoreStats;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -37,7 +35,6 @@ public final class McTextCodec extends Codec {
 
     /** Keys longer than this are refused (memcached's KEY_MAX_LENGTH). */
     static final int KEY_MAX = 250;
-    static final String VERSION = "1.6.21";
 
     private static final byte[] STORED = ascii("STORED\r\n");
     private static final byte[] NOT_STORED = ascii("NOT_STORED\r\n");
@@ -349,7 +346,7 @@ public final class McTextCodec extends Codec {
             case "touch" -> touch(t);
             case "flush_all" -> flushAll(t);
             case "stats" -> stats(t);
-            case "version" -> conn.replyNow("VERSION " + VERSION, LINE);
+            case "version" -> conn.replyNow("VERSION " + McStats.VERSION, LINE);
             case "verbosity" -> {
                 // memcached: "verbosity [level] [noreply]" takes 1 or 2 arguments; "verbosity noreply" is a silent no-op
                 boolean noreply = noreply(t);
@@ -451,7 +448,7 @@ public final class McTextCodec extends Codec {
             return;
         }
         Pending p = new Pending(mode, key, (int) (long) flags, exptime, cas, noreply, (int) (long) len);
-        if (len > conn.config().itemSizeMax - key.length - 48) {
+        if (MemcachedOps.valueTooLarge(key.length, len, conn.config().itemSizeMax)) {
             // answered now, the data swallowed; a set also drops the old value (as memcached does)
             p.swallow = true;
             pending = p;
@@ -608,7 +605,7 @@ public final class McTextCodec extends Codec {
         }
         shard.memcachedStats[CMD_FLUSH]++;
         long now = conn.config().clock.getAsLong();
-        long at = delay == 0 ? 0 : delay > MemcachedOps.REALTIME_MAXDELTA ? delay * 1000 : now + delay * 1000;
+        long at = MemcachedOps.flushDeadline(delay, now);
         Call c = new Call(conn, null);
         c.render = form(Kind.FLUSH, noreply, false, false);
         conn.dispatch(c, call -> call.onAllShards((s, cl, part) -> {
@@ -629,15 +626,7 @@ public final class McTextCodec extends Codec {
                         return null;
                     }, cl -> "RESET"));
                 }
-                case "settings" -> {
-                    var cfg = conn.config();
-                    Server server = conn.server();
-                    conn.replyNow(("STAT maxbytes " + cfg.maxmemory + "\r\nSTAT maxconns " + cfg.maxclients
-                            + "\r\nSTAT tcpport " + server.memcachedPort() + "\r\nSTAT num_threads "
-                            + server.shardCount() + "\r\nSTAT item_size_max " + cfg.itemSizeMax
-                            + "\r\nSTAT evictions " + (cfg.cacheMode ? "on" : "off") + "\r\nSTAT idle_timeout "
-                            + cfg.timeout + "\r\nEND\r\n").getBytes(StandardCharsets.US_ASCII), LINE);
-                }
+                case "settings" -> conn.replyNow(statsText(McStats.settings(conn.server())), LINE);
                 case "items", "slabs", "sizes", "conns" -> conn.replyNow(END, LINE);
                 default -> conn.replyNow(ERROR, LINE);
             }
@@ -648,74 +637,16 @@ public final class McTextCodec extends Codec {
         c.render = LINE;
         conn.dispatch(c, call -> call.onAllShards((s, cl, part) -> s.snapshot(), cl -> {
             ShardSnapshot[] snaps = Arrays.stream(cl.results).map(ShardSnapshot.class::cast).toArray(ShardSnapshot[]::new);
-            return statsText(server, snaps).getBytes(StandardCharsets.US_ASCII);
+            return statsText(McStats.general(server, snaps));
         }));
     }
 
-    static String statsText(Server server, ShardSnapshot[] snaps) {
-        long[] mc = new long[32];
-        long conns = 0;
-        long netIn = 0;
-        long netOut = 0;
-        for (ShardSnapshot s : snaps) {
-            for (int i = 0; i < mc.length; i++) {
-                mc[i] += s.memcached()[i];
-            }
-            conns += s.connections();
-            netIn += s.netInput();
-            netOut += s.netOutput();
+    /** Stats as memcached's text: a {@code STAT name value} line each, then {@code END}. */
+    static byte[] statsText(List<McStats.Stat> stats) {
+        StringBuilder b = new StringBuilder(stats.size() * 24);
+        for (McStats.Stat st : stats) {
+            b.append("STAT ").append(st.name()).append(' ').append(st.value()).append("\r\n");
         }
-        StoreStats st = Info.total(snaps);
-        var cfg = server.config();
-        long now = System.currentTimeMillis();
-        StringBuilder b = new StringBuilder();
-        stat(b, "pid", ProcessHandle.current().pid());
-        stat(b, "uptime", server.uptimeMillis() / 1000);
-        stat(b, "time", now / 1000);
-        stat(b, "version", VERSION);
-        stat(b, "libevent", "java-nio");
-        stat(b, "pointer_size", 64);
-        stat(b, "max_connections", cfg.maxclients);
-        stat(b, "curr_connections", conns);
-        stat(b, "total_connections", server.totalConnectionsReceived());
-        stat(b, "rejected_connections", server.rejectedConnectionCount());
-        stat(b, "connection_structures", conns);
-        stat(b, "cmd_get", mc[CMD_GET]);
-        stat(b, "cmd_set", mc[CMD_SET]);
-        stat(b, "cmd_flush", mc[CMD_FLUSH]);
-        stat(b, "cmd_touch", mc[CMD_TOUCH]);
-        stat(b, "get_hits", mc[GET_HITS]);
-        stat(b, "get_misses", mc[GET_MISSES]);
-        stat(b, "get_expired", 0);
-        stat(b, "get_flushed", 0);
-        stat(b, "delete_misses", mc[DELETE_MISSES]);
-        stat(b, "delete_hits", mc[DELETE_HITS]);
-        stat(b, "incr_misses", mc[INCR_MISSES]);
-        stat(b, "incr_hits", mc[INCR_HITS]);
-        stat(b, "decr_misses", mc[DECR_MISSES]);
-        stat(b, "decr_hits", mc[DECR_HITS]);
-        stat(b, "cas_misses", mc[CAS_MISSES]);
-        stat(b, "cas_hits", mc[CAS_HITS]);
-        stat(b, "cas_badval", mc[CAS_BADVAL]);
-        stat(b, "touch_hits", mc[TOUCH_HITS]);
-        stat(b, "touch_misses", mc[TOUCH_MISSES]);
-        stat(b, "bytes_read", netIn);
-        stat(b, "bytes_written", netOut);
-        stat(b, "limit_maxbytes", cfg.maxmemory);
-        stat(b, "threads", server.shardCount());
-        stat(b, "bytes", st.usedMemory());
-        stat(b, "curr_items", st.keys());
-        stat(b, "total_items", mc[TOTAL_ITEMS]);
-        stat(b, "expired_unfetched", 0);
-        stat(b, "evictions", st.evictions());
-        stat(b, "reclaimed", st.expirations());
-        stat(b, "bump_ups", st.bumps());
-        stat(b, "segments", st.segments());
-        b.append("END\r\n");
-        return b.toString();
-    }
-
-    private static void stat(StringBuilder b, String name, Object v) {
-        b.append("STAT ").append(name).append(' ').append(v).append("\r\n");
+        return b.append("END\r\n").toString().getBytes(StandardCharsets.US_ASCII);
     }
 }

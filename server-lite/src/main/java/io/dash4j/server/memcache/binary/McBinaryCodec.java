@@ -1,0 +1,432 @@
+package io.dash4j.server.memcache.binary;
+
+import io.dash4j.server.Call;
+import io.dash4j.server.Connection;
+import io.dash4j.server.OutBuf;
+import io.dash4j.server.Server;
+import io.dash4j.server.Shard;
+import io.dash4j.server.ShardSnapshot;
+import io.dash4j.server.codec.Codec;
+import io.dash4j.server.codec.InputBuffer;
+import io.dash4j.server.command.CommandError;
+import io.dash4j.server.command.Handler;
+import io.dash4j.server.command.KeyOps;
+import io.dash4j.server.command.MemcachedOps;
+import io.dash4j.server.command.MemcachedOps.StoreMode;
+import io.dash4j.server.command.WriteStatus;
+import io.dash4j.server.memcache.McStats;
+import io.dash4j.server.store.Entry;
+import io.dash4j.server.store.Key;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import static io.dash4j.server.memcache.McStats.*;
+
+/**
+ * The memcached binary protocol on one connection: frames requests with a {@link RequestFramer},
+ * runs each on the same typed operations as the text protocol ({@link MemcachedOps}, on the shard
+ * that owns the key), and answers with a {@link ResponseWriter}. A connection gets this codec
+ * when its first byte is the request magic 0x80 (memcached's per-connection detection).
+ *
+ * <p>What is binary-only lives here and only here: opcodes and their extras, quiet variants (a
+ * quiet get answers only hits, any other quiet opcode only errors; NOOP, answered in order, tells
+ * the client the batch is over), CAS on every write, counters created from an initial value, and
+ * memcached's choice of status per failure ({@link #failure}).
+ *
+ * <p>A call's {@link Call#render} is the {@link BinaryRequest} (or a {@link Refusal}); its
+ * {@link Call#result} is typed: an entry or null (gets), the new CAS unique as a {@link Long}
+ * (writes), a {@link Counter}, a {@link WriteStatus} or {@link CommandError} (failures).
+ */
+public final class McBinaryCodec extends Codec {
+
+    /** A request answered with an error status before it ran (framing refusals). */
+    record Refusal(int opcode, int opaque, int status, String text) {
+    }
+
+    /** INCREMENT/DECREMENT's answer: the value and the item's new CAS unique. */
+    record Counter(long value, long cas) {
+    }
+
+    private final Shard shard;
+    private final RequestFramer framer = new RequestFramer();
+    private final ResponseWriter writer = new ResponseWriter();
+    private final Sink sink = new Sink();
+    /** Set by the sink when {@link #parseOne}'s advance delivered an event. */
+    private boolean delivered;
+
+    public McBinaryCodec(Connection conn) {
+        super(conn);
+        this.shard = conn.shard;
+    }
+
+    @Override
+    public String name() {
+        return "memcached-binary";
+    }
+
+    // ------------------------------------------------------------------ framing
+
+    @Override
+    public boolean parseOne() {
+        InputBuffer in = conn.input();
+        delivered = false;
+        int n = framer.advance(in.bytes, in.rpos, in.wpos, sink);
+        in.rpos += n;
+        // no event and nothing consumed: the frame is incomplete
+        return delivered || n > 0;
+    }
+
+    /** The framer's side of the connection: limits, client memory, and where requests go. */
+    private final class Sink implements RequestFramer.Sink {
+        @Override
+        public boolean valueTooLarge(int keyLength, long valueLength) {
+            return MemcachedOps.valueTooLarge(keyLength, valueLength, conn.config().itemSizeMax);
+        }
+
+        @Override
+        public boolean reserve(int bytes) {
+            if (!conn.mayHold(bytes)) {
+                conn.countClientMemoryDisconnect();
+                return false;
+            }
+            conn.account(bytes);
+            return true;
+        }
+
+        @Override
+        public void request(BinaryRequest r) {
+            delivered = true;
+            conn.account(-r.value.length); // reserved while it arrived; the call holds it from here
+            start(r);
+        }
+
+        @Override
+        public void refuse(BinaryRequest r, int opcode, int status, boolean close) {
+            delivered = true;
+            conn.countProtocolError();
+            if (close) {
+                // the framer consumed everything buffered and swallows the rest: no frame boundary is left
+                conn.replyNow(null, new Refusal(opcode, r.opaque, status, Status.message(status)));
+                conn.closeAfterReplies();
+                return;
+            }
+            if (status == Status.VALUE_TOO_LARGE && r.opcode != null && r.opcode.kind == Opcode.Kind.SET) {
+                // as memcached (and the text protocol): a refused set does not leave the old value behind
+                Key key = new Key(r.key);
+                Call c = new Call(conn, null);
+                c.render = new Refusal(opcode, r.opaque, status, Status.message(status));
+                conn.dispatch(c, call -> call.onKey(key, (s, cl, part) -> KeyOps.delete(s.store, key)));
+                return;
+            }
+            conn.replyNow(null, new Refusal(opcode, r.opaque, status, Status.message(status)));
+        }
+    }
+
+    @Override
+    public void protocolError(String message) {
+        conn.countProtocolError();
+        conn.input().discard();
+        int status = message.contains("memory") ? Status.OUT_OF_MEMORY : Status.INVALID_ARGUMENTS;
+        conn.replyNow(null, new Refusal(0, 0, status, message));
+        conn.closeAfterReplies();
+    }
+
+    // ------------------------------------------------------------------ requests
+
+    private void start(BinaryRequest r) {
+        conn.setLastCommand(r.opcode.name().toLowerCase(Locale.ROOT));
+        switch (r.opcode.kind) {
+            case GET, GAT, TOUCH -> retrieve(r);
+            case SET, ADD, REPLACE, APPEND, PREPEND -> store(r);
+            case DELETE -> delete(r);
+            case INCREMENT, DECREMENT -> counter(r);
+            case FLUSH -> flush(r);
+            case STAT -> stats(r);
+            case NOOP, VERSION -> conn.replyNow(null, r);
+            case QUIT -> {
+                conn.stopReading();
+                conn.replyNow(null, r); // QUITQ: encoded as nothing
+            }
+        }
+    }
+
+    private Call call(BinaryRequest r) {
+        Call c = new Call(conn, null);
+        c.render = r;
+        return c;
+    }
+
+    /**
+     * Runs {@code onOwner} for {@code r}: the call carries the request as its render and the key as
+     * its opts, so the handlers and shard functions below are shared constants and a request
+     * allocates no lambda.
+     */
+    private void onKeyOwner(BinaryRequest r, Handler onOwner) {
+        Call c = call(r);
+        c.opts = new Key(r.key);
+        conn.dispatch(c, onOwner);
+    }
+
+    private void retrieve(BinaryRequest r) {
+        if (r.opcode.kind != Opcode.Kind.TOUCH) {
+            shard.memcachedStats[CMD_GET]++;
+        }
+        if (r.opcode.kind != Opcode.Kind.GET) {
+            shard.memcachedStats[CMD_TOUCH]++;
+        }
+        onKeyOwner(r, RETRIEVE);
+    }
+
+    private void store(BinaryRequest r) {
+        shard.memcachedStats[CMD_SET]++;
+        onKeyOwner(r, STORE);
+    }
+
+    private void delete(BinaryRequest r) {
+        onKeyOwner(r, DELETE);
+    }
+
+    private void counter(BinaryRequest r) {
+        onKeyOwner(r, COUNTER);
+    }
+
+    // the shard side: each reads its request from call.render and its key from call.opts
+
+    private static final Handler RETRIEVE = call -> call.onKey((Key) call.opts, (s, cl, part) -> {
+        BinaryRequest r = (BinaryRequest) cl.render;
+        boolean touch = r.opcode.kind != Opcode.Kind.GET;
+        return counted(s, r, MemcachedOps.retrieve(s, (Key) cl.opts, true, touch, r.exptime()));
+    });
+
+    private static final Handler STORE = call -> call.onKey((Key) call.opts, (s, cl, part) -> {
+        BinaryRequest r = (BinaryRequest) cl.render;
+        Key key = (Key) cl.opts;
+        StoreMode mode = storeMode(r);
+        if (mode != StoreMode.CAS && MemcachedOps.casMismatch(s.store, key, r.cas)) {
+            return WriteStatus.EXISTS; // append/prepend with a CAS
+        }
+        long cas = MemcachedOps.nextCas(s);
+        WriteStatus w = MemcachedOps.store(s.store, key, mode, r.value, 0, r.value.length, r.flags, r.exptime(),
+                r.cas, cas, s.server().config().itemSizeMax);
+        if (w != WriteStatus.STORED) {
+            return counted(s, r, w);
+        }
+        s.memcachedStats[TOTAL_ITEMS]++;
+        return counted(s, r, cas);
+    });
+
+    private static final Handler DELETE = call -> call.onKey((Key) call.opts, (s, cl, part) -> {
+        BinaryRequest r = (BinaryRequest) cl.render;
+        Key key = (Key) cl.opts;
+        if (MemcachedOps.casMismatch(s.store, key, r.cas)) {
+            return WriteStatus.EXISTS;
+        }
+        return counted(s, r, KeyOps.delete(s.store, key) ? WriteStatus.STORED : WriteStatus.NOT_FOUND);
+    });
+
+    private static final Handler COUNTER = call -> call.onKey((Key) call.opts, (s, cl, part) -> {
+        BinaryRequest r = (BinaryRequest) cl.render;
+        Key key = (Key) cl.opts;
+        if (MemcachedOps.casMismatch(s.store, key, r.cas)) {
+            return WriteStatus.EXISTS;
+        }
+        long cas = MemcachedOps.nextCas(s);
+        Object v = MemcachedOps.arith(s.store, key, r.opcode.kind == Opcode.Kind.INCREMENT, r.delta, cas);
+        if (v == MemcachedOps.MISS && r.expiration != BinaryRequest.NO_CREATE) {
+            // memcached: a missing counter is created with the initial value (not incremented)
+            byte[] digits = Long.toUnsignedString(r.initial).getBytes(StandardCharsets.US_ASCII);
+            WriteStatus w = MemcachedOps.store(s.store, key, StoreMode.ADD, digits, 0, digits.length, 0,
+                    r.exptime(), 0, cas, s.server().config().itemSizeMax);
+            if (w != WriteStatus.STORED) {
+                return w;
+            }
+            s.memcachedStats[TOTAL_ITEMS]++;
+            return counted(s, r, new Counter(r.initial, cas));
+        }
+        return counted(s, r, v instanceof Long n ? new Counter(n, cas) : v);
+    });
+
+    /** memcached: a CAS on set/add/replace makes it a cas command; append/prepend check theirs apart. */
+    static StoreMode storeMode(BinaryRequest r) {
+        return switch (r.opcode.kind) {
+            case APPEND -> StoreMode.APPEND;
+            case PREPEND -> StoreMode.PREPEND;
+            case ADD -> r.cas != 0 ? StoreMode.CAS : StoreMode.ADD;
+            case REPLACE -> r.cas != 0 ? StoreMode.CAS : StoreMode.REPLACE;
+            default -> r.cas != 0 ? StoreMode.CAS : StoreMode.SET;
+        };
+    }
+
+    private void flush(BinaryRequest r) {
+        shard.memcachedStats[CMD_FLUSH]++;
+        long at = MemcachedOps.flushDeadline(r.exptime(), conn.config().clock.getAsLong());
+        conn.dispatch(call(r), c -> c.onAllShards((s, cl, part) -> {
+            MemcachedOps.flush(s, at);
+            return null;
+        }, null));
+    }
+
+    /**
+     * STAT: no key lists the general statistics, {@code settings} the settings, {@code reset}
+     * zeroes the counters (answering only the end packet), the text protocol's empty groups answer
+     * only the end packet, and any other group "not found", as memcached.
+     */
+    private void stats(BinaryRequest r) {
+        String group = new String(r.key, StandardCharsets.US_ASCII);
+        Server server = conn.server();
+        switch (group) {
+            case "" -> conn.dispatch(call(r), c -> c.onAllShards((s, cl, part) -> s.snapshot(),
+                    cl -> McStats.general(server, Arrays.stream(cl.results).map(ShardSnapshot.class::cast)
+                            .toArray(ShardSnapshot[]::new))));
+            case "settings" -> conn.replyNow(McStats.settings(server), r);
+            case "reset" -> conn.dispatch(call(r), c -> c.onAllShards((s, cl, part) -> {
+                s.resetStats();
+                return null;
+            }, cl -> List.of()));
+            case "items", "slabs", "sizes", "conns" -> conn.replyNow(List.of(), r);
+            default -> conn.replyNow(WriteStatus.NOT_FOUND, r);
+        }
+    }
+
+    // ------------------------------------------------------------------ answers
+
+    @Override
+    public void encode(Call call, OutBuf out) {
+        if (call.render instanceof Refusal f) {
+            writer.error(out, f.opcode, f.status, f.opaque, f.text);
+            return;
+        }
+        BinaryRequest r = (BinaryRequest) call.render;
+        Opcode op = r.opcode;
+        Object result = call.result;
+        if (result instanceof CommandError e) {
+            writer.error(out, op.code, statusOf(e), r.opaque); // errors are answered even when quiet
+            return;
+        }
+        if (result instanceof WriteStatus w && w != WriteStatus.STORED) {
+            writer.error(out, op.code, failure(op.kind, w), r.opaque);
+            return;
+        }
+        switch (op.kind) {
+            case GET, GAT, TOUCH -> {
+                byte[] e = (byte[]) result;
+                if (e == null) {
+                    if (op.quiet) {
+                        return; // quiet gets answer only hits
+                    }
+                    if (op.returnsKey) {
+                        writer.missWithKey(out, op.code, r.opaque, r.key);
+                    } else {
+                        writer.error(out, op.code, Status.KEY_NOT_FOUND, r.opaque);
+                    }
+                    return;
+                }
+                int vo = Entry.valueOffset(e);
+                writer.item(out, op.code, r.opaque, Entry.cas(e), Entry.flags(e), e, Entry.keyOffset(e),
+                        Entry.keyLength(e), op.returnsKey, vo, op.kind == Opcode.Kind.TOUCH ? -1 : e.length - vo);
+            }
+            case INCREMENT, DECREMENT -> {
+                if (!op.quiet) {
+                    Counter n = (Counter) result;
+                    writer.counter(out, op.code, r.opaque, n.cas(), n.value());
+                }
+            }
+            case SET, ADD, REPLACE, APPEND, PREPEND -> {
+                if (!op.quiet) {
+                    writer.empty(out, op.code, r.opaque, (Long) result);
+                }
+            }
+            case VERSION -> writer.text(out, op.code, r.opaque, McStats.VERSION);
+            case STAT -> {
+                @SuppressWarnings("unchecked")
+                List<McStats.Stat> stats = (List<McStats.Stat>) result;
+                for (McStats.Stat st : stats) {
+                    writer.stat(out, op.code, r.opaque, st.name(), st.value());
+                }
+                writer.stat(out, op.code, r.opaque, "", ""); // the end of the list
+            }
+            default -> {
+                if (!op.quiet) {
+                    writer.empty(out, op.code, r.opaque, 0);
+                }
+            }
+        }
+    }
+
+    /**
+     * Counts {@code result} in the hit/miss counters of {@code stats} (the text protocol's) of the
+     * shard that ran it, and returns it. Counted there, in the key's order of operations, a
+     * {@code stats reset} that follows a request on the connection also clears its count.
+     */
+    private static Object counted(Shard s, BinaryRequest r, Object result) {
+        long[] st = s.memcachedStats;
+        switch (r.opcode.kind) {
+            case GET, GAT, TOUCH -> {
+                boolean hit = result instanceof byte[];
+                if (r.opcode.kind != Opcode.Kind.TOUCH) {
+                    st[hit ? GET_HITS : GET_MISSES]++;
+                }
+                if (r.opcode.kind != Opcode.Kind.GET) {
+                    st[hit ? TOUCH_HITS : TOUCH_MISSES]++;
+                }
+            }
+            case DELETE -> {
+                if (result == WriteStatus.STORED || result == WriteStatus.NOT_FOUND) {
+                    st[result == WriteStatus.STORED ? DELETE_HITS : DELETE_MISSES]++;
+                }
+            }
+            case INCREMENT, DECREMENT -> {
+                boolean incr = r.opcode.kind == Opcode.Kind.INCREMENT;
+                if (result instanceof Counter) {
+                    st[incr ? INCR_HITS : DECR_HITS]++;
+                } else if (result == WriteStatus.NOT_FOUND) {
+                    st[incr ? INCR_MISSES : DECR_MISSES]++;
+                }
+            }
+            case SET, ADD, REPLACE -> {
+                if (r.cas != 0) {
+                    if (result instanceof Long) {
+                        st[CAS_HITS]++;
+                    } else if (result == WriteStatus.EXISTS) {
+                        st[CAS_BADVAL]++;
+                    } else if (result == WriteStatus.NOT_FOUND) {
+                        st[CAS_MISSES]++;
+                    }
+                }
+            }
+            default -> {
+            }
+        }
+        return result;
+    }
+
+    /**
+     * The status memcached answers for a write that did not happen: an ADD that found the key
+     * "exists", a REPLACE that missed "not found", an APPEND/PREPEND that missed "not stored"; a
+     * CAS mismatch "exists" and a CAS on a missing key "not found".
+     */
+    static int failure(Opcode.Kind kind, WriteStatus w) {
+        return switch (w) {
+            case EXISTS -> Status.KEY_EXISTS;
+            case NOT_FOUND -> Status.KEY_NOT_FOUND;
+            case NOT_STORED -> kind == Opcode.Kind.ADD ? Status.KEY_EXISTS
+                    : kind == Opcode.Kind.REPLACE ? Status.KEY_NOT_FOUND : Status.NOT_STORED;
+            case STORED -> Status.OK;
+        };
+    }
+
+    /** A typed error as a binary status. */
+    static int statusOf(CommandError e) {
+        return switch (e.kind()) {
+            case TOO_BIG -> Status.VALUE_TOO_LARGE;
+            case OOM -> Status.OUT_OF_MEMORY;
+            case NOT_INTEGER -> Status.NON_NUMERIC;
+            case SYNTAX, INVALID_EXPIRE, OUT_OF_RANGE, OVERFLOW, WRONG_ARITY -> Status.INVALID_ARGUMENTS;
+            case UNKNOWN_COMMAND, NOT_SUPPORTED -> Status.UNKNOWN_COMMAND;
+            default -> Status.INTERNAL_ERROR;
+        };
+    }
+}
