@@ -18,7 +18,7 @@
 #
 # Environment (defaults): KEYS_LIST="1000000 5000000" THREADS=2 BENCH_SECONDS=10
 #   BASE_PORT=17400 DASH4J_JAVA_OPTS=-Xmx6g DASH4J_MAXMEMORY=4gb SKIP_BUILD=1 (reuse the jar)
-#   OUT=docs/results-servers.md  (OUT=- prints the section instead)
+#   OUT=docs/results-servers.md  (OUT=- prints the section instead)  KEEP=1 keeps the dumps and logs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -47,7 +47,10 @@ fi
 
 WORK=$(mktemp -d /tmp/dash4j-persist-bench.XXXXXX)
 PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
+cleanup() {
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  [ "${KEEP:-0}" = 1 ] || rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 info() { redis-cli -p "$1" info "${3:-persistence}" | tr -d '\r' | sed -n "s/^$2://p"; }
