@@ -40,6 +40,13 @@ public final class DashTable<K, V> {
     private long splits;
     private long stashUnloads;
 
+    /** The running snapshot's epoch, 0 when none runs (read by every segment's pre-write hook). */
+    int snapshotEpoch;
+    /** The epoch of the last snapshot started: the next one takes {@code lastEpoch + 1}. */
+    private int lastEpoch;
+    /** The running snapshot, or null. */
+    private TableSnapshot<K, V> snapshot;
+
     private DashTable(Builder<K, V> b) {
         this.layout = b.layout;
         this.strategy = b.strategy;
@@ -59,6 +66,9 @@ public final class DashTable<K, V> {
     }
 
     private void reset() {
+        if (snapshot != null) {
+            snapshot.finish(); // the image keeps what the table held before it was cleared
+        }
         globalDepth = initialDepth;
         directory = new Segment[1 << initialDepth];
         for (int i = 0; i < directory.length; i++) {
@@ -448,6 +458,65 @@ public final class DashTable<K, V> {
     @SuppressWarnings("unchecked")
     public Segment<K, V> segment(int index) {
         return directory[index];
+    }
+
+    // ------------------------------------------------------------------ snapshots
+
+    /**
+     * Starts a point-in-time snapshot: {@code sink} will receive every entry the table holds now,
+     * each exactly once, as it is now, while the table keeps changing. Call
+     * {@link TableSnapshot#step} between writes to advance the walk (or {@link TableSnapshot#finish}).
+     * Writers that touch a bucket the walk has not reached first serialize it into {@code sink}, so
+     * the sink may be called from inside {@code put}, {@code remove}, a split or an eviction: it must
+     * not modify this table. One snapshot runs at a time; {@link #clear()} finishes it first.
+     *
+     * @throws IllegalStateException when a snapshot is already running
+     */
+    @SuppressWarnings("unchecked")
+    public TableSnapshot<K, V> startSnapshot(BiConsumer<? super K, ? super V> sink) {
+        Objects.requireNonNull(sink, "sink");
+        if (snapshot != null) {
+            throw new IllegalStateException("a snapshot of this table is already running");
+        }
+        if (lastEpoch == Integer.MAX_VALUE) {
+            throw new IllegalStateException("snapshot epochs exhausted");
+        }
+        Segment<K, V>[] segments = new Segment[uniqueSegments];
+        int n = 0;
+        for (int i = 0; i < directory.length; ) {
+            Segment<K, V> seg = directory[i];
+            segments[n++] = seg;
+            i += 1 << (globalDepth - seg.localDepth());
+        }
+        int epoch = ++lastEpoch;
+        snapshot = new TableSnapshot<>(this, segments, epoch, sink);
+        snapshotEpoch = epoch;
+        return snapshot;
+    }
+
+    /** A whole snapshot at once: {@link #startSnapshot} then {@link TableSnapshot#finish}. */
+    public long snapshot(BiConsumer<? super K, ? super V> sink) {
+        TableSnapshot<K, V> s = startSnapshot(sink);
+        s.finish();
+        return s.emitted();
+    }
+
+    /** The running snapshot, or null. */
+    public TableSnapshot<K, V> runningSnapshot() {
+        return snapshot;
+    }
+
+    /** The pre-write hook's slow path: {@code segment}'s unvisited {@code bucket} is about to change. */
+    void preserve(Segment<K, V> segment, int bucket) {
+        snapshot.preserve(segment, bucket);
+    }
+
+    /** Called by the snapshot when it is done or aborted: writers stop preserving buckets. */
+    void snapshotEnded(TableSnapshot<K, V> s) {
+        if (snapshot == s) {
+            snapshot = null;
+            snapshotEpoch = 0;
+        }
     }
 
     // ------------------------------------------------------------------ size and shape

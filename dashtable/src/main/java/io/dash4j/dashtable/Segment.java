@@ -87,6 +87,14 @@ public final class Segment<K, V> {
     /** The owner's key strategy, kept here so a lookup does not go through {@link #owner}. */
     private final KeyStrategy<K> strategy;
 
+    /**
+     * Snapshot version per bucket (regular and stash): the epoch of the last snapshot that has
+     * serialized this bucket. A bucket whose version is below the running snapshot's epoch still
+     * holds exactly what it held when that snapshot started; {@link #beforeChange} serializes it
+     * before any mutator touches it ({@link TableSnapshot}). One int per bucket, not per slot.
+     */
+    private final int[] versions;
+
     private int localDepth;
     private int size;
 
@@ -106,6 +114,73 @@ public final class Segment<K, V> {
         this.bucketState = new int[regular];
         this.entries = new Object[2 * total];
         this.localDepth = localDepth;
+        this.versions = new int[layout.totalBuckets()];
+        // a segment born during a snapshot holds only entries already serialized (split moves
+        // them out of a preserved segment) or written after the snapshot began
+        int epoch = owner.snapshotEpoch;
+        if (epoch != 0) {
+            java.util.Arrays.fill(versions, epoch);
+        }
+    }
+
+    // ------------------------------------------------------------------ snapshot pre-write hook
+
+    /**
+     * The pre-write hook: before {@code bucket} changes, a running snapshot that has not visited
+     * it yet serializes it as it is. Invariant: a bucket with {@code versions[b] < epoch} is
+     * untouched since the snapshot began. Without a snapshot the epoch is 0 and no version is
+     * below it, so this is one compare.
+     */
+    private void beforeChange(int bucket) {
+        if (versions[bucket] < owner.snapshotEpoch) {
+            owner.preserve(this, bucket);
+        }
+    }
+
+    /** {@link #beforeChange} for every bucket (split, stash unload, clear). */
+    private void beforeChangeAll() {
+        if (owner.snapshotEpoch != 0) {
+            for (int b = 0; b < versions.length; b++) {
+                beforeChange(b);
+            }
+        }
+    }
+
+    /**
+     * {@link #beforeChange} for every bucket an insert of {@code hash} may write: the home, its
+     * neighbour, the bucket after it (displacement 1), the one before home (displacement 2) and
+     * the stash buckets.
+     */
+    private void beforeInsert(long hash) {
+        if (owner.snapshotEpoch == 0) {
+            return;
+        }
+        int home = homeBucket(hash);
+        int next = nextBucket(home);
+        beforeChange(prevBucket(home));
+        beforeChange(home);
+        beforeChange(next);
+        beforeChange(nextBucket(next));
+        for (int s = regular; s < regular + stash; s++) {
+            beforeChange(s);
+        }
+    }
+
+    /**
+     * Serializes {@code bucket} into {@code sink} and marks it visited for {@code epoch}, unless
+     * it already is. Returns the number of entries emitted (the snapshot walk and the hook).
+     */
+    int preserveBucket(int bucket, int epoch, BiConsumer<? super K, ? super V> sink) {
+        if (versions[bucket] >= epoch) {
+            return 0;
+        }
+        versions[bucket] = epoch;
+        return visitMask(bucket, busyMask(bucket), sink);
+    }
+
+    /** The snapshot version of {@code bucket} (tests). */
+    int versionOf(int bucket) {
+        return versions[bucket];
     }
 
     // ------------------------------------------------------------------ positions and shape
@@ -226,6 +301,7 @@ public final class Segment<K, V> {
     }
 
     public void setValueAt(int bucket, int slot, V value) {
+        beforeChange(bucket);
         entries[2 * (bucket * slots + slot) + 1] = value;
     }
 
@@ -474,6 +550,7 @@ public final class Segment<K, V> {
      *               PR #318; {@link #splitInto} copies slot for slot when even that fails)
      */
     public int insert(K key, V value, long hash, boolean spread) {
+        beforeInsert(hash);
         int p = insertUniq(key, value, hash, spread);
         if (p >= 0) {
             owner.sizeChanged(1);
@@ -494,6 +571,7 @@ public final class Segment<K, V> {
         if (slot < 0) {
             return -1;
         }
+        beforeChange(stashBucket);
         int fp = fingerprint(hash);
         int home = homeBucket(hash);
         setStashPointer(home, nextBucket(home), stashBucket - regular, fp);
@@ -693,6 +771,7 @@ public final class Segment<K, V> {
      * size goes down with it, so this is as safe to call as {@link DashTable#removeAt}.
      */
     public void removeAt(int bucket, int slot) {
+        beforeChange(bucket);
         delete(bucket, slot);
         owner.sizeChanged(-1);
     }
@@ -703,6 +782,7 @@ public final class Segment<K, V> {
      * the key again.
      */
     public void removeAt(int bucket, int slot, long hash) {
+        beforeChange(bucket);
         delete(bucket, slot, hash);
         owner.sizeChanged(-1);
     }
@@ -733,6 +813,7 @@ public final class Segment<K, V> {
         if (to >= from) {
             return;
         }
+        beforeChange(bucket);
         int base = bucket * slots;
         int eFrom = 2 * (base + from);
         int eTo = 2 * (base + to);
@@ -830,6 +911,7 @@ public final class Segment<K, V> {
 
     /** Swaps two slots of one bucket: busy and probe bits, fingerprint, key and value. */
     public void swap(int bucket, int a, int b) {
+        beforeChange(bucket);
         int ia = bucket * slots + a;
         int ib = bucket * slots + b;
         Object k = entries[2 * ia];
@@ -861,6 +943,7 @@ public final class Segment<K, V> {
      * true when one was removed.
      */
     public boolean shiftRight(int bucket) {
+        beforeChange(bucket);
         boolean dropped = isBusy(bucket, slots - 1);
         if (dropped) {
             removeAt(bucket, slots - 1);
@@ -896,6 +979,8 @@ public final class Segment<K, V> {
                 return -1;
             }
         }
+        beforeChange(bucket);
+        beforeChange(target);
         int i = bucket * slots + slot;
         int fp = fingerprints[i] & 0xFF;
         place(target, dst, entries[2 * i], entries[2 * i + 1], fp, target == next);
@@ -906,6 +991,7 @@ public final class Segment<K, V> {
 
     /** {@code UnloadStash}: moves every stash item that fits back into regular buckets. */
     public int unloadStash() {
+        beforeChangeAll();
         int moved = 0;
         for (int s = regular; s < regular + stash; s++) {
             int busy = busyMask(s);
@@ -949,6 +1035,9 @@ public final class Segment<K, V> {
         int fp = fingerprintAt(bucket, slot);
         int home = homeBucket(hash);
         int next = nextBucket(home);
+        beforeChange(bucket);
+        beforeChange(home);
+        beforeChange(next);
         int stashPos = bucket - regular;
         int offset = unsetStashPointer(home, next, stashPos, fp);
         int swapBucket = offset == 0 ? home : next;
@@ -989,6 +1078,7 @@ public final class Segment<K, V> {
      * here, so a split never loses an item.
      */
     void splitInto(Segment<K, V> right) {
+        beforeChangeAll();
         localDepth++;
         right.localDepth = localDepth;
         int shift = 64 - localDepth;
@@ -1123,6 +1213,7 @@ public final class Segment<K, V> {
 
     /** Drops every item (the segment keeps its depth); the table's size goes down with it. */
     void clear() {
+        beforeChangeAll();
         int dropped = size;
         wipe();
         owner.sizeChanged(-dropped);

@@ -6,6 +6,7 @@ import io.dash4j.dashtable.Segment;
 import io.dash4j.dashtable.SegmentLayout;
 import io.dash4j.dashtable.TableFullException;
 import io.dash4j.dashtable.TablePolicy;
+import io.dash4j.dashtable.TableSnapshot;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -756,6 +757,40 @@ public final class DashCache<K, V> implements Cache<K, V> {
                 visitor.accept(k, unwrap(stored));
             }
         });
+    }
+
+    // ------------------------------------------------------------------ point-in-time snapshot
+
+    /** Receives one entry of a {@link #startSnapshot snapshot}. */
+    @FunctionalInterface
+    public interface SnapshotSink<K, V> {
+        /**
+         * @param expiresAtNanos the entry's deadline on this cache's ticker, {@link Long#MAX_VALUE}
+         *                       when it has none (an entry already expired is still passed: the
+         *                       reader of the image decides, as Redis's loader does)
+         */
+        void accept(K key, V value, long expiresAtNanos);
+    }
+
+    /**
+     * Starts a forkless point-in-time snapshot of the cache ({@link TableSnapshot}): {@code sink}
+     * receives every entry present now, once, with its value and deadline as they are now, while
+     * reads, writes, bumps and evictions go on. Advance it between operations with
+     * {@link TableSnapshot#step} (or {@link TableSnapshot#finish}); the sink may also be called from
+     * inside a write, which first preserves the buckets it is about to change, and must not use
+     * this cache. {@link #invalidateAll()} finishes a running snapshot first.
+     *
+     * @throws IllegalStateException when a snapshot of this cache is already running
+     */
+    public TableSnapshot<K, Object> startSnapshot(SnapshotSink<? super K, ? super V> sink) {
+        java.util.Objects.requireNonNull(sink, "sink");
+        return table.startSnapshot((k, stored) -> sink.accept(k, unwrap(stored),
+                stored instanceof Held h ? h.expiresAt : Long.MAX_VALUE));
+    }
+
+    /** The running snapshot, or null. */
+    public TableSnapshot<K, Object> runningSnapshot() {
+        return table.runningSnapshot();
     }
 
     // ------------------------------------------------------------------ size and stats

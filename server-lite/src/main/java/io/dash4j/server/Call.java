@@ -166,6 +166,22 @@ public final class Call {
         }
     }
 
+    /**
+     * Opens a last phase that ends on an event rather than on a shard's part (SAVE answers when
+     * its dump is on disk). Call it from {@link #then}; {@link #eventArrived} (on the home thread)
+     * ends the phase with the call's result.
+     */
+    public void awaitEvent() {
+        this.outstanding = 1;
+        this.results = null;
+        this.gather = null;
+    }
+
+    /** Ends the phase {@link #awaitEvent} opened, with {@code value} as the result (on the home thread). */
+    public void eventArrived(Object value) {
+        complete(0, value);
+    }
+
     /** A part's result arrived (on the home thread). */
     void complete(int part, Object value) {
         if (results == null) {

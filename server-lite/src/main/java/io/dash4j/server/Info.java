@@ -14,7 +14,7 @@ public final class Info {
     private Info() {
     }
 
-    public static final List<String> DEFAULT_SECTIONS = List.of("server", "clients", "memory", "stats", "dash4j", "keyspace");
+    public static final List<String> DEFAULT_SECTIONS = List.of("server", "clients", "memory", "persistence", "stats", "dash4j", "keyspace");
 
     /** Totals over the shards. */
     public static StoreStats total(ShardSnapshot[] snaps) {
@@ -107,6 +107,7 @@ public final class Info {
         m.put("jvm_heap_max", rt.maxMemory());
         m.put("bytes_per_key", t.keys() == 0 ? "0.00" : String.format(Locale.ROOT, "%.2f", (double) t.usedMemory() / t.keys()));
         out.put("memory", m);
+        out.put("persistence", server.persistence().info());
 
         Map<String, Object> st = new LinkedHashMap<>();
         long commands = 0;

@@ -20,7 +20,15 @@ public final class Main {
             System.exit(2);
             return;
         }
-        Server server = new Server(config);
+        Server server;
+        try {
+            server = new Server(config); // loads the dump, if there is one
+        } catch (java.io.IOException e) {
+            System.err.println("dash4j: " + Persistence.describe(e));
+            System.err.println("dash4j: not starting: move or repair the file, or start with another --dir/--dbfilename");
+            System.exit(1);
+            return;
+        }
         try {
             server.start();
         } catch (java.io.IOException e) {
@@ -32,6 +40,11 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (!server.isStopping()) {
                 System.out.println("dash4j: SIGTERM received, shutting down");
+            }
+            if (!server.isStopping() && !config.saveRules().isEmpty()) {
+                var saved = server.persistence().saveAndWait(); // Redis saves on SIGTERM when save rules are set
+                System.out.println("dash4j: " + (saved.ok() ? "saved " + saved.keys() + " keys to "
+                        + server.persistence().dumpPath() : "save before exit failed: " + saved.error()));
             }
             server.close();
             if (said.compareAndSet(false, true)) {

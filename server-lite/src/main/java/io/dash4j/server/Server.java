@@ -43,6 +43,7 @@ public final class Server implements AutoCloseable {
     final AtomicLong totalConnections = new AtomicLong();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped;
+    private final Persistence persistence;
     private final long startedAt;
     final String runId;
     private int nextShard;
@@ -54,6 +55,8 @@ public final class Server implements AutoCloseable {
             shards[i] = new Shard(i, this);
         }
         this.stopped = new CountDownLatch(shards.length + 1);
+        this.persistence = new Persistence(this);
+        persistence.load(); // before the shard threads start: they see the loaded stores
         this.startedAt = System.currentTimeMillis();
         StringBuilder id = new StringBuilder();
         for (int i = 0; i < 40; i++) {
@@ -108,6 +111,11 @@ public final class Server implements AutoCloseable {
 
     public ServerConfig config() {
         return config;
+    }
+
+    /** SAVE, BGSAVE, the save rules, the dump loaded at start-up. */
+    public Persistence persistence() {
+        return persistence;
     }
 
     public int shardCount() {

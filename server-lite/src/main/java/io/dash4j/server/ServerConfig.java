@@ -1,6 +1,8 @@
 package io.dash4j.server;
 
 import io.dash4j.eviction.SlotPolicy;
+import io.dash4j.server.persist.DumpWriter;
+import io.dash4j.server.persist.SaveRules;
 import io.dash4j.server.store.ShardStoreFactory;
 
 import java.util.ArrayList;
@@ -54,6 +56,24 @@ public final class ServerConfig {
     public int maxInflight = 1024;
     /** Wall clock in epoch milliseconds (tests may substitute one). */
     public LongSupplier clock = System::currentTimeMillis;
+    /**
+     * Where the dump lives ({@code --dir}, Redis's {@code dir}); relative to the working directory.
+     * From the command line the default is {@code .}, as Redis; a config built in code (tests,
+     * embedding) has none: it neither loads nor saves a dump until a directory is set.
+     */
+    public volatile String dir;
+    /** The dump's file name ({@code --dbfilename}). */
+    public volatile String dbfilename = "dump.rdb";
+    /**
+     * Redis's {@code save} rules ({@code --save "SECONDS CHANGES ..."}, runtime). From the command
+     * line without {@code --save}: none in cache mode, {@link SaveRules#REDIS_DEFAULT} in store mode
+     * ({@link #parse}). A config built in code (tests, embedding) has none unless it sets them.
+     */
+    public volatile SaveRules save;
+    /** LZF-compress strings in the dump as Redis does ({@code --rdbcompression}). */
+    public volatile boolean rdbcompression = true;
+    /** Opens the file a dump is written to (tests substitute a full disk). */
+    public DumpWriter.Opener dumpOpener = DumpWriter.Opener.FILES;
     /** Print the banner and log lines to stderr/stdout. */
     public boolean verbose = false;
 
@@ -92,6 +112,12 @@ public final class ServerConfig {
             }
             c.set(name.replace('_', '-'), value);
         }
+        if (c.dir == null) {
+            c.dir = "."; // as redis-server: the working directory
+        }
+        if (c.save == null) {
+            c.save = c.cacheMode ? SaveRules.NONE : SaveRules.REDIS_DEFAULT; // as redis-server without a config file
+        }
         return c;
     }
 
@@ -120,11 +146,28 @@ public final class ServerConfig {
                 case "max-inflight" -> maxInflight = positive(value);
                 case "slot-policy" -> slotPolicy = policyNamed(value).name();
                 case "verbose" -> verbose = parseBool(value);
+                case "dir" -> dir = value;
+                case "dbfilename" -> dbfilename = dbfilename(value);
+                case "save" -> save = SaveRules.parse(value);
+                case "rdbcompression" -> rdbcompression = parseBool(value);
                 default -> throw new IllegalArgumentException("unknown option --" + name + "\n" + usage());
             }
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bad value '" + value + "' for --" + name);
         }
+    }
+
+    /** The save rules in force ({@link SaveRules#NONE} when none were set). */
+    public SaveRules saveRules() {
+        SaveRules s = save;
+        return s != null ? s : SaveRules.NONE;
+    }
+
+    private static String dbfilename(String name) {
+        if (name.isEmpty() || name.contains("/") || name.contains(java.io.File.separator)) {
+            throw new IllegalArgumentException("dbfilename can't be a path, just a filename: '" + name + "'");
+        }
+        return name;
     }
 
     /** Redis's name for store mode, accepted by {@code maxmemory-policy}. */
@@ -249,6 +292,12 @@ public final class ServerConfig {
                   --maxmemory-policy NAME  noeviction (= --cache-mode false) or a cache-mode order:
                                            default (the library's, with its ghost filter) or
                                            dragonfly (Dragonfly's faithful order)
-                  --slot-policy NAME       the cache-mode order alone, without changing the mode""";
+                  --slot-policy NAME       the cache-mode order alone, without changing the mode
+                  --dir PATH               where the RDB dump is saved and loaded from (default .)
+                  --dbfilename NAME        the dump's file name (default dump.rdb)
+                  --save "SECS CHANGES ..." BGSAVE after SECS seconds and CHANGES key changes;
+                                           "" = never (default in cache mode); store mode's
+                                           default is Redis's "3600 1 300 100 60 10000"
+                  --rdbcompression yes|no  LZF-compress long strings in the dump (default yes)""";
     }
 }

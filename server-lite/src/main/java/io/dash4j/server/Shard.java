@@ -91,6 +91,12 @@ public final class Shard implements Runnable {
     public final long[] memcachedStats = new long[32];
     /** memcached {@code flush_all <delay>}: when to flush, 0 = none pending. */
     long flushAt;
+    /** This shard's part of a running save, stepped once per loop iteration; null when none. */
+    private ShardSaver saver;
+    /** The last loop iteration had connections ready (a save then walks in short slices). */
+    private boolean servedLastRound;
+    /** The store's change counter as of the last command, for INFO and the save rules (any thread). */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
     Shard(int id, Server server) throws IOException {
         this.id = id;
@@ -212,6 +218,36 @@ public final class Shard implements Runnable {
             result = fn.run(this, call, part);
         } catch (RuntimeException | OutOfMemoryError e) {
             return CommandError.fromThrowable(e);
+        } finally {
+            publishChanges();
+        }
+    }
+
+    // ------------------------------------------------------------------ persistence
+
+    /** Makes the store's change counter visible to other threads (a plain store on x86). */
+    void publishChanges() {
+        changes.lazySet(store.changes());
+    }
+
+    long publishedChanges() {
+        return changes.get();
+    }
+
+    /**
+     * Fixes this shard's point-in-time image for {@code job} (between two commands) and starts
+     * walking it in slices; {@code startChanges} learns the change counter the image covers.
+     */
+    void startSaving(io.dash4j.server.persist.SnapshotJob job, boolean compress, java.util.function.LongConsumer startChanges) {
+        if (saver != null) {
+            saver.abort(); // a failed save's part that has not noticed yet
+            saver = null;
+        }
+        try {
+            saver = new ShardSaver(this, job, compress);
+            startChanges.accept(saver.changesAtStart);
+        } catch (RuntimeException e) {
+            job.fail("shard " + id + " cannot snapshot its store: " + e.getMessage());
         }
         if (watches.any()) {
             watches.afterPart(this, call);
@@ -235,6 +271,13 @@ public final class Shard implements Runnable {
         try {
             while (running) {
                 int handled = drainInbox();
+                if (saver != null) {
+                    // commands first: a short slice when this iteration had work, a long one when idle
+                    if (saver.step(handled > 0 || servedLastRound)) {
+                        saver = null;
+                    }
+                    handled++; // a save in progress keeps the loop from sleeping
+                }
                 long mono = System.nanoTime();
                 if (mono - nextTickNanos >= 0) {
                     nextTickNanos = mono + TICK_NANOS;
@@ -254,6 +297,7 @@ public final class Shard implements Runnable {
                     selector.selectNow();
                 }
                 Set<SelectionKey> keys = selector.selectedKeys();
+                servedLastRound = !keys.isEmpty();
                 if (!keys.isEmpty()) {
                     Iterator<SelectionKey> it = keys.iterator();
                     while (it.hasNext()) {
@@ -283,6 +327,10 @@ public final class Shard implements Runnable {
             server.log("shard " + id + " stopped on " + t);
             t.printStackTrace();
         } finally {
+            if (saver != null) {
+                saver.abort();
+                saver = null;
+            }
             for (Connection c : new ArrayList<>(connections)) {
                 c.close();
             }
@@ -336,6 +384,10 @@ public final class Shard implements Runnable {
         if (flushAt != 0 && now >= flushAt) {
             flushAt = 0;
             clearWhenUnlocked();
+        }
+        publishChanges();
+        if (id == 0) {
+            server.persistence().cron(now);
         }
         if (now - lastSampleAt >= 100) {
             long dt = Math.max(1, now - lastSampleAt);

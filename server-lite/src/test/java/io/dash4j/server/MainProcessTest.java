@@ -128,8 +128,10 @@ class MainProcessTest {
     @Test
     @Timeout(60)
     void shutdownCommandExitsCleanly() throws Exception {
+        // store mode saves at SHUTDOWN (Redis's default save rules): into a directory of its own
+        String dir = java.nio.file.Files.createTempDirectory("dash4j-main").toString();
         try (Child c = new Child("-Xmx64m", "--port", "0", "--memcached-port", "0", "--threads", "1",
-                "--cache-mode", "false", "--maxmemory", "8mb")) {
+                "--cache-mode", "false", "--maxmemory", "8mb", "--dir", dir)) {
             assertThat(c.output()).contains("mode        store").contains("maxmemory   8.00M");
             try (Jedis j = new Jedis("127.0.0.1", c.port)) {
                 j.set("a", "b");

@@ -29,6 +29,7 @@ public final class CommandTable {
         StringFamily.register(t);
         ServerFamily.register(t);
         io.dash4j.server.tx.TransactionFamily.register(t);
+        PersistenceFamily.register(t);
         return t;
     }
 

@@ -47,7 +47,10 @@ final class ConfigCommand {
         m.put("threads", String.valueOf(server.shardCount()));
         m.put("io-threads", String.valueOf(server.shardCount()));
         m.put("databases", "1");
-        m.put("save", "");
+        m.put("save", cfg.saveRules().toString());
+        m.put("dir", cfg.dir == null ? "" : java.nio.file.Path.of(cfg.dir).toAbsolutePath().normalize().toString());
+        m.put("dbfilename", cfg.dbfilename);
+        m.put("rdbcompression", cfg.rdbcompression ? "yes" : "no");
         m.put("appendonly", "no");
         m.put("cluster-enabled", "no");
         m.put("notify-keyspace-events", "");
@@ -122,6 +125,18 @@ final class ConfigCommand {
                                 + (policy ? e.getMessage() : "argument couldn't be parsed into an integer")).exception();
                     }
                     storeChange |= policy || name.equals("maxmemory") || name.equals("cache-mode");
+                }
+                case "save", "dir", "dbfilename", "rdbcompression" -> {
+                    if (name.equals("dir") && !java.nio.file.Files.isDirectory(java.nio.file.Path.of(v))) {
+                        throw CommandError.err("ERR CONFIG SET failed (possibly related to argument 'dir') - "
+                                + "No such file or directory").exception();
+                    }
+                    try {
+                        cfg.set(name, v);
+                    } catch (IllegalArgumentException e) {
+                        throw CommandError.err("ERR CONFIG SET failed (possibly related to argument '"
+                                + Args.str(c.argv[i]) + "') - " + e.getMessage()).exception();
+                    }
                 }
                 case "client-output-buffer-limit" -> {
                     String[] parts = v.trim().split("\\s+");

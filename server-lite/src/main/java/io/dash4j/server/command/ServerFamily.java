@@ -191,17 +191,48 @@ public final class ServerFamily {
         }
     }
 
+    /**
+     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE]: saves first when told to, or when save rules are set
+     * and NOSAVE is not given (as Redis); a failed save keeps the server running (unless FORCE).
+     */
     private static void shutdown(Call c) {
+        boolean nosave = false;
+        boolean save = false;
+        boolean force = false;
         for (int i = 1; i < c.argv.length; i++) {
             byte[] a = c.argv[i];
             if (is(a, "ABORT")) {
                 throw CommandError.err("ERR No shutdown in progress.").exception();
             }
-            if (!(is(a, "NOSAVE") || is(a, "SAVE") || is(a, "NOW") || is(a, "FORCE"))) {
+            if (is(a, "NOSAVE")) {
+                nosave = true;
+            } else if (is(a, "SAVE")) {
+                save = true;
+            } else if (is(a, "FORCE")) {
+                force = true;
+            } else if (!is(a, "NOW")) {
                 throw CommandError.SYNTAX.exception();
             }
         }
+        if (nosave && save) {
+            throw CommandError.SYNTAX.exception();
+        }
         Server server = c.client.server();
+        if (save || (!nosave && !server.config().saveRules().isEmpty())) {
+            boolean forced = force;
+            server.persistence().saveFresh(outcome -> c.owner.home().postTask(() -> {
+                if (outcome.ok() || forced) {
+                    stop(c, server);
+                } else {
+                    c.finish(CommandError.err("ERR Errors trying to SHUTDOWN. Check logs."));
+                }
+            }));
+            return;
+        }
+        stop(c, server);
+    }
+
+    private static void stop(Call c, Server server) {
         c.silent = true; // Redis answers nothing: the connection just closes
         c.finish(null);
         c.client.stopReading();

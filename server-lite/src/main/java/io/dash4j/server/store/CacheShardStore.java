@@ -1,6 +1,7 @@
 package io.dash4j.server.store;
 
 import io.dash4j.dashtable.SegmentLayout;
+import io.dash4j.dashtable.TableSnapshot;
 import io.dash4j.eviction.CacheFullException;
 import io.dash4j.eviction.DashCache;
 import io.dash4j.eviction.RemovalCause;
@@ -129,6 +130,11 @@ public final class CacheShardStore implements ShardStore {
     private long expirations;
     /** Bumps of caches replaced by {@link #configure} (a rebuilt cache starts from zero). */
     private long retiredBumps;
+
+    /** Keys changed since the store was made ({@link #changes()}). */
+    private long changes;
+    /** The running point-in-time snapshot, or null. */
+    private CacheSnapshot snapshot;
 
     /** The cache active expiry samples next ({@link #PARTS} = the large cache). */
     private int expireCache;
@@ -372,6 +378,7 @@ public final class CacheShardStore implements ShardStore {
                     "OOM cannot make room: every entry that could be evicted is pinned (STICK)") : storeFull();
         }
         onAdded(entry);
+        changes++;
         if (sticky) {
             c.stick(entry);
         }
@@ -421,6 +428,9 @@ public final class CacheShardStore implements ShardStore {
             return null;
         }
         byte[] e = c.remove(key);
+        if (e != null) {
+            changes++;
+        }
         if (c == large) {
             rebalance(0);
         }
@@ -446,6 +456,7 @@ public final class CacheShardStore implements ShardStore {
         }
         boolean hadTtl = Entry.has(e, Entry.TTL);
         boolean sticky = Entry.has(e, Entry.STICKY);
+        changes++;
         if (ttlMillis == 0) {
             c.remove(key);
             return true;
@@ -576,6 +587,8 @@ public final class CacheShardStore implements ShardStore {
 
     @Override
     public void clear() {
+        finishSnapshot();
+        changes += size();
         for (int i = 0; i <= PARTS; i++) {
             cacheAt(i).invalidateAll();
         }
@@ -595,6 +608,7 @@ public final class CacheShardStore implements ShardStore {
         if (!rebuild) {
             return;
         }
+        finishSnapshot(); // the image is taken from the caches about to be replaced
         ArrayList<byte[]> live = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8, size()));
         ArrayList<Long> ttls = new ArrayList<>();
         for (int i = 0; i <= PARTS; i++) {
@@ -637,6 +651,93 @@ public final class CacheShardStore implements ShardStore {
             }
         }
         rebalance(0);
+    }
+
+    // ------------------------------------------------------------------ snapshots
+
+    @Override
+    public long changes() {
+        return changes;
+    }
+
+    @Override
+    public StoreSnapshot startSnapshot(StoreSnapshot.Sink sink) {
+        if (snapshot != null) {
+            throw new IllegalStateException("a snapshot of this shard is already running");
+        }
+        snapshot = new CacheSnapshot(sink);
+        return snapshot;
+    }
+
+    private void finishSnapshot() {
+        if (snapshot != null) {
+            snapshot.finishNow();
+        }
+    }
+
+    /**
+     * The store's image: one {@link TableSnapshot} per cache, all started at the same moment (so
+     * a key moving between caches, an overwrite that changes size class, is preserved where it
+     * was), walked one cache after the other. Deadlines come back from the caches' ticker, which
+     * runs on this store's epoch-millisecond clock.
+     */
+    private final class CacheSnapshot implements StoreSnapshot {
+        private final TableSnapshot<?, ?>[] tables = new TableSnapshot<?, ?>[PARTS + 1];
+        private final long keys = size();
+        private final long expiring = ttlEntries;
+        private int current;
+        private boolean ended;
+
+        CacheSnapshot(Sink sink) {
+            DashCache.SnapshotSink<Object, byte[]> bridge =
+                    (k, e, at) -> sink.accept(e, at == Long.MAX_VALUE ? -1 : at / 1_000_000L);
+            for (int i = 0; i <= PARTS; i++) {
+                tables[i] = cacheAt(i).startSnapshot(bridge);
+            }
+        }
+
+        @Override
+        public boolean step(int buckets) {
+            while (!ended && current <= PARTS) {
+                if (!tables[current].step(buckets)) {
+                    return false;
+                }
+                current++;
+            }
+            end();
+            return true;
+        }
+
+        void finishNow() {
+            while (!step(Integer.MAX_VALUE)) {
+                // each step finishes one cache
+            }
+        }
+
+        @Override
+        public void abort() {
+            for (TableSnapshot<?, ?> t : tables) {
+                t.abort();
+            }
+            end();
+        }
+
+        private void end() {
+            ended = true;
+            if (snapshot == this) {
+                snapshot = null;
+            }
+        }
+
+        @Override
+        public long keysAtStart() {
+            return keys;
+        }
+
+        @Override
+        public long expiringAtStart() {
+            return expiring;
+        }
     }
 
     // ------------------------------------------------------------------ expiry

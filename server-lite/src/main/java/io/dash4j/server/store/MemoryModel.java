@@ -17,7 +17,7 @@ public final class MemoryModel {
     static final long REF = HeapLayout.REF;
 
     /** A {@code DashTable} object (its fields, not its arrays). */
-    static final long TABLE_OBJECT_BYTES = align(OBJECT_HEADER + 5 * REF + 8 + 4 * 4 + 3 * 8);
+    static final long TABLE_OBJECT_BYTES = align(OBJECT_HEADER + 6 * REF + 8 + 6 * 4 + 3 * 8);
     /** A {@code DashCache} with its policy, sweep scratch list and lambdas. */
     static final long CACHE_OBJECT_BYTES = 256;
 
@@ -28,14 +28,15 @@ public final class MemoryModel {
         return (n + 7) & ~7L;
     }
 
-    /** One {@code Segment}: its object and its seven flat arrays. */
+    /** One {@code Segment}: its object and its eight flat arrays. */
     public static long segmentBytes(SegmentLayout l) {
         long total = l.capacity();
         long buckets = l.totalBuckets();
         long regular = l.regularBuckets();
-        return align(OBJECT_HEADER + 8 * REF + 6 * 4)
+        return align(OBJECT_HEADER + 9 * REF + 6 * 4)
                 + align(ARRAY_HEADER + total + 16)       // fingerprints (padded by 16)
                 + align(ARRAY_HEADER + 4 * buckets)      // busy/probe bitmaps
+                + align(ARRAY_HEADER + 4 * buckets)      // snapshot versions (docs/persistence.md)
                 + align(ARRAY_HEADER + 4 * regular)      // stash pointer metadata
                 + align(ARRAY_HEADER + 4 * regular)      // stash pointer fingerprints
                 + align(ARRAY_HEADER + 2 * regular)      // overflow counters

@@ -109,4 +109,25 @@ public interface ShardStore {
     void resetStats();
 
     StoreStats stats();
+
+    /**
+     * Starts a forkless point-in-time snapshot of every key ({@link StoreSnapshot}): {@code sink}
+     * receives each entry as it is now, while commands go on; the caller steps it between commands.
+     * Configuring or clearing the store while it runs completes it first.
+     *
+     * @throws UnsupportedOperationException when this store cannot snapshot
+     * @throws IllegalStateException when a snapshot is already running
+     */
+    default StoreSnapshot startSnapshot(StoreSnapshot.Sink sink) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot take snapshots");
+    }
+
+    /**
+     * Keys changed since the store was made (Redis's dirty counter: writes, deletions, TTL
+     * changes, a flush counts its keys); the persistence layer compares it with the count at the
+     * last save. 0 for a store that does not count.
+     */
+    default long changes() {
+        return 0;
+    }
 }
