@@ -221,6 +221,10 @@ public final class Shard implements Runnable {
         } finally {
             publishChanges();
         }
+        if (watches.any()) {
+            watches.afterPart(this, call);
+        }
+        return result;
     }
 
     // ------------------------------------------------------------------ persistence
@@ -249,10 +253,6 @@ public final class Shard implements Runnable {
         } catch (RuntimeException e) {
             job.fail("shard " + id + " cannot snapshot its store: " + e.getMessage());
         }
-        if (watches.any()) {
-            watches.afterPart(this, call);
-        }
-        return result;
     }
 
     /** Runs {@code task} on this shard's thread: now when called there, else through the inbox. */
