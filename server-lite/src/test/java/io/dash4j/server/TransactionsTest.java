@@ -298,9 +298,14 @@ class TransactionsTest {
 
     @Test
     void watchSeesEviction() {
+        // Dragonfly's order: under the default order a protected entry in a sparse weight-bounded
+        // segment leaves only when its bucket overflows, which this fill does not force in bounded
+        // time (a known weakness of the default's protected region, see docs/eviction.md). The
+        // test is about WATCH seeing an eviction, not about which order evicts.
         Server small = TestServers.start(c -> {
             c.threads = SHARDS;
             c.maxmemory = 4L * 1024 * 1024;
+            c.slotPolicy = "dragonfly";
         });
         try (Jedis a = new Jedis("127.0.0.1", small.port(), 5000);
              Jedis b = new Jedis("127.0.0.1", small.port(), 5000)) {
