@@ -65,6 +65,18 @@ public final class JmhCommand {
         }
         List<String> extra = Arrays.asList(args).subList(1, args.length);
         List<String> a = new ArrayList<>(args[0].equals("quick") ? QUICK : FULL);
+        // JMH merges repeated -p options, so a later "-p name=..." replaces the profile's own
+        for (int i = 0; i + 1 < extra.size(); i++) {
+            if (extra.get(i).equals("-p")) {
+                String name = extra.get(i + 1).split("=", 2)[0] + "=";
+                for (int j = 0; j + 1 < a.size(); j++) {
+                    if (a.get(j).equals("-p") && a.get(j + 1).startsWith(name)) {
+                        a.subList(j, j + 2).clear();
+                        break;
+                    }
+                }
+            }
+        }
         if (!extra.contains("-rf")) {
             a.addAll(List.of("-rf", "json"));
         }

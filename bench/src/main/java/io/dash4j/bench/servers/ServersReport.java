@@ -348,10 +348,34 @@ public final class ServersReport {
             memorySection();
             whySection();
             reproduce();
+            String persistence = keptPersistenceSection(out);
+            if (!persistence.isEmpty()) {
+                md.append('\n').append(persistence);
+            }
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
             System.out.println("wrote " + out + " and " + img + "/servers-*.png");
         }
+
+        /**
+         * The "Persistence" section that {@code bench/persist-bench.sh} wrote into an older copy of
+         * the file: this report does not measure it, so it carries it over instead of dropping it.
+         */
+        static String keptPersistenceSection(Path file) throws IOException {
+            if (!Files.exists(file)) {
+                return "";
+            }
+            String old = Files.readString(file, StandardCharsets.UTF_8);
+            int from = old.indexOf("\n" + PERSISTENCE_HEADING);
+            if (from < 0) {
+                return "";
+            }
+            int to = old.indexOf("\n## ", from + 1);
+            return old.substring(from + 1, to < 0 ? old.length() : to);
+        }
+
+        /** The heading {@code bench/persist-bench.sh} writes its section under. */
+        static final String PERSISTENCE_HEADING = "## Persistence: BGSAVE and load";
 
         void header() {
             md.append("# dash4j, Redis and memcached side by side\n\n");
