@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code bin/dash4j-server} sizes the JVM from {@code --maxmemory} and {@code --threads}, as its
  * header and docs/server.md ("The JVM: heap, collector and RSS") document: Serial GC, -Xmx =
  * maxmemory x 3/2 + 64 MiB, a young generation of 4 MiB per shard thread (at most a quarter of the
- * heap), -Xms = young + 8 MiB, free ratios 10/20, no class-data archive, native heap trimming,
+ * heap), -Xms = young + 8 MiB, free ratios 10/20, no class-data archive, C2 only, native heap trimming,
  * MALLOC_ARENA_MAX=2. Checked through its {@code --print-jvm-flags} dry run (nothing is built or
  * started), with the size notation parsed by {@link ServerConfig#parseMemory} as the model, and the
  * computed flags fed to the JVM running this test to prove it accepts them.
@@ -94,7 +94,7 @@ class LauncherFlagsTest {
         assertThat(r.megabytes("-Xmn")).isEqualTo(8);
         assertThat(r.megabytes("-Xms")).isEqualTo(16);
         assertThat(r.jvmFlags()).contains("-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=10",
-                "-XX:MaxHeapFreeRatio=20", "-Xshare:off");
+                "-XX:MaxHeapFreeRatio=20", "-Xshare:off", "-XX:-TieredCompilation");
         // The server's own arguments pass through unchanged, after the jar.
         int jar = r.words().indexOf("-jar");
         assertThat(r.words().get(jar + 1)).endsWith("dash-server.jar");
