@@ -12,7 +12,6 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.exceptions.JedisException;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -23,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -116,6 +116,27 @@ class NutcrackerScaleOutTest {
             }
         }
 
+        /**
+         * Reads {@code read} (a key of the stopped backend, through the proxy) up to five times: the
+         * first request routed to the stopped backend fails (an error reply) and ejects it; from then
+         * on its keys hash to the remaining backends, where they are not, so a read answers a miss.
+         */
+        void checkEjected(String pool, Supplier<Object> read) {
+            Object first = "no read answered";
+            List<String> seen = new ArrayList<>();
+            for (int attempt = 0; attempt < 5; attempt++) {
+                try {
+                    first = read.get();
+                    seen.add(String.valueOf(first));
+                    break;
+                } catch (RuntimeException e) {
+                    seen.add(String.valueOf(e.getMessage())); // an error reply before the ejection
+                }
+            }
+            System.out.println(pool + ", reads of a stopped backend's key: " + seen);
+            assertEquals(null, first, "the stopped backend's key after ejection\n" + log());
+        }
+
         String log() {
             try {
                 return Files.readString(dir.resolve("nutcracker.log"), StandardCharsets.ISO_8859_1);
@@ -172,22 +193,8 @@ class NutcrackerScaleOutTest {
             int[] owner = placed.owner;
 
             p.nodes.stop(STOPPED);
-            // The first request routed to the stopped backend fails and ejects it; afterwards its keys
-            // hash to the remaining backends, where they are not.
-            int probe = firstOwnedBy(owner, STOPPED);
-            String first = null;
-            List<String> seen = new ArrayList<>();
-            for (int attempt = 0; attempt < 5; attempt++) {
-                try {
-                    first = proxy.get(key(probe));
-                    seen.add(String.valueOf(first));
-                    break;
-                } catch (JedisException e) {
-                    seen.add(e.getMessage()); // an error reply before the ejection
-                }
-            }
-            System.out.println("RESP pool, reads of a stopped backend's key: " + seen);
-            assertEquals(null, first, "the stopped backend's key after ejection\n" + p.log());
+            String probe = key(firstOwnedBy(owner, STOPPED));
+            p.checkEjected("RESP pool", () -> proxy.get(probe));
             String[] after = readAll(proxy);
             checkOnlyStoppedMiss(owner, after);
         }
@@ -213,26 +220,10 @@ class NutcrackerScaleOutTest {
 
                 direct.get(STOPPED).shutdown(1, TimeUnit.SECONDS);
                 p.nodes.stop(STOPPED);
-                int probe = firstOwnedBy(owner, STOPPED);
-                Object first = "unset";
-                List<String> seen = new ArrayList<>();
-                for (int attempt = 0; attempt < 5; attempt++) {
-                    try {
-                        first = proxy.get(key(probe));
-                        seen.add(String.valueOf(first));
-                        break;
-                    } catch (RuntimeException e) {
-                        seen.add(String.valueOf(e.getMessage())); // an error reply before the ejection
-                    }
-                }
-                System.out.println("memcached pool, reads of a stopped backend's key: " + seen);
-                assertEquals(null, first, "the stopped backend's key after ejection\n" + p.log());
-                Object[] after = readAll(proxy);
-                String[] strings = new String[KEYS];
-                for (int i = 0; i < KEYS; i++) {
-                    strings[i] = (String) after[i];
-                }
-                checkOnlyStoppedMiss(owner, strings);
+                String probe = key(firstOwnedBy(owner, STOPPED));
+                MemcachedClient client = proxy;
+                p.checkEjected("memcached pool", () -> client.get(probe));
+                checkOnlyStoppedMiss(owner, readAll(proxy));
             } finally {
                 if (proxy != null) {
                     proxy.shutdown(1, TimeUnit.SECONDS);

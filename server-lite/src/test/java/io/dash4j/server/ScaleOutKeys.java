@@ -175,7 +175,7 @@ final class ScaleOutKeys {
     }
 
     /** Keys of the stopped backend miss; every other key still reads its value. */
-    static void checkOnlyStoppedMiss(int[] owner, String[] after) {
+    static void checkOnlyStoppedMiss(int[] owner, Object[] after) {
         int missedOwn = 0;
         List<String> wrong = new ArrayList<>();
         for (int i = 0; i < KEYS; i++) {
