@@ -1,5 +1,6 @@
 package io.dash4j.bench.report;
 
+import io.dash4j.bench.Cli;
 import io.dash4j.bench.jmh.BenchCache;
 import io.dash4j.bench.jmh.JmhCommand;
 import io.dash4j.bench.memory.ChildJvm;
@@ -98,22 +99,15 @@ public final class ReportCommand {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        Cli.exit(ReportCommand::run, args);
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Options o;
-        try {
-            o = Options.parse(args);
-        } catch (RuntimeException e) {
-            err.println(e.getMessage());
-            usage(err);
-            return 2;
+        Cli.Parsed<Options> parsed = Cli.parse(args, Options::parse, opts -> opts.help, ReportCommand::usage, out, err);
+        if (parsed.options() == null) {
+            return parsed.status();
         }
-        if (o.help) {
-            usage(out);
-            return 0;
-        }
+        Options o = parsed.options();
         System.setProperty("java.awt.headless", "true");
         try {
             return new Report(o, err).generate();
