@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.DoubleFunction;
 
 /**
  * {@code java -jar dash-bench.jar report [--quick] [--skip-jmh] ...}: regenerates
@@ -391,7 +392,26 @@ public final class ReportCommand {
             });
         }
 
-        void hitRatioSection() throws IOException {
+        /** A markdown table, a row per policy and a column per cache size, then a blank line. */
+    void policyBySizeTable(int[] sizes, Map<String, double[]> rows, DoubleFunction<String> cell) {
+        md.append("| policy |");
+        for (int s : sizes) {
+            md.append(String.format(Locale.ROOT, " %,d |", s));
+        }
+        md.append("\n|---|");
+        md.append("---:|".repeat(sizes.length));
+        md.append("\n");
+        for (Map.Entry<String, double[]> e : rows.entrySet()) {
+            md.append("| ").append(e.getKey()).append(" |");
+            for (double v : e.getValue()) {
+                md.append(' ').append(cell.apply(v)).append(" |");
+            }
+            md.append("\n");
+        }
+        md.append("\n");
+    }
+
+    void hitRatioSection() throws IOException {
             md.append("## Hit ratio vs cache size\n\n");
             if (curves.isEmpty()) {
                 md.append("Not run (`--skip-sim`). The simulator: `java -jar bench/target/dash-bench.jar sim --help`.\n\n");
@@ -407,49 +427,21 @@ public final class ReportCommand {
                 HitRatio.Plan p = c.plan();
                 md.append("### ").append(p.label()).append("\n\n");
                 md.append(p.note()).append(String.format(Locale.ROOT, "; %,d requests, simulated in %.0f s.%n%n", c.requests(), c.seconds()));
-                md.append("| policy |");
-                for (int s : p.sizes()) {
-                    md.append(String.format(Locale.ROOT, " %,d |", s));
-                }
-                md.append("\n|---|");
-                for (int i = 0; i < p.sizes().length; i++) {
-                    md.append("---:|");
-                }
-                md.append("\n");
                 Map<String, double[][]> series = new LinkedHashMap<>();
                 double[] xs = new double[p.sizes().length];
                 for (int i = 0; i < xs.length; i++) {
                     xs[i] = p.sizes()[i];
                 }
                 for (Map.Entry<String, double[]> e : c.hitRatio().entrySet()) {
-                    md.append("| ").append(e.getKey()).append(" |");
-                    for (double v : e.getValue()) {
-                        md.append(String.format(Locale.ROOT, " %.2f |", v));
-                    }
-                    md.append("\n");
                     series.put(e.getKey(), new double[][] {xs, e.getValue()});
                 }
-                md.append("\n");
+                policyBySizeTable(p.sizes(), c.hitRatio(), v -> String.format(Locale.ROOT, "%.2f", v));
                 if (!c.heldPercent().isEmpty()) {
                     md.append("Entries held at the end as a percentage of what an exact cache of that size holds ")
                             .append("(policies that held less than 99 % somewhere; a cache that holds fewer entries than its bound ")
-                            .append("gives up hit ratio for it):\n\n| policy |");
-                    for (int s : p.sizes()) {
-                        md.append(String.format(Locale.ROOT, " %,d |", s));
-                    }
-                    md.append("\n|---|");
-                    for (int i = 0; i < p.sizes().length; i++) {
-                        md.append("---:|");
-                    }
-                    md.append("\n");
-                    for (Map.Entry<String, double[]> e : c.heldPercent().entrySet()) {
-                        md.append("| ").append(e.getKey()).append(" |");
-                        for (double v : e.getValue()) {
-                            md.append(Double.isNaN(v) ? " – |" : String.format(Locale.ROOT, " %.1f %% |", v));
-                        }
-                        md.append("\n");
-                    }
-                    md.append("\n");
+                            .append("gives up hit ratio for it):\n\n");
+                    policyBySizeTable(p.sizes(), c.heldPercent(),
+                            v -> Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.1f %%", v));
                 }
                 String png = "hit-ratio-" + p.label().replaceAll("[^A-Za-z0-9.]+", "-").replaceAll("-+$", "") + ".png";
                 Charts.lines(o.img.resolve(png), "Hit ratio vs cache size: " + p.label(), "cache size (entries, log scale)",
