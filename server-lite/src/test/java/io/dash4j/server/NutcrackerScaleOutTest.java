@@ -11,7 +11,6 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -31,6 +30,7 @@ import static io.dash4j.server.ScaleOutKeys.KEYS;
 import static io.dash4j.server.ScaleOutKeys.STOPPED;
 import static io.dash4j.server.ScaleOutKeys.checkAllRead;
 import static io.dash4j.server.ScaleOutKeys.checkOnlyStoppedMiss;
+import static io.dash4j.server.ScaleOutKeys.exists;
 import static io.dash4j.server.ScaleOutKeys.firstOwnedBy;
 import static io.dash4j.server.ScaleOutKeys.key;
 import static io.dash4j.server.ScaleOutKeys.readAll;
@@ -233,22 +233,5 @@ class NutcrackerScaleOutTest {
                 }
             }
         }
-    }
-
-    /** Which keys {@code c} holds, by pipelined EXISTS. */
-    static boolean[] exists(Jedis c) {
-        boolean[] out = new boolean[KEYS];
-        for (int from = 0; from < KEYS; from += BATCH) {
-            Pipeline pl = c.pipelined();
-            List<Response<Boolean>> rs = new ArrayList<>();
-            for (int i = from; i < from + BATCH; i++) {
-                rs.add(pl.exists(key(i)));
-            }
-            pl.sync();
-            for (int i = from; i < from + BATCH; i++) {
-                out[i] = rs.get(i - from).get();
-            }
-        }
-        return out;
     }
 }

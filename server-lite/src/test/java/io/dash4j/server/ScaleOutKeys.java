@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.IntPredicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,20 +69,37 @@ final class ScaleOutKeys {
 
     /** GETs every key through {@code c}, pipelined; an error reply reads as null (a miss). */
     static String[] readAll(Jedis c) {
-        String[] out = new String[KEYS];
+        return eachKey(c, Pipeline::get).toArray(new String[0]);
+    }
+
+    /** Which keys {@code c} holds, by pipelined EXISTS (an error reply: not held). */
+    static boolean[] exists(Jedis c) {
+        List<Boolean> replies = eachKey(c, Pipeline::exists);
+        boolean[] out = new boolean[KEYS];
+        for (int i = 0; i < KEYS; i++) {
+            out[i] = Boolean.TRUE.equals(replies.get(i));
+        }
+        return out;
+    }
+
+    /** {@code command} on every key, {@link #BATCH} per pipeline; the replies in key order, an error as null. */
+    private static <T> List<T> eachKey(Jedis c, BiFunction<Pipeline, String, Response<T>> command) {
+        List<T> out = new ArrayList<>(KEYS);
         for (int from = 0; from < KEYS; from += BATCH) {
             Pipeline pl = c.pipelined();
-            List<Response<String>> rs = new ArrayList<>();
+            List<Response<T>> rs = new ArrayList<>();
             for (int i = from; i < from + BATCH; i++) {
-                rs.add(pl.get(key(i)));
+                rs.add(command.apply(pl, key(i)));
             }
             pl.sync();
-            for (int i = from; i < from + BATCH; i++) {
+            for (Response<T> r : rs) {
+                T reply;
                 try {
-                    out[i] = rs.get(i - from).get();
+                    reply = r.get();
                 } catch (JedisException e) {
-                    out[i] = null;
+                    reply = null;
                 }
+                out.add(reply);
             }
         }
         return out;
