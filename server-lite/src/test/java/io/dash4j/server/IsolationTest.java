@@ -1,5 +1,6 @@
 package io.dash4j.server;
 
+import net.spy.memcached.MemcachedClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
@@ -14,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -111,21 +113,44 @@ class IsolationTest {
     }
 
     /**
-     * {@code rounds} transactions, each writing round r to {@code first}, then a hundred INCRs of
-     * {@code filler} on another shard (a long window), then r to {@code last}.
+     * A transaction's window: {@code first} and {@code last} on two shards, {@code filler} on a third.
+     * Each of {@link #transactions} rounds writes round r to {@code first}, then INCRs {@code filler}
+     * a hundred times (a long window), then writes r to {@code last}: a reader that sees the first
+     * key's new value and then an older value of the last key read inside a transaction.
      */
-    private static Work firstFillerLast(String first, String filler, String last, int rounds) {
-        return j -> {
-            for (int r = 1; r <= rounds; r++) {
-                Transaction t = j.multi();
-                t.set(first, Integer.toString(r));
-                for (int i = 0; i < 100; i++) {
-                    t.incr(filler);
-                }
-                t.set(last, Integer.toString(r));
-                assertThat(t.exec()).hasSize(102);
+    record Window(String first, String last, String filler) {
+
+        /** Keys named {@code prefix...} on the given shards, first and last set to 0. */
+        static Window open(String prefix, int firstShard, int lastShard, int fillerShard) {
+            Window w = new Window(TxKeys.ownedBy(firstShard, SHARDS, prefix + "first", 0),
+                    TxKeys.ownedBy(lastShard, SHARDS, prefix + "last", 0),
+                    TxKeys.ownedBy(fillerShard, SHARDS, prefix + "filler", 0));
+            try (Jedis j = jedis()) {
+                j.mset(w.first, "0", w.last, "0");
             }
-        };
+            return w;
+        }
+
+        Work transactions(int rounds) {
+            return j -> {
+                for (int r = 1; r <= rounds; r++) {
+                    Transaction t = j.multi();
+                    t.set(first, Integer.toString(r));
+                    for (int i = 0; i < 100; i++) {
+                        t.incr(filler);
+                    }
+                    t.set(last, Integer.toString(r));
+                    assertThat(t.exec()).hasSize(102);
+                }
+            };
+        }
+
+        /** Reads first, then last (the order EXEC writes them) through {@code get}: true when torn. */
+        boolean torn(Function<String, Object> get) {
+            long a = Long.parseLong((String) get.apply(first));
+            long b = Long.parseLong((String) get.apply(last));
+            return b < a;
+        }
     }
 
     /** MSET's arguments: every key with the same value. */
@@ -264,18 +289,8 @@ class IsolationTest {
      */
     @Test
     void singleKeyReadsWaitBehindATransaction() throws Exception {
-        String first = TxKeys.ownedBy(0, SHARDS, "wait:first", 0);
-        String last = TxKeys.ownedBy(1, SHARDS, "wait:last", 0);
-        String filler = TxKeys.ownedBy(2, SHARDS, "wait:filler", 0);
-        try (Jedis j = jedis()) {
-            j.mset(first, "0", last, "0");
-        }
-        Tally gets = whileWriting(List.of(firstFillerLast(first, filler, last, 60)),
-                j -> {
-                    long a = Long.parseLong(j.get(first)); // first before last: the order the writer's EXEC goes
-                    long b = Long.parseLong(j.get(last));
-                    return b < a;
-                }).get(0);
+        Window w = Window.open("wait:", 0, 1, 2);
+        Tally gets = whileWriting(List.of(w.transactions(60)), j -> w.torn(j::get)).get(0);
         assertThat(gets.looks()).isPositive();
         assertThat(gets.wrong()).as("GET pairs (of %s) that read inside a transaction", gets.looks()).isZero();
     }
@@ -283,22 +298,12 @@ class IsolationTest {
     /** The same through the memcached protocol: a memcached reader never reads inside an EXEC either. */
     @Test
     void memcachedReadsWaitBehindATransaction() throws Exception {
-        String first = TxKeys.ownedBy(2, SHARDS, "mcwait:first", 0);
-        String last = TxKeys.ownedBy(3, SHARDS, "mcwait:last", 0);
-        String filler = TxKeys.ownedBy(0, SHARDS, "mcwait:filler", 0);
-        try (Jedis j = jedis()) {
-            j.mset(first, "0", last, "0");
-        }
-        net.spy.memcached.MemcachedClient mc = new net.spy.memcached.MemcachedClient(
-                new java.net.InetSocketAddress("127.0.0.1", server.memcachedPort()));
+        Window w = Window.open("mcwait:", 2, 3, 0);
+        MemcachedClient mc = SpyClients.text(server.memcachedPort());
         Tally gets;
         try {
             // the reader's own Jedis connection goes unused: it reads through memcached
-            gets = whileWriting(List.of(firstFillerLast(first, filler, last, 40)), unused -> {
-                long a = Long.parseLong((String) mc.get(first));
-                long b = Long.parseLong((String) mc.get(last));
-                return b < a;
-            }).get(0);
+            gets = whileWriting(List.of(w.transactions(40)), unused -> w.torn(mc::get)).get(0);
         } finally {
             mc.shutdown();
         }
