@@ -393,25 +393,25 @@ public final class ReportCommand {
         }
 
         /** A markdown table, a row per policy and a column per cache size, then a blank line. */
-    void policyBySizeTable(int[] sizes, Map<String, double[]> rows, DoubleFunction<String> cell) {
-        md.append("| policy |");
-        for (int s : sizes) {
-            md.append(String.format(Locale.ROOT, " %,d |", s));
-        }
-        md.append("\n|---|");
-        md.append("---:|".repeat(sizes.length));
-        md.append("\n");
-        for (Map.Entry<String, double[]> e : rows.entrySet()) {
-            md.append("| ").append(e.getKey()).append(" |");
-            for (double v : e.getValue()) {
-                md.append(' ').append(cell.apply(v)).append(" |");
+        void policyBySizeTable(int[] sizes, Map<String, double[]> rows, DoubleFunction<String> cell) {
+            md.append("| policy |");
+            for (int s : sizes) {
+                md.append(String.format(Locale.ROOT, " %,d |", s));
+            }
+            md.append("\n|---|");
+            md.append("---:|".repeat(sizes.length));
+            md.append("\n");
+            for (Map.Entry<String, double[]> e : rows.entrySet()) {
+                md.append("| ").append(e.getKey()).append(" |");
+                for (double v : e.getValue()) {
+                    md.append(' ').append(cell.apply(v)).append(" |");
+                }
+                md.append("\n");
             }
             md.append("\n");
         }
-        md.append("\n");
-    }
 
-    void hitRatioSection() throws IOException {
+        void hitRatioSection() throws IOException {
             md.append("## Hit ratio vs cache size\n\n");
             if (curves.isEmpty()) {
                 md.append("Not run (`--skip-sim`). The simulator: `java -jar bench/target/dash-bench.jar sim --help`.\n\n");
