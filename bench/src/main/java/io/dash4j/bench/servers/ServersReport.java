@@ -712,12 +712,14 @@ public final class ServersReport {
                     acceptors with `SO_REUSEPORT` would fix that).
                     - **client ids and the connection count**: one atomic increment per connection opened or closed; \
                     contended only by connection churn.
-                    - **fan-out commands**: INFO, DBSIZE, KEYS, SCAN, FLUSHALL, CONFIG SET and CLIENT LIST run a part on \
-                    every shard and aggregate; their cost grows linearly with the shard count (64 hops for one INFO), \
-                    fine for admin commands, not for a hot loop.
-                    - **transactions' intent locks**: MULTI/EXEC, multi-key commands and WATCH take per-shard intent \
-                    locks (VLL) on the shards their keys live on; with more shards a transaction's keys spread over more \
-                    shards, so it hops and locks on more of them and waits for each. Single-key commands never take one.
+                    - **keyspace-wide commands**: DBSIZE, KEYS, FLUSHALL, INFO, RANDOMKEY, CLIENT LIST and CONFIG SET \
+                    maxmemory run a part on every shard and aggregate; their cost grows linearly with the shard count \
+                    (64 hops for one INFO): fine for admin commands, not for a hot loop.
+                    - **transactions' intent locks**: EXEC and multi-key commands whose keys live on several shards take \
+                    per-shard intent locks (VLL, docs/server.md §1b), one shard after the other in shard-id order; with \
+                    more shards the same keys spread over more shards, so a transaction pays more sequential hops before \
+                    it runs and holds its locks longer. A single-key command takes none: it checks its own shard's locks \
+                    (free when none are held) and waits only behind a transaction holding its key.
                     - **the JVM**: one heap. The launcher's Serial collector stops every shard for each collection; its \
                     young generation grows with the shard count (4 MiB each), so collections stay rare, but a full \
                     collection of a heap of tens of GB would stop all 64 shards for seconds. At that size choose a \
