@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code bin/dash4j-server} sizes the JVM from {@code --maxmemory} and {@code --threads}, as its
  * header and docs/server.md ("The JVM: heap, collector and RSS") document: Serial GC, -Xmx =
  * maxmemory x 3/2 + 64 MiB, a young generation of 4 MiB per shard thread (at most a quarter of the
- * heap), -Xms = young + 8 MiB, free ratios 10/20, no class-data archive, C2 only, native heap trimming,
+ * heap), -Xms = young + 64 MiB (the old generation's floor, at most a quarter of the heap), free ratios 10/20, no class-data archive, C2 only, native heap trimming,
  * MALLOC_ARENA_MAX=2. Checked through its {@code --print-jvm-flags} dry run (nothing is built or
  * started), with the size notation parsed by {@link ServerConfig#parseMemory} as the model, and the
  * computed flags fed to the JVM running this test to prove it accepts them.
@@ -92,7 +92,7 @@ class LauncherFlagsTest {
         assertThat(r.words().get(0)).isEqualTo("MALLOC_ARENA_MAX=2");
         assertThat(r.megabytes("-Xmx")).isEqualTo(512 * 3 / 2 + 64);
         assertThat(r.megabytes("-Xmn")).isEqualTo(8);
-        assertThat(r.megabytes("-Xms")).isEqualTo(16);
+        assertThat(r.megabytes("-Xms")).isEqualTo(8 + 64);
         assertThat(r.jvmFlags()).contains("-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=10",
                 "-XX:MaxHeapFreeRatio=20", "-Xshare:off", "-XX:-TieredCompilation");
         // The server's own arguments pass through unchanged, after the jar.
@@ -125,6 +125,7 @@ class LauncherFlagsTest {
             assertThat(r.status()).as(r.text()).isZero();
             assertThat(r.flagStarting("-Xmx")).as(r.text()).isNull();
             assertThat(r.megabytes("-Xmn")).isEqualTo(4);
+            assertThat(r.megabytes("-Xms")).isEqualTo(4 + 64);
             assertThat(r.jvmFlags()).contains("-XX:+UseSerialGC");
         }
     }
@@ -169,7 +170,7 @@ class LauncherFlagsTest {
         assertThat(r.megabytes("-Xmx")).isEqualTo(heap);
         long young = Math.min(4L * threads, heap / 4);
         assertThat(r.megabytes("-Xmn")).isEqualTo(young);
-        assertThat(r.megabytes("-Xms")).isEqualTo(young + 8);
+        assertThat(r.megabytes("-Xms")).isEqualTo(young + Math.min(64, heap / 4));
     }
 
     @Test
