@@ -257,6 +257,18 @@ if [ "$SCALING" = 1 ] && [ "$THREADS" -gt 1 ]; then
   start_dash4j dash4j-t1 "$D4J1_PORT" 0 1
   RESP_SERVERS+=(dash4j-t1)
 fi
+# JIT warm-up for the JVMs before any calibration (the launcher runs C2 only, which compiles later
+# than tiered compilation would): not measured.
+for s in "${RESP_SERVERS[@]}"; do
+  case $s in dash4j*)
+    log "  warming up $s"
+    for P in 16 1; do
+      timeout 300 redis-benchmark -h 127.0.0.1 -p "${RESP_PORT[$s]}" -t set,get -c 50 -d 64 -r 100000 -P "$P" \
+        -n $([ "$P" = 1 ] && echo 50000 || echo 500000) -q >"$WORK/raw/warmup-$s-P$P.txt" 2>&1 \
+        || die "warm-up against $s failed (see $WORK/raw/warmup-$s-P$P.txt)"
+    done ;;
+  esac
+done
 declare -A N=()
 for P in 1 16; do
   calib=$([ "$P" = 1 ] && echo 20000 || echo 200000)
