@@ -67,7 +67,7 @@ class LauncherFlagsTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("DASH4J_JAVA_OPTS");
         pb.environment().remove("MALLOC_ARENA_MAX");
-        pb.environment().put("JAVA", javaBinary());
+        pb.environment().put("DASH4J_JAVA", javaBinary());
         pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

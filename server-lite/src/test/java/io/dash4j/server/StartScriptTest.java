@@ -87,7 +87,7 @@ class StartScriptTest {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("PATH", repo.resolve("tools") + ":" + System.getenv("PATH"));
         pb.environment().remove("DASH4J_JAVA_OPTS");
-        pb.environment().remove("JAVA");
+        pb.environment().remove("DASH4J_JAVA");
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         Process p = pb.start();
@@ -141,7 +141,7 @@ class StartScriptTest {
         pb.command().addAll(printed);
         pb.environment().put("PATH", repo.resolve("tools") + ":" + System.getenv("PATH"));
         pb.environment().remove("DASH4J_JAVA_OPTS");
-        pb.environment().remove("JAVA");
+        pb.environment().remove("DASH4J_JAVA");
         Process p = pb.start();
         String line = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
