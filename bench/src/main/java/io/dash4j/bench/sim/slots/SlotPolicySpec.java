@@ -12,7 +12,7 @@ import java.util.Objects;
  * {@link SlotPolicy#DEFAULT}, rejected ones included, as one record of parameters that
  * {@link ExperimentalOrder} interprets with an {@code if} per parameter. The production cache
  * carries none of this: it has two lean orders, and {@link #policy} hands those out for the two
- * presets equal to them ({@code dragonfly}, {@code front-fpghost-s8-tail-w16-lazy} = the default), so
+ * presets equal to them ({@code dragonfly}, {@code mark-lazy-fpghost-s8-w16} = the default), so
  * the simulator measures the production code wherever it can. A test checks that this
  * interpreter and the production orders agree hit for hit.
  *
@@ -160,7 +160,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
     /**
      * The (eager) default with S3-FIFO's lazy main queue in every protected bucket ({@link Bump#MARK}):
      * hits only count, a returning ghost enters at the front, and a full bucket's victim is found
-     * by reinsertion. Counted per key beside the table here (2 bits a slot in a real layout).
+     * by reinsertion. Counted in the segment's 2-bit per-slot hit counters.
      */
     public static final SlotPolicySpec MARK_S3 = FRONT_FPGHOST_S8_TAIL_W16.with(p -> {
         p.bump = Bump.MARK;
@@ -181,7 +181,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
      * {@link #MARK_TAIL} whose probation is S3-FIFO's small queue too: a hit in a stash bucket only
      * counts as well, and the stash tail, when it must leave, moves to its home bucket instead if
      * it was hit there ({@code promote=false} with {@link Bump#MARK}). No hit moves anything.
-     * Mean over the 9 ARC points 46.85 (S3-FIFO 46.81); with 14 ghost bits 46.88.
+     * The default since issue 16 ({@code DefaultOrder}); numbers in docs/eviction.md.
      */
     public static final SlotPolicySpec MARK_LAZY = MARK_TAIL.with(p -> p.promoteFromStash = false)
             .withName("mark-lazy-fpghost-s8-w16");
@@ -197,14 +197,14 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
     /**
      * {@link #FRONT_FPGHOST_S8_TAIL_W16} with lazy promotion: a hit in a regular bucket moves
      * nothing, it marks its slot; marked entries move to the front of their bucket only before
-     * it demotes one. Same hit ratio (46.64 against 46.62), a cheaper hit: the default since
-     * 2026-11-29.
+     * it demotes one. Same hit ratio (46.64 against 46.62), a cheaper hit: the default from
+     * 2026-11-29 until {@link #MARK_LAZY} (issue 16).
      */
     public static final SlotPolicySpec FRONT_FPGHOST_S8_TAIL_W16_LAZY = FRONT_FPGHOST_S8_TAIL_W16
             .with(p -> p.lazyPromotion = true).withName("front-fpghost-s8-tail-w16-lazy");
 
     /** The parameters of {@link SlotPolicy#DEFAULT}, the best of the variants (docs/eviction.md). */
-    public static final SlotPolicySpec DEFAULT = FRONT_FPGHOST_S8_TAIL_W16_LAZY;
+    public static final SlotPolicySpec DEFAULT = MARK_LAZY;
 
     /** Tried and rejected: the (eager) default plus a per-bucket second chance ({@code bucketAging}). */
     public static final SlotPolicySpec AGING = FRONT_FPGHOST_S8_TAIL_W16.with(p -> p.bucketAging = true)
