@@ -74,6 +74,10 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
             int slot = DashTable.slotAt(pos);
             seg.countHit(bucket, slot);
             int c = seg.hitCount(bucket, slot);
+            if (c > spec.countCap()) {
+                c = spec.countCap();
+                seg.setHitCount(bucket, slot, c);
+            }
             if (!seg.isStash(bucket) || !spec.promoteFromStash()) {
                 return pos; // moves nothing (promote=false: the stash tail promotes, retireTail)
             }

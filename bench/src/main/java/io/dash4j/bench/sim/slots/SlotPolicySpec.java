@@ -62,12 +62,15 @@ import java.util.Objects;
  *                          are then split between the two ghost filters.
  * @param promoteHits       with {@link Bump#MARK}: hits in probation that promote an entry (S3-FIFO
  *                          moves its small queue's tail to the main queue after 2); counted per key
+ * @param countCap          with {@link Bump#MARK}: the highest hit count an entry keeps (1..3; 3 = the
+ *                          2-bit counter's full range, S3-FIFO's; 1 = CLOCK's single reference bit):
+ *                          an entry counted {@code c} survives {@code c} reinsertion passes
  */
 public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, boolean demoteToStashHead,
                          int stashPer60, int ghostBitsPerEntry, double ghostGeneration,
                          boolean ghostEvictsProtected, double adaptiveStep, int promoteToSlot,
                          int ghostToSlot, GhostKind ghostKind, boolean bucketAging, int bucketSlots,
-                             boolean lazyPromotion, int promoteHits) {
+                             boolean lazyPromotion, int promoteHits, int countCap) {
 
     /** What a hit does to an entry in a regular bucket. */
     public enum Bump {
@@ -99,7 +102,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
      * else swaps it with the last slot of its pointer's bucket. No memory of evicted keys.
      */
     public static final SlotPolicySpec DRAGONFLY = new SlotPolicySpec("dragonfly", Bump.SWAP, true, false, 4, 0, 0,
-            false, 0, 0, -1, GhostKind.BLOOM, false, 14, false, 1);
+            false, 0, 0, -1, GhostKind.BLOOM, false, 14, false, 1, 3);
 
     /** Dragonfly's order with move-to-front bumps (stale protected entries now age out). */
     public static final SlotPolicySpec FRONT = DRAGONFLY.with(p -> p.bump = Bump.FRONT).withName("front");
@@ -229,6 +232,9 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
         if (promoteHits < 1 || promoteHits > 3) {
             throw new IllegalArgumentException("promoting hits must be in [1, 3]: " + promoteHits);
         }
+        if (countCap < 1 || countCap > 3) {
+            throw new IllegalArgumentException("count cap must be in [1, 3]: " + countCap);
+        }
         if (bucketSlots < 10 || bucketSlots > 16) {
             throw new IllegalArgumentException("bucket slots must be in [10, 16]: " + bucketSlots);
         }
@@ -280,7 +286,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
      * (bloom|fingerprints), {@code evictprot} (true|false), {@code adapt} (step), {@code mid}
      * (promote-to slot), {@code ghostmid} (ghost-to slot), {@code aging} (true|false), {@code lazy} (true|false),
      * {@code width} (preferred bucket slots), {@code hits} (probation hits that promote, with
-     * {@code bump=mark}). The result is named after the spec, so the
+     * {@code bump=mark}), {@code cap} (highest hit count kept, with {@code bump=mark}). The result is named after the spec, so the
      * simulator can run any point of the design space side by side with the presets.
      */
     public static SlotPolicySpec parse(String spec) {
@@ -313,6 +319,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
                     case "lazy" -> b.lazyPromotion = Boolean.parseBoolean(v);
                     case "width" -> b.bucketSlots = Integer.parseInt(v);
                     case "hits" -> b.promoteHits = Integer.parseInt(v);
+                    case "cap" -> b.countCap = Integer.parseInt(v);
                     default -> throw new IllegalArgumentException("unknown slot policy parameter " + k + " in " + spec);
                 }
             });
@@ -375,6 +382,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
         public boolean lazyPromotion;
         public int bucketSlots;
         public int promoteHits;
+        public int countCap;
 
         private Draft(SlotPolicySpec p) {
             name = p.name;
@@ -393,12 +401,13 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
             lazyPromotion = p.lazyPromotion;
             bucketSlots = p.bucketSlots;
             promoteHits = p.promoteHits;
+            countCap = p.countCap;
         }
 
         private SlotPolicySpec build() {
             return new SlotPolicySpec(name, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry,
                     ghostGeneration, ghostEvictsProtected, adaptiveStep, promoteToSlot, ghostToSlot, ghostKind,
-                    bucketAging, bucketSlots, lazyPromotion, promoteHits);
+                    bucketAging, bucketSlots, lazyPromotion, promoteHits, countCap);
         }
     }
 }
