@@ -200,9 +200,20 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
         if (!returning || !cache.table().segmentAt(pos).isStash(DashTable.bucketAt(pos))) {
             return false;
         }
+        if (spec.ghostGate() && spec.bump() == SlotPolicySpec.Bump.MARK && allCounted(cache.table().segmentAt(pos), hash)) {
+            return false; // everyone it would displace is in use: it starts in probation instead
+        }
         // a key evicted from probation not long ago is back: skip probation (2Q's A1out rule)
         promote(pos, hash, spec.ghostEntrySlot());
         return true;
+    }
+
+    /** Home and neighbour of {@code hash} are full and every entry in them has a hit counted. */
+    private boolean allCounted(Segment<K, Object> seg, long hash) {
+        int home = seg.homeBucket(hash);
+        int next = seg.nextBucket(home);
+        int all = (1 << seg.slotsPerBucket()) - 1;
+        return seg.hitMarks(home) == all && seg.hitMarks(next) == all;
     }
 
     /**

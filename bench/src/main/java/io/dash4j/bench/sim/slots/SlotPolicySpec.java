@@ -65,12 +65,18 @@ import java.util.Objects;
  * @param countCap          with {@link Bump#MARK}: the highest hit count an entry keeps (1..3; 3 = the
  *                          2-bit counter's full range, S3-FIFO's; 1 = CLOCK's single reference bit):
  *                          an entry counted {@code c} survives {@code c} reinsertion passes
+ * @param ghostGate         with {@link Bump#MARK}: a returning ghost skips probation only when its
+ *                          promotion would demote an entry with no hit counted (home or neighbour
+ *                          has a free slot or an uncounted entry); when every entry there was hit
+ *                          since its last pass, the ghost starts in probation like a new key, so
+ *                          a working set that is all in use (a loop that barely fits) is not
+ *                          flushed by keys that come back after it
  */
 public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, boolean demoteToStashHead,
                          int stashPer60, int ghostBitsPerEntry, double ghostGeneration,
                          boolean ghostEvictsProtected, double adaptiveStep, int promoteToSlot,
                          int ghostToSlot, GhostKind ghostKind, boolean bucketAging, int bucketSlots,
-                             boolean lazyPromotion, int promoteHits, int countCap) {
+                             boolean lazyPromotion, int promoteHits, int countCap, boolean ghostGate) {
 
     /** What a hit does to an entry in a regular bucket. */
     public enum Bump {
@@ -102,7 +108,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
      * else swaps it with the last slot of its pointer's bucket. No memory of evicted keys.
      */
     public static final SlotPolicySpec DRAGONFLY = new SlotPolicySpec("dragonfly", Bump.SWAP, true, false, 4, 0, 0,
-            false, 0, 0, -1, GhostKind.BLOOM, false, 14, false, 1, 3);
+            false, 0, 0, -1, GhostKind.BLOOM, false, 14, false, 1, 3, false);
 
     /** Dragonfly's order with move-to-front bumps (stale protected entries now age out). */
     public static final SlotPolicySpec FRONT = DRAGONFLY.with(p -> p.bump = Bump.FRONT).withName("front");
@@ -286,7 +292,8 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
      * (bloom|fingerprints), {@code evictprot} (true|false), {@code adapt} (step), {@code mid}
      * (promote-to slot), {@code ghostmid} (ghost-to slot), {@code aging} (true|false), {@code lazy} (true|false),
      * {@code width} (preferred bucket slots), {@code hits} (probation hits that promote, with
-     * {@code bump=mark}), {@code cap} (highest hit count kept, with {@code bump=mark}). The result is named after the spec, so the
+     * {@code bump=mark}), {@code cap} (highest hit count kept, with {@code bump=mark}), {@code gate} (true|false:
+     * a returning ghost skips probation only if its promotion would demote an uncounted entry). The result is named after the spec, so the
      * simulator can run any point of the design space side by side with the presets.
      */
     public static SlotPolicySpec parse(String spec) {
@@ -320,6 +327,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
                     case "width" -> b.bucketSlots = Integer.parseInt(v);
                     case "hits" -> b.promoteHits = Integer.parseInt(v);
                     case "cap" -> b.countCap = Integer.parseInt(v);
+                    case "gate" -> b.ghostGate = Boolean.parseBoolean(v);
                     default -> throw new IllegalArgumentException("unknown slot policy parameter " + k + " in " + spec);
                 }
             });
@@ -383,6 +391,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
         public int bucketSlots;
         public int promoteHits;
         public int countCap;
+        public boolean ghostGate;
 
         private Draft(SlotPolicySpec p) {
             name = p.name;
@@ -402,12 +411,13 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
             bucketSlots = p.bucketSlots;
             promoteHits = p.promoteHits;
             countCap = p.countCap;
+            ghostGate = p.ghostGate;
         }
 
         private SlotPolicySpec build() {
             return new SlotPolicySpec(name, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry,
                     ghostGeneration, ghostEvictsProtected, adaptiveStep, promoteToSlot, ghostToSlot, ghostKind,
-                    bucketAging, bucketSlots, lazyPromotion, promoteHits, countCap);
+                    bucketAging, bucketSlots, lazyPromotion, promoteHits, countCap, ghostGate);
         }
     }
 }
