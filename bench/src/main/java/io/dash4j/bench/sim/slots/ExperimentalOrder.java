@@ -204,7 +204,10 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
             return false; // everyone it would displace is in use: it starts in probation instead
         }
         // a key evicted from probation not long ago is back: skip probation (2Q's A1out rule)
-        promote(pos, hash, spec.ghostEntrySlot());
+        long moved = promote(pos, hash, spec.ghostEntrySlot());
+        if (spec.ghostCount() > 0 && moved != pos) {
+            cache.table().segmentAt(moved).setHitCount(DashTable.bucketAt(moved), DashTable.slotAt(moved), spec.ghostCount());
+        }
         return true;
     }
 
@@ -260,6 +263,7 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
                 return false;
             }
             long h = cache.table().hash(k);
+            int counted = seg.hitCount(stashBucket, last);
             reinsertBeforeDemotion(seg, h);
             int moved = seg.bumpUp(stashBucket, last, h, cache.table().policy());
             if (moved == Segment.position(stashBucket, last)) {
@@ -270,6 +274,10 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
             int slot = Segment.slotOf(moved);
             if (slot > to && !cache.hasPins()) {
                 seg.rotateUp(bucket, slot, to); // the spec's entry slot (15: stays last)
+                slot = to;
+            }
+            if (spec.carryCount()) {
+                seg.setHitCount(bucket, slot, counted - 1);
             }
         }
         if (!seg.isBusy(stashBucket, last)) {

@@ -71,12 +71,17 @@ import java.util.Objects;
  *                          since its last pass, the ghost starts in probation like a new key, so
  *                          a working set that is all in use (a loop that barely fits) is not
  *                          flushed by keys that come back after it
+ * @param carryCount        with {@link Bump#MARK}: a stash tail promoted because it was hit enters
+ *                          its bucket with its probation count minus one (0 = S3-FIFO's reset)
+ * @param ghostCount        with {@link Bump#MARK}: the count a returning ghost enters its bucket with
+ *                          (0..3; 0 = none, so it is the first to go round)
  */
 public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, boolean demoteToStashHead,
                          int stashPer60, int ghostBitsPerEntry, double ghostGeneration,
                          boolean ghostEvictsProtected, double adaptiveStep, int promoteToSlot,
                          int ghostToSlot, GhostKind ghostKind, boolean bucketAging, int bucketSlots,
-                             boolean lazyPromotion, int promoteHits, int countCap, boolean ghostGate) {
+                             boolean lazyPromotion, int promoteHits, int countCap, boolean ghostGate,
+                             boolean carryCount, int ghostCount) {
 
     /** What a hit does to an entry in a regular bucket. */
     public enum Bump {
@@ -108,7 +113,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
      * else swaps it with the last slot of its pointer's bucket. No memory of evicted keys.
      */
     public static final SlotPolicySpec DRAGONFLY = new SlotPolicySpec("dragonfly", Bump.SWAP, true, false, 4, 0, 0,
-            false, 0, 0, -1, GhostKind.BLOOM, false, 14, false, 1, 3, false);
+            false, 0, 0, -1, GhostKind.BLOOM, false, 14, false, 1, 3, false, false, 0);
 
     /** Dragonfly's order with move-to-front bumps (stale protected entries now age out). */
     public static final SlotPolicySpec FRONT = DRAGONFLY.with(p -> p.bump = Bump.FRONT).withName("front");
@@ -238,6 +243,9 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
         if (promoteHits < 1 || promoteHits > 3) {
             throw new IllegalArgumentException("promoting hits must be in [1, 3]: " + promoteHits);
         }
+        if (ghostCount < 0 || ghostCount > 3) {
+            throw new IllegalArgumentException("ghost count must be in [0, 3]: " + ghostCount);
+        }
         if (countCap < 1 || countCap > 3) {
             throw new IllegalArgumentException("count cap must be in [1, 3]: " + countCap);
         }
@@ -293,7 +301,9 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
      * (promote-to slot), {@code ghostmid} (ghost-to slot), {@code aging} (true|false), {@code lazy} (true|false),
      * {@code width} (preferred bucket slots), {@code hits} (probation hits that promote, with
      * {@code bump=mark}), {@code cap} (highest hit count kept, with {@code bump=mark}), {@code gate} (true|false:
-     * a returning ghost skips probation only if its promotion would demote an uncounted entry). The result is named after the spec, so the
+     * a returning ghost skips probation only if its promotion would demote an uncounted entry),
+     * {@code carry} (true|false: a promoted tail keeps its count minus one), {@code ghostcount}
+     * (0..3: the count a returning ghost enters with). The result is named after the spec, so the
      * simulator can run any point of the design space side by side with the presets.
      */
     public static SlotPolicySpec parse(String spec) {
@@ -328,6 +338,8 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
                     case "hits" -> b.promoteHits = Integer.parseInt(v);
                     case "cap" -> b.countCap = Integer.parseInt(v);
                     case "gate" -> b.ghostGate = Boolean.parseBoolean(v);
+                    case "carry" -> b.carryCount = Boolean.parseBoolean(v);
+                    case "ghostcount" -> b.ghostCount = Integer.parseInt(v);
                     default -> throw new IllegalArgumentException("unknown slot policy parameter " + k + " in " + spec);
                 }
             });
@@ -392,6 +404,8 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
         public int promoteHits;
         public int countCap;
         public boolean ghostGate;
+        public boolean carryCount;
+        public int ghostCount;
 
         private Draft(SlotPolicySpec p) {
             name = p.name;
@@ -412,12 +426,14 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
             promoteHits = p.promoteHits;
             countCap = p.countCap;
             ghostGate = p.ghostGate;
+            carryCount = p.carryCount;
+            ghostCount = p.ghostCount;
         }
 
         private SlotPolicySpec build() {
             return new SlotPolicySpec(name, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry,
                     ghostGeneration, ghostEvictsProtected, adaptiveStep, promoteToSlot, ghostToSlot, ghostKind,
-                    bucketAging, bucketSlots, lazyPromotion, promoteHits, countCap, ghostGate);
+                    bucketAging, bucketSlots, lazyPromotion, promoteHits, countCap, ghostGate, carryCount, ghostCount);
         }
     }
 }
