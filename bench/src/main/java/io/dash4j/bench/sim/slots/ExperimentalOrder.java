@@ -279,6 +279,9 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
             if (spec.carryCount()) {
                 seg.setHitCount(bucket, slot, counted - 1);
             }
+            if (spec.demoteToStashHead() && seg.isBusy(stashBucket, last)) {
+                seg.rotateUp(stashBucket, last, 0); // the demoted entry gets a whole probation
+            }
         }
         if (!seg.isBusy(stashBucket, last)) {
             seg.shiftRight(stashBucket);

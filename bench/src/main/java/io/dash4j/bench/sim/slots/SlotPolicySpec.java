@@ -25,7 +25,9 @@ import java.util.Objects;
  *                          promotes, when it must leave, if it was hit {@code promoteHits} times)
  * @param demoteToStashHead a stash hit that promotes by swapping sends the demoted entry to the
  *                          head (slot 0) of the stash bucket, a fresh probation, instead of
- *                          Dragonfly's "same slot the promoted entry left"
+ *                          Dragonfly's "same slot the promoted entry left" (with {@link Bump#MARK}
+ *                          and no stash-hit promotion: the entry a self-promoting tail demotes,
+ *                          which otherwise leaves at once)
  * @param stashPer60        stash buckets per 60 buckets of a segment (Dragonfly: 4, i.e. 6.7 %)
  * @param ghostBitsPerEntry bits per cached entry of the filter remembering keys evicted from the
  *                          stash (0 = no filter); a returning key goes straight to its home bucket
