@@ -42,7 +42,7 @@ public final class Segment<K, V> {
     private static final int PTR_PROBE_SHIFT = 4;    // 4 bits: pointer i belongs to the previous bucket's item
     private static final long PRESENT_BIT = 1L << 8; // some item whose home is this bucket is in a stash
     private static final long OVERFLOW_BIT = 1L << 9; // overflow(bucket) > 0: lookups must scan every stash
-    /** Every slot's 2-bit hit counter set to 0b01 (saturating increments test the high bit of each). */
+    /** The low bit of every 2-bit hit counter (0b01 in each field). */
     private static final int COUNT_LOW_BITS = 0x55555555;
     private static final int PTR_POS_SHIFT = 16;     // 4 x 4 bits: stash bucket index of pointer i
     private static final int PTR_FP_SHIFT = 32;      // 4 x 8 bits: fingerprint of pointer i

@@ -26,7 +26,7 @@ import java.util.Map;
  *       evicts a protected entry instead, steered by a second ghost filter;
  *   <li>{@code bucketAging}: a "referenced" bit per bucket (kept here, beside the table), a
  *       second chance for the stash tail against a home bucket nobody hit;
- *   <li>{@code lazyPromotion} (the default's): a hit in a regular bucket only marks its slot
+ *   <li>{@code lazyPromotion} (the default before issue 16): a hit in a regular bucket only marks its slot
  *       ({@code Segment.countHit}: a counter above 0 is the mark); a bucket is reordered, marked entries first
  *       ({@code Segment.promoteMarked}), only when a promotion is about to demote its last slot;
  *   <li>{@code bump=MARK}: S3-FIFO's main queue per bucket — a protected hit only counts (0..3,
