@@ -223,16 +223,16 @@ load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
 CLK_TCK=$(getconf CLK_TCK)
 cpu_seconds() { awk -v hz="$CLK_TCK" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 # Runs a load generator ("$@") against server NAME, recording in FILE.cpu its wall time, its own CPU
-# time, the server's CPU time over the run and the load average before it (the machine may be
-# shared: CPU per op is robust).
+# time, the server's CPU time over the run, the load average before it (the machine may be
+# shared: CPU per op is robust) and the server's RSS after it.
 measured() { # name file -- command...
   local name=$1 file=$2 pid c0 c1 t load; shift 3
   pid=$(pid_of "$name"); c0=$(cpu_seconds "$pid"); load=$(load_avg)
   t=$( { TIMEFORMAT='%R %U %S'; time "$@" >"$file" 2>&1; } 2>&1 ) || return 1
   c1=$(cpu_seconds "$pid")
   read -r real user sys <<<"$t"
-  printf 'real=%s\nclient_user=%s\nclient_sys=%s\nserver_cpu=%s\nload=%s\n' "$real" "$user" "$sys" \
-    "$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }')" "$load" >"$file.cpu"
+  printf 'real=%s\nclient_user=%s\nclient_sys=%s\nserver_cpu=%s\nload=%s\nrss=%s\n' "$real" "$user" "$sys" \
+    "$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }')" "$load" "$(proc_kib "$pid" VmRSS)" >"$file.cpu"
 }
 bench_resp() { # server port pipeline test n rep -> raw/resp-SERVER-PP-TEST-rREP.csv (+ .cpu)
   local f="$WORK/raw/resp-$1-P$3-$4-r$6.csv"

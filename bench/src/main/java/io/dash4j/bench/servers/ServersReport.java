@@ -57,10 +57,10 @@ public final class ServersReport {
     }
 
     /**
-     * CPU over one load-generator run: its wall time, its own CPU, the server process's CPU, and the
-     * 1-minute load average when it started.
+     * CPU over one load-generator run: its wall time, its own CPU, the server process's CPU, the
+     * 1-minute load average when it started, and the server's RSS (bytes) when it ended.
      */
-    record Cpu(double real, double client, double server, double load1) {
+    record Cpu(double real, double client, double server, double load1, long rss) {
         static Cpu read(Path f) throws IOException {
             Map<String, String> m = keyValues(f);
             if (m.isEmpty()) {
@@ -68,7 +68,8 @@ public final class ServersReport {
             }
             return new Cpu(Double.parseDouble(m.get("real")),
                     Double.parseDouble(m.get("client_user")) + Double.parseDouble(m.get("client_sys")),
-                    Double.parseDouble(m.get("server_cpu")), ServersReport.load1(m.get("load")));
+                    Double.parseDouble(m.get("server_cpu")), ServersReport.load1(m.get("load")),
+                    Long.parseLong(m.getOrDefault("rss", "-1")));
         }
 
         /** Server CPU microseconds per operation. */
@@ -393,6 +394,13 @@ public final class ServersReport {
             return medianOf(runs(server, p, test).stream().map(r -> r.cpu == null ? Double.NaN : r.cpu.load1).toList());
         }
 
+        /** The server's RSS after the runs (median), in bytes; -1 when not recorded. */
+        long rss(String server, int p, String test) {
+            double m = medianOf(runs(server, p, test).stream()
+                    .map(r -> r.cpu == null || r.cpu.rss < 0 ? Double.NaN : (double) r.cpu.rss).toList());
+            return Double.isNaN(m) ? -1 : (long) m;
+        }
+
         double clientPercent(String server, int p, String test) {
             return medianOf(runs(server, p, test).stream()
                     .map(r -> r.cpu == null ? Double.NaN : r.cpu.clientPercent()).toList());
@@ -595,9 +603,10 @@ public final class ServersReport {
                     .append("process's CPU time (user + system, `/proc/PID/stat`) over the run divided by `-n`: on a ")
                     .append("shared machine it is steadier than ops/s, and whoever needs less CPU per request serves ")
                     .append("more of them. \"Load\" is the 1-minute load average when the runs started; ")
-                    .append("\"client CPU\" shows how close the single redis-benchmark thread was to its limit (100 %).\n\n");
-            md.append("| server | -P | test | -n | ops/s | server CPU µs/op | p50 ms | p99 ms | load | client CPU | ops/s of every run |\n");
-            md.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                    .append("\"client CPU\" shows how close the single redis-benchmark thread was to its limit (100 %); ")
+                    .append("\"RSS\" is the server's `VmRSS` right after the run.\n\n");
+            md.append("| server | -P | test | -n | ops/s | server CPU µs/op | p50 ms | p99 ms | RSS | load | client CPU | ops/s of every run |\n");
+            md.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
             List<String> servers = respServers();
             for (int p : PIPELINES) {
                 for (String test : TESTS) {
@@ -606,10 +615,10 @@ public final class ServersReport {
                             continue;
                         }
                         String all = String.join(", ", runs(s, p, test).stream().map(r -> ops(r.rps)).toList());
-                        md.append(fmt("| %s | %d | %s | %s | %s | %s | %.3f | %.3f | %.2f | %.0f %% | %s |\n",
+                        md.append(fmt("| %s | %d | %s | %s | %s | %s | %.3f | %.3f | %s | %.2f | %.0f %% | %s |\n",
                                 label(s, meta), p, test, nOf(s, p, test), ops(rps(s, p, test)),
-                                num(usPerOp(s, p, test), 2), p50(s, p, test), p99(s, p, test), load(s, p, test),
-                                clientPercent(s, p, test), all));
+                                num(usPerOp(s, p, test), 2), p50(s, p, test), p99(s, p, test), mib(rss(s, p, test)),
+                                load(s, p, test), clientPercent(s, p, test), all));
                     }
                 }
             }
@@ -737,8 +746,8 @@ public final class ServersReport {
                     .append("runs. memcaslap reports latency as an average and a power-of-two histogram, so p50 and p99 ")
                     .append("are given as the histogram bucket that holds them. Median of ").append(meta.get("repeat"))
                     .append(" runs.\n\n");
-            md.append("| server | TPS | server CPU µs per op | avg µs | get avg µs | set avg µs | p50 bucket | p99 bucket | get misses | error replies | load | memcaslap CPU (% of a core) | TPS of every run |\n");
-            md.append("|---|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---|\n");
+            md.append("| server | TPS | server CPU µs per op | avg µs | get avg µs | set avg µs | p50 bucket | p99 bucket | get misses | error replies | RSS | load | memcaslap CPU (% of a core) | TPS of every run |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---|\n");
             List<String> cats = new ArrayList<>();
             List<Double> vals = new ArrayList<>();
             for (String s : new String[]{"dash4j", "memcached"}) {
@@ -747,11 +756,11 @@ public final class ServersReport {
                     continue;
                 }
                 String all = String.join(", ", slap.stream().filter(x -> x.server.equals(s)).map(x -> ops(x.tps)).toList());
-                md.append(fmt("| %s | %s | %s | %.0f | %.0f | %.0f | %s | %s | %d | %d | %s | %s | %s |\n",
+                md.append(fmt("| %s | %s | %s | %.0f | %.0f | %.0f | %s | %s | %d | %d | %s | %s | %s | %s |\n",
                         label(s, meta), ops(m.tps),
                         m.cpu == null ? "" : fmt("%.2f", m.cpu.serverUsPerOp(m.ops)), m.avgUs, m.getAvgUs, m.setAvgUs,
                         bucket(m.p50Log2), bucket(m.p99Log2), m.getMisses, m.errorReplies,
-                        m.cpu == null ? "" : num(m.cpu.load1, 2),
+                        m.cpu == null ? "" : mib(m.cpu.rss), m.cpu == null ? "" : num(m.cpu.load1, 2),
                         m.cpu == null ? "" : fmt("%.0f %%", m.cpu.clientPercent()), all));
                 cats.add(label(s, meta));
                 vals.add(m.tps);
