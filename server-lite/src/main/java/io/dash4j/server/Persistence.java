@@ -50,6 +50,7 @@ public final class Persistence {
     private volatile long lastDurationMillis = -1;
     private volatile long lastKeys;
     private volatile long lastBytes;
+    private volatile long lastWriterCpuMillis;
     private volatile long saves;
     /** Per shard: the change counter the last successful save covered. */
     private final long[] savedChanges;
@@ -124,7 +125,7 @@ public final class Persistence {
         aux.put("dash4j-ver", Server.VERSION);
         SnapshotJob job = new SnapshotJob(dumpPath(), "temp-" + ProcessHandle.current().pid() + "-" + id + ".rdb",
                 config.dumpOpener, server.shardCount(), aux, config.rdbcompression, ShardSaver::encode,
-                this::wakeShards, this::finished);
+                this::wakeShards, this::commandsServed, this::finished);
         running = job;
         lastAttemptMillis = config.clock.getAsLong();
         if (whenDone != null) {
@@ -161,6 +162,19 @@ public final class Persistence {
         shard.startSaving(job, changes -> startChanges[shard.id] = changes);
     }
 
+    /**
+     * Commands the shards have run: a hint for the save's writer, which stays in the background
+     * while it moves. Read without synchronization (each shard writes its own counter): a stale
+     * value only delays the hint.
+     */
+    private long commandsServed() {
+        long n = 0;
+        for (int i = 0; i < server.shardCount(); i++) {
+            n += server.shard(i).commands;
+        }
+        return n;
+    }
+
     /** Wakes every shard (a walk that waited for the writer may go on). */
     private void wakeShards() {
         for (int i = 0; i < server.shardCount(); i++) {
@@ -185,6 +199,7 @@ public final class Persistence {
                 lastSaveMillis = config.clock.getAsLong();
                 lastKeys = outcome.keys();
                 lastBytes = outcome.bytes();
+                lastWriterCpuMillis = outcome.writerCpuMillis();
                 saves++;
                 lastError = "";
             } else {
@@ -213,7 +228,7 @@ public final class Persistence {
         String why = unavailable();
         if (why != null) {
             long now = System.currentTimeMillis();
-            whenDone.accept(new SnapshotJob.Outcome(false, why, 0, 0, 0, now));
+            whenDone.accept(new SnapshotJob.Outcome(false, why, 0, 0, 0, now, 0));
             return;
         }
         if (startBackgroundSave(whenDone) != null && !whenSaved(previous -> saveFresh(whenDone))) {
@@ -367,6 +382,7 @@ public final class Persistence {
         p.put("rdb_last_bgsave_time_ms", lastDurationMillis);
         p.put("rdb_last_save_keys", lastKeys);
         p.put("rdb_last_save_bytes", lastBytes);
+        p.put("rdb_last_bgsave_writer_cpu_ms", lastWriterCpuMillis);
         p.put("rdb_last_load_time_ms", loadMillis);
         p.put("rdb_stale_temp_files_removed", staleTempFilesRemoved);
         p.put("rdb_dir", config.dir == null ? "" : Path.of(config.dir).toAbsolutePath().normalize());

@@ -1,6 +1,8 @@
 package io.dash4j.server.persist;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -9,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * One BGSAVE: {@code parts} producers (the shards, each walking its own point-in-time snapshot
@@ -43,7 +46,8 @@ import java.util.function.Consumer;
 public final class SnapshotJob implements Runnable {
 
     /** A finished job. */
-    public record Outcome(boolean ok, String error, long keys, long bytes, long millis, long endedAtMillis) {
+    public record Outcome(boolean ok, String error, long keys, long bytes, long millis, long endedAtMillis,
+                          long writerCpuMillis) {
     }
 
     /** Encodes one item of a batch (an entry of a store) as RDB records. */
@@ -60,6 +64,13 @@ public final class SnapshotJob implements Runnable {
     static final int WRITE_BYTES = 64 * 1024;
     /** Emptied batches kept for reuse. */
     private static final int FREE_BATCHES = 64;
+    /** While the server serves commands, the writer uses at most this share of one core. */
+    public static final double BUSY_CPU_SHARE = 0.2;
+    /** ...unless this many entries wait: then it writes at full speed (memory comes first). */
+    static final long PACE_UNTIL_BACKLOG = 4 * BACKLOG_PAUSE;
+    /** The server counts as serving while its command counter moved within this window. */
+    private static final long BUSY_WINDOW_NANOS = 20_000_000;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** Entries of one producer, in the order its snapshot emitted them (single producer, then the writer). */
     public static final class Batch {
@@ -92,7 +103,12 @@ public final class SnapshotJob implements Runnable {
     private final RdbEncoder records;
     private final RecordEncoder recordEncoder;
     private final Runnable onRoom;
+    private final LongSupplier activity;
     private final Consumer<Outcome> onDone;
+    /** {@link #activity}'s last value and when it last moved (writer thread). */
+    private long lastActivity;
+    private long activeAtNanos;
+    private long cpuAtLastPace;
 
     private final ConcurrentLinkedQueue<Batch> queue = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Batch> free = new ConcurrentLinkedQueue<>();
@@ -113,9 +129,11 @@ public final class SnapshotJob implements Runnable {
      * @param compress     LZF-compress long strings (rdbcompression)
      * @param recordEncoder turns a batch item into records (on the writer thread)
      * @param onRoom       wakes the producers after a pause (called on the writer thread)
+     * @param activity     a counter that moves while the server serves commands (read racily, as a hint)
      */
     public SnapshotJob(Path target, String tempName, DumpWriter.Opener opener, int parts, Map<String, String> aux,
-                       boolean compress, RecordEncoder recordEncoder, Runnable onRoom, Consumer<Outcome> onDone) {
+                       boolean compress, RecordEncoder recordEncoder, Runnable onRoom, LongSupplier activity,
+                       Consumer<Outcome> onDone) {
         this.target = target;
         this.tempName = tempName;
         this.opener = opener;
@@ -124,6 +142,7 @@ public final class SnapshotJob implements Runnable {
         this.records = new RdbEncoder(WRITE_BYTES + 1024, compress);
         this.recordEncoder = recordEncoder;
         this.onRoom = onRoom;
+        this.activity = activity;
         this.onDone = onDone;
     }
 
@@ -207,6 +226,9 @@ public final class SnapshotJob implements Runnable {
     @Override
     public void run() {
         writer = Thread.currentThread();
+        cpuAtLastPace = THREADS.getCurrentThreadCpuTime();
+        lastActivity = activity.getAsLong();
+        activeAtNanos = System.nanoTime() - BUSY_WINDOW_NANOS;
         DumpWriter out = null;
         Outcome outcome;
         try {
@@ -243,7 +265,7 @@ public final class SnapshotJob implements Runnable {
             flush(out);
             out.commit();
             long now = System.currentTimeMillis();
-            outcome = new Outcome(true, null, written, out.bytesWritten(), now - startedAt, now);
+            outcome = new Outcome(true, null, written, out.bytesWritten(), now - startedAt, now, cpuMillis());
         } catch (IOException | RuntimeException e) {
             fail(e.getMessage() == null ? e.toString() : e.getMessage());
             if (out != null) {
@@ -251,7 +273,8 @@ public final class SnapshotJob implements Runnable {
             }
             queue.clear();
             long now = System.currentTimeMillis();
-            outcome = new Outcome(false, failure, written, out == null ? 0 : out.bytesWritten(), now - startedAt, now);
+            outcome = new Outcome(false, failure, written, out == null ? 0 : out.bytesWritten(), now - startedAt, now,
+                    cpuMillis());
         }
         if (producersPaused) {
             onRoom.run(); // paused producers must see the failure
@@ -278,6 +301,34 @@ public final class SnapshotJob implements Runnable {
             producersPaused = false;
             onRoom.run();
         }
+        pace(left);
+    }
+
+    /**
+     * Keeps the writer in the background while the server serves commands: it sleeps long enough
+     * that the CPU it spent since the last pause is at most {@link #BUSY_CPU_SHARE} of the time
+     * (on a machine whose cores the shards and their clients already keep busy, every cycle the
+     * writer takes is one they lose). An idle server, a failing job or a backlog past
+     * {@link #PACE_UNTIL_BACKLOG} gets the writer at full speed.
+     */
+    private void pace(long backlogLeft) {
+        long cpu = THREADS.getCurrentThreadCpuTime();
+        long spent = cpu - cpuAtLastPace;
+        cpuAtLastPace = cpu;
+        long now = System.nanoTime();
+        long a = activity.getAsLong();
+        if (a != lastActivity) {
+            lastActivity = a;
+            activeAtNanos = now;
+        }
+        boolean serving = now - activeAtNanos < BUSY_WINDOW_NANOS;
+        if (serving && spent > 0 && backlogLeft < PACE_UNTIL_BACKLOG && failure == null) {
+            LockSupport.parkNanos((long) (spent * (1 / BUSY_CPU_SHARE - 1)));
+        }
+    }
+
+    private long cpuMillis() {
+        return THREADS.getCurrentThreadCpuTime() / 1_000_000;
     }
 
     private void flush(DumpWriter out) throws IOException {
