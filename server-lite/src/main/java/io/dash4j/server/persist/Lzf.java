@@ -54,7 +54,7 @@ public final class Lzf {
             out = new byte[Math.max(limit, out.length * 2)];
         }
         if (base > Integer.MAX_VALUE - len - 1) {
-            java.util.Arrays.fill(table, 0);
+            Arrays.fill(table, 0);
             base = 1;
         }
         int shift = base - off; // table value of position p: p + shift
@@ -64,20 +64,21 @@ public final class Lzf {
         int end = off + len;
         int literalFrom = off;
         int ip = off;
-        while (ip + 2 < end) {
-            int h = hash(src, ip);
+        int last = end - 2; // the last position with three bytes to hash
+        // the three bytes at ip, kept rolling: one load per position
+        int window = (src[ip] & 0xFF) << 8 | (src[ip + 1] & 0xFF);
+        while (ip < last) {
+            window = (window << 8 | (src[ip + 2] & 0xFF)) & 0xFFFFFF;
+            int h = hash(window);
             int ref = table[h] - shift;
             table[h] = ip + shift;
-            if (ref < off || ref >= ip || ip - ref > MAX_DISTANCE
-                    || src[ref] != src[ip] || src[ref + 1] != src[ip + 1] || src[ref + 2] != src[ip + 2]) {
+            if (ref < off || ip - ref > MAX_DISTANCE || three(src, ref) != window) {
                 ip++;
                 continue;
             }
             int max = Math.min(MAX_MATCH, end - ip);
-            int n = 3;
-            while (n < max && src[ref + n] == src[ip + n]) {
-                n++;
-            }
+            int differ = Arrays.mismatch(src, ref + 3, ref + max, src, ip + 3, ip + max); // vectorized
+            int n = differ < 0 ? max : 3 + differ;
             // the pending literals, then the reference: bail out as soon as it cannot fit
             op = literals(src, literalFrom, ip, o, op, limit);
             if (op < 0 || op + 3 > limit) {
@@ -92,12 +93,15 @@ public final class Lzf {
             }
             o[op++] = (byte) distance;
             // remember the positions inside the match too (better matches later), then skip it
-            int stop = Math.min(ip + n, end - 2);
+            int stop = Math.min(ip + n, last);
             for (int p = ip + 1; p < stop; p++) {
-                table[hash(src, p)] = p + shift;
+                table[hash(three(src, p))] = p + shift;
             }
             ip += n;
             literalFrom = ip;
+            if (ip < last) {
+                window = (src[ip] & 0xFF) << 8 | (src[ip + 1] & 0xFF);
+            }
         }
         op = literals(src, literalFrom, end, o, op, limit);
         return op;
@@ -123,9 +127,13 @@ public final class Lzf {
         return op;
     }
 
-    private static int hash(byte[] b, int i) {
-        int v = (b[i] & 0xFF) << 16 | (b[i + 1] & 0xFF) << 8 | (b[i + 2] & 0xFF);
-        return (v * 0x9E3779B1) >>> (32 - HASH_BITS);
+    /** The three bytes at {@code b[i]} as one int. */
+    private static int three(byte[] b, int i) {
+        return (b[i] & 0xFF) << 16 | (b[i + 1] & 0xFF) << 8 | (b[i + 2] & 0xFF);
+    }
+
+    private static int hash(int three) {
+        return (three * 0x9E3779B1) >>> (32 - HASH_BITS);
     }
 
     /**
