@@ -50,7 +50,8 @@ public final class Persistence {
     private volatile long lastDurationMillis = -1;
     private volatile long lastKeys;
     private volatile long lastBytes;
-    private volatile long lastWriterCpuMillis;
+    private volatile long lastWriterBusyMillis;
+    private volatile long lastWriterPacedMillis;
     private volatile long saves;
     /** Per shard: the change counter the last successful save covered. */
     private final long[] savedChanges;
@@ -199,7 +200,8 @@ public final class Persistence {
                 lastSaveMillis = config.clock.getAsLong();
                 lastKeys = outcome.keys();
                 lastBytes = outcome.bytes();
-                lastWriterCpuMillis = outcome.writerCpuMillis();
+                lastWriterBusyMillis = outcome.writerBusyMillis();
+                lastWriterPacedMillis = outcome.writerPacedMillis();
                 saves++;
                 lastError = "";
             } else {
@@ -228,7 +230,7 @@ public final class Persistence {
         String why = unavailable();
         if (why != null) {
             long now = System.currentTimeMillis();
-            whenDone.accept(new SnapshotJob.Outcome(false, why, 0, 0, 0, now, 0));
+            whenDone.accept(new SnapshotJob.Outcome(false, why, 0, 0, 0, now, 0, 0));
             return;
         }
         if (startBackgroundSave(whenDone) != null && !whenSaved(previous -> saveFresh(whenDone))) {
@@ -382,7 +384,8 @@ public final class Persistence {
         p.put("rdb_last_bgsave_time_ms", lastDurationMillis);
         p.put("rdb_last_save_keys", lastKeys);
         p.put("rdb_last_save_bytes", lastBytes);
-        p.put("rdb_last_bgsave_writer_cpu_ms", lastWriterCpuMillis);
+        p.put("rdb_last_bgsave_writer_busy_ms", lastWriterBusyMillis);
+        p.put("rdb_last_bgsave_writer_paced_ms", lastWriterPacedMillis);
         p.put("rdb_last_load_time_ms", loadMillis);
         p.put("rdb_stale_temp_files_removed", staleTempFilesRemoved);
         p.put("rdb_dir", config.dir == null ? "" : Path.of(config.dir).toAbsolutePath().normalize());

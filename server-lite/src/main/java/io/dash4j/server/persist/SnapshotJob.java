@@ -1,8 +1,6 @@
 package io.dash4j.server.persist;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -38,6 +36,11 @@ import java.util.function.LongSupplier;
  * always accepted, so a command never waits for the disk; they are at most the image itself.
  * Batches are recycled: a save allocates a few dozen of them, not one per batch handed over.
  *
+ * <p><b>Pacing.</b> While the server is busy ({@link #BUSY_COMMANDS_PER_SECOND}), the writer
+ * works at most {@link #BUSY_SHARE} of the time and sleeps the rest ({@link #pace}), unless the
+ * backlog passes {@link #PACE_UNTIL_BACKLOG}: on cores the shards and their clients keep busy,
+ * a cycle the writer takes is one they lose, but memory comes first.
+ *
  * <p>The header (with RESIZEDB's key counts) is written once every part has started, i.e. fixed
  * its image. A failure (disk full, a missing directory) ends the job: producers see
  * {@link #failed()} and abort their snapshots, the temporary file is deleted and the previous
@@ -47,7 +50,7 @@ public final class SnapshotJob implements Runnable {
 
     /** A finished job. */
     public record Outcome(boolean ok, String error, long keys, long bytes, long millis, long endedAtMillis,
-                          long writerCpuMillis) {
+                          long writerBusyMillis, long writerPacedMillis) {
     }
 
     /** Encodes one item of a batch (an entry of a store) as RDB records. */
@@ -66,13 +69,14 @@ public final class SnapshotJob implements Runnable {
     private static final int TOUCH_AHEAD = 8;
     /** Emptied batches kept for reuse. */
     private static final int FREE_BATCHES = 64;
-    /** While the server serves commands, the writer uses at most this share of one core. */
-    public static final double BUSY_CPU_SHARE = 0.2;
+    /** While the server is busy serving commands, the writer works at most this share of the time. */
+    public static final double BUSY_SHARE = 0.2;
     /** ...unless this many entries wait: then it writes at full speed (memory comes first). */
     static final long PACE_UNTIL_BACKLOG = 4 * BACKLOG_PAUSE;
-    /** The server counts as serving while its command counter moved within this window. */
-    private static final long BUSY_WINDOW_NANOS = 20_000_000;
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** The server counts as busy while it runs at least this many commands per second. */
+    static final long BUSY_COMMANDS_PER_SECOND = 20_000;
+    /** How often the writer samples the command counter. */
+    private static final long SAMPLE_NANOS = 10_000_000;
 
     /** Entries of one producer, in the order its snapshot emitted them (single producer, then the writer). */
     public static final class Batch {
@@ -107,10 +111,14 @@ public final class SnapshotJob implements Runnable {
     private final Runnable onRoom;
     private final LongSupplier activity;
     private final Consumer<Outcome> onDone;
-    /** {@link #activity}'s last value and when it last moved (writer thread). */
+    /** {@link #activity} when last sampled, and when (writer thread). */
     private long lastActivity;
-    private long activeAtNanos;
-    private long cpuAtLastPace;
+    private long sampledAtNanos;
+    private boolean serverBusy;
+    /** Time the writer spent encoding and writing (not sleeping, not waiting for batches). */
+    private long busyNanos;
+    /** Time the writer slept to stay in the background ({@link #pace}). */
+    private long pacedNanos;
     /** Sum of the bytes {@link #encode} loads ahead (only so that the loads stay). */
     private long touches;
 
@@ -230,9 +238,8 @@ public final class SnapshotJob implements Runnable {
     @Override
     public void run() {
         writer = Thread.currentThread();
-        cpuAtLastPace = THREADS.getCurrentThreadCpuTime();
         lastActivity = activity.getAsLong();
-        activeAtNanos = System.nanoTime() - BUSY_WINDOW_NANOS;
+        sampledAtNanos = System.nanoTime();
         DumpWriter out = null;
         Outcome outcome;
         try {
@@ -269,7 +276,8 @@ public final class SnapshotJob implements Runnable {
             flush(out);
             out.commit();
             long now = System.currentTimeMillis();
-            outcome = new Outcome(true, null, written, out.bytesWritten(), now - startedAt, now, cpuMillis());
+            outcome = new Outcome(true, null, written, out.bytesWritten(), now - startedAt, now, busyNanos / 1_000_000,
+                    pacedNanos / 1_000_000);
         } catch (IOException | RuntimeException e) {
             fail(e.getMessage() == null ? e.toString() : e.getMessage());
             if (out != null) {
@@ -278,7 +286,7 @@ public final class SnapshotJob implements Runnable {
             queue.clear();
             long now = System.currentTimeMillis();
             outcome = new Outcome(false, failure, written, out == null ? 0 : out.bytesWritten(), now - startedAt, now,
-                    cpuMillis());
+                    busyNanos / 1_000_000, pacedNanos / 1_000_000);
         }
         if (producersPaused) {
             onRoom.run(); // paused producers must see the failure
@@ -288,6 +296,7 @@ public final class SnapshotJob implements Runnable {
 
     /** Encodes {@code batch}, writing every {@link #WRITE_BYTES}, and recycles it. */
     private void encode(Batch batch, DumpWriter out) throws IOException {
+        long t0 = System.nanoTime();
         byte[][] items = batch.items;
         int n = batch.size;
         int touched = 0;
@@ -314,34 +323,33 @@ public final class SnapshotJob implements Runnable {
             producersPaused = false;
             onRoom.run();
         }
-        pace(left);
+        long spent = System.nanoTime() - t0;
+        busyNanos += spent;
+        pace(left, spent);
     }
 
     /**
-     * Keeps the writer in the background while the server serves commands: it sleeps long enough
-     * that the CPU it spent since the last pause is at most {@link #BUSY_CPU_SHARE} of the time
-     * (on a machine whose cores the shards and their clients already keep busy, every cycle the
-     * writer takes is one they lose). An idle server, a failing job or a backlog past
+     * Keeps the writer in the background while the server is busy: after a batch that took
+     * {@code spent} ns it sleeps long enough to work at most {@link #BUSY_SHARE} of the time (on
+     * a machine whose cores the shards and their clients already keep busy, every cycle the
+     * writer takes is one they lose). Busy means {@link #BUSY_COMMANDS_PER_SECOND} or more, so a
+     * monitoring poll does not slow a save down. An idle server, a failing job or a backlog past
      * {@link #PACE_UNTIL_BACKLOG} gets the writer at full speed.
      */
-    private void pace(long backlogLeft) {
-        long cpu = THREADS.getCurrentThreadCpuTime();
-        long spent = cpu - cpuAtLastPace;
-        cpuAtLastPace = cpu;
+    private void pace(long backlogLeft, long spent) {
         long now = System.nanoTime();
-        long a = activity.getAsLong();
-        if (a != lastActivity) {
+        long interval = now - sampledAtNanos;
+        if (interval >= SAMPLE_NANOS) {
+            long a = activity.getAsLong();
+            serverBusy = (a - lastActivity) * 1_000_000_000.0 / interval >= BUSY_COMMANDS_PER_SECOND;
             lastActivity = a;
-            activeAtNanos = now;
+            sampledAtNanos = now;
         }
-        boolean serving = now - activeAtNanos < BUSY_WINDOW_NANOS;
-        if (serving && spent > 0 && backlogLeft < PACE_UNTIL_BACKLOG && failure == null) {
-            LockSupport.parkNanos((long) (spent * (1 / BUSY_CPU_SHARE - 1)));
+        if (serverBusy && backlogLeft < PACE_UNTIL_BACKLOG && failure == null) {
+            long t = System.nanoTime();
+            LockSupport.parkNanos((long) (spent * (1 / BUSY_SHARE - 1)));
+            pacedNanos += System.nanoTime() - t;
         }
-    }
-
-    private long cpuMillis() {
-        return THREADS.getCurrentThreadCpuTime() / 1_000_000;
     }
 
     private void flush(DumpWriter out) throws IOException {
