@@ -131,7 +131,7 @@ public final class Connection implements CallOwner {
     private void enqueue(Call call) {
         inflight.addLast(call);
         shard.commands++;
-        call.argBytes = argBytes(call.argv);
+        call.argBytes = call.argv != null ? argBytes(call.argv) : call.argBytes;
         account(call.argBytes);
     }
 
@@ -153,10 +153,47 @@ public final class Connection implements CallOwner {
         replyNow(result, null);
     }
 
+    /** Most calls a connection keeps for reuse (a deep pipeline allocates the rest, once). */
+    private static final int POOL_MAX = 64;
+    private Call freeCalls;
+    private int freeCount;
+
+    /**
+     * A call for this connection's next command, from its pool when one is free (RESP version
+     * set, every other field cleared). It returns to the pool by itself once its reply is written,
+     * unless another owner kept it (see {@link Call}).
+     */
+    public Call obtainCall() {
+        Call c = freeCalls;
+        if (c != null) {
+            freeCalls = c.nextFree;
+            c.nextFree = null;
+            freeCount--;
+            c.reset();
+        } else {
+            c = new Call(this, null, true);
+        }
+        c.proto = (byte) respVersion;
+        return c;
+    }
+
+    /**
+     * A pooled call whose reply was written goes back to the free list. It is cleared only when
+     * it is taken again ({@link #obtainCall}): the code that completed it may still be on the stack
+     * (a fan-out's loop over its parts) and read its fields once more.
+     */
+    private void recycle(Call c) {
+        if (!c.pooled || c.owner != this || freeCount >= POOL_MAX) {
+            return;
+        }
+        c.nextFree = freeCalls;
+        freeCalls = c;
+        freeCount++;
+    }
+
     /** {@link #replyNow(Object)} with codec data for encoding it. */
     public void replyNow(Object result, Object render) {
-        Call c = new Call(this, null);
-        c.proto = (byte) respVersion;
+        Call c = obtainCall();
         c.render = render;
         inflight.addLast(c);
         c.finish(result);
@@ -175,6 +212,7 @@ public final class Connection implements CallOwner {
             }
             account(-h.argBytes);
             h.argBytes = 0;
+            recycle(h);
         }
         afterOutput();
         if (readPaused && inflight.size() <= config().maxInflight / 2 && !processing) {

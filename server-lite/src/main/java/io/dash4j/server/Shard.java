@@ -28,18 +28,31 @@ public final class Shard implements Runnable {
         void run(Shard here);
     }
 
-    /** A command part sent to the owner of its keys, and sent back with its result. */
+    /**
+     * A command part sent to the owner of its keys, and sent back with its result. A single-part
+     * call reuses its own ({@link Call#hop}); parts of a fan-out get one each.
+     */
     static final class Remote implements Msg {
-        final Call call;
-        final int part;
-        final ShardFn fn;
+        Call call;
+        int part;
+        ShardFn fn;
         Object result;
         boolean executed;
 
+        Remote() {
+        }
+
         Remote(Call call, int part, ShardFn fn) {
+            reset(call, part, fn);
+        }
+
+        Remote reset(Call call, int part, ShardFn fn) {
             this.call = call;
             this.part = part;
             this.fn = fn;
+            this.result = null;
+            this.executed = false;
+            return this;
         }
 
         @Override
@@ -182,7 +195,7 @@ public final class Shard implements Runnable {
         if (target == id) {
             runPart(call, part, fn, null);
         } else {
-            server.shard(target).post(new Remote(call, part, fn));
+            server.shard(target).post(call.outstanding == 1 ? call.hop(part, fn) : new Remote(call, part, fn));
         }
     }
 

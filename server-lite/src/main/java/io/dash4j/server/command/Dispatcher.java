@@ -29,9 +29,9 @@ public final class Dispatcher {
             conn.replyNow(CommandError.wrongArity(spec.name()));
             return;
         }
-        Call c = new Call(conn, argv);
+        Call c = conn.obtainCall();
+        c.argv = argv;
         c.spec = spec;
-        c.proto = (byte) conn.respVersion;
         if (spec.has(Flag.MULTI_KEY) && TransactionFamily.startIfCrossShard(conn, c)) {
             return;
         }

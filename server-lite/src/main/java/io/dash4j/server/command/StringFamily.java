@@ -23,7 +23,7 @@ public final class StringFamily {
     }
 
     /** GET: a single-key read on the fast path (no capture, so the lambda is a shared constant). */
-    private static final ShardFn GET = (s, call, p) -> Replies.valueOrNull(StringOps.get(s.store, call.keys[0]));
+    private static final ShardFn GET = (s, call, p) -> call.valueOrNull(StringOps.get(s.store, call.keys[0]));
 
     static void register(CommandTable t) {
         t.add("get", 2, "readonly fast", 1, 1, 1, "string", "Returns the value of a key.", c -> onKey(c, GET));
@@ -227,10 +227,13 @@ public final class StringFamily {
         }, null);
     }
 
-    /** INCR, DECR, INCRBY, DECRBY. */
+    /** INCR, DECR, INCRBY, DECRBY: the delta travels in the call, so the shard function is a constant. */
     private static void incr(Call c, long delta) {
-        onKey(c, (s, call, p) -> StringOps.incrBy(s.store, call.keys[0], delta));
+        c.number = delta;
+        onKey(c, INCR_BY);
     }
+
+    private static final ShardFn INCR_BY = (s, call, p) -> call.integer(StringOps.incrBy(s.store, call.keys[0], call.number));
 
     private static void incrbyfloat(Call c) {
         boolean[] inf = new boolean[1];
