@@ -128,6 +128,17 @@ public final class Connection implements CallOwner {
         }
     }
 
+    /** {@link #dispatch(Call, Handler)} for a command framed in place (slices valid during the call only). */
+    public void dispatch(Call call, io.dash4j.server.command.InPlaceHandler handler,
+                         io.dash4j.server.command.ArgSlices args) {
+        enqueue(call);
+        try {
+            handler.start(call, args);
+        } catch (CommandException e) {
+            call.finish(e.error());
+        }
+    }
+
     private void enqueue(Call call) {
         inflight.addLast(call);
         shard.commands++;

@@ -57,6 +57,22 @@ public final class CommandTable {
         return this;
     }
 
+    /**
+     * Gives the registered command {@code name} an in-place handler for its {@code argc}-word form
+     * (see {@link InPlaceHandler}).
+     */
+    public CommandTable inPlace(String name, int argc, InPlaceHandler h) {
+        CommandSpec spec = byName.get(name);
+        if (spec == null || !spec.arityOk(argc)) {
+            throw new IllegalStateException("no " + argc + "-word form of " + name + " to run in place");
+        }
+        CommandSpec with = spec.withInPlace(argc, h);
+        byName.put(name, with);
+        sorted.put(name, with);
+        index();
+        return this;
+    }
+
     /** The spec of command {@code name} (any case), or null. */
     public CommandSpec lookup(byte[] name) {
         return lookup(name, 0, name.length);

@@ -34,6 +34,27 @@ public final class StringOps {
      * key and still reports STORED, as Redis (SET .. EXAT past) and memcached (negative exptime) do.
      */
     public static WriteStatus set(ShardStore st, Key k, byte[] src, int off, int len, SetArgs a, long newCas) {
+        WriteStatus refused = refused(st, k, a);
+        if (refused != null) {
+            return refused;
+        }
+        return store(st, k, Entry.of(k, src, off, len, a.flags(), newCas), a);
+    }
+
+    /**
+     * {@link #set} of an entry built beforehand (a plain SET builds it on the connection's thread,
+     * the write's one allocation); {@code entry}'s flags and CAS are kept as built.
+     */
+    public static WriteStatus setEntry(ShardStore st, Key k, byte[] entry, SetArgs a) {
+        WriteStatus refused = refused(st, k, a);
+        if (refused != null) {
+            return refused;
+        }
+        return store(st, k, entry, a);
+    }
+
+    /** The status of a write {@code a}'s condition refuses, or null when it may go ahead. */
+    private static WriteStatus refused(ShardStore st, Key k, SetArgs a) {
         switch (a.condition()) {
             case IF_ABSENT -> {
                 if (st.get(k, false) != null) {
@@ -57,6 +78,11 @@ public final class StringOps {
             default -> {
             }
         }
+        return null;
+    }
+
+    /** Stores {@code entry} under {@code a}'s expiry (a deadline already past deletes the key). */
+    private static WriteStatus store(ShardStore st, Key k, byte[] entry, SetArgs a) {
         long ttl = 0;
         if (a.expiry() != null) {
             long now = st.now();
@@ -69,7 +95,7 @@ public final class StringOps {
         } else if (a.keepTtl()) {
             ttl = ShardStore.KEEP_TTL;
         }
-        st.put(k, Entry.of(k, src, off, len, a.flags(), newCas), ttl);
+        st.put(k, entry, ttl);
         return WriteStatus.STORED;
     }
 
