@@ -402,10 +402,22 @@ public final class Connection implements CallOwner {
         flush();
     }
 
-    /** Writes queued output; keeps OP_WRITE while some remains; closes when the work is over. */
+    /** Replies held back while later ones of the same batch are still out on other shards. */
+    static final int HOLD_BACK_LIMIT = 64 * 1024;
+
+    /**
+     * Writes queued output; keeps OP_WRITE while some remains; closes when the work is over.
+     * One write per pipelined batch: while calls are still in flight (parts out on other shards)
+     * and less than {@link #HOLD_BACK_LIMIT} is queued, the replies so far wait for them; the last
+     * call's completion marks the connection dirty again and the batch goes out in one write.
+     */
     void flush() {
         dirty = false;
         if (closed) {
+            return;
+        }
+        if (!inflight.isEmpty() && out.pending() < HOLD_BACK_LIMIT) {
+            interest(false); // no OP_WRITE meanwhile: a later completion flushes (callDone -> afterOutput)
             return;
         }
         try {
@@ -425,6 +437,10 @@ public final class Connection implements CallOwner {
     }
 
     private void updateInterest() {
+        interest(!out.isEmpty());
+    }
+
+    private void interest(boolean write) {
         if (closed || key == null || !key.isValid()) {
             return;
         }
@@ -432,7 +448,7 @@ public final class Connection implements CallOwner {
         if (!readPaused && !closeAfterFlush && !inputEnded) {
             ops |= SelectionKey.OP_READ;
         }
-        if (!out.isEmpty()) {
+        if (write) {
             ops |= SelectionKey.OP_WRITE;
         }
         if (key.interestOps() != ops) {
