@@ -164,8 +164,12 @@ public final class Connection implements CallOwner {
         replyNow(result, null);
     }
 
-    /** Most calls a connection keeps for reuse (a deep pipeline allocates the rest, once). */
-    private static final int POOL_MAX = 64;
+    /**
+     * Most calls a connection keeps for reuse: a pipeline up to this deep runs on pooled calls
+     * (about 300 bytes each with their key buffer, slice and hop); the calls of a deeper one
+     * beyond it are allocated per command and dropped.
+     */
+    private static final int POOL_MAX = 128;
     private Call freeCalls;
     private int freeCount;
 
