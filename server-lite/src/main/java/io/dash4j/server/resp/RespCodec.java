@@ -9,6 +9,7 @@ import io.dash4j.server.command.ArgSlices;
 import io.dash4j.server.command.Args;
 import io.dash4j.server.command.CommandError;
 import io.dash4j.server.command.Dispatcher;
+import io.dash4j.server.command.Replies;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,7 +57,13 @@ public final class RespCodec extends Codec {
 
     @Override
     public void encode(Call call, OutBuf out) {
-        (call.proto == 3 ? resp3 : resp2).write(call.result);
+        Resp2Writer w = call.proto == 3 ? resp3 : resp2;
+        Object r = call.result;
+        if (r == Replies.OK) {
+            w.ok(); // a SET's reply: no type tests
+        } else {
+            w.write(r);
+        }
     }
 
     @Override
