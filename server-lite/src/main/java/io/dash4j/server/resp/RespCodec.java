@@ -220,8 +220,8 @@ public final class RespCodec extends Codec {
         if (p < end && b[p] != '\r') {
             return COPY; // more than one digit: more than ArgSlices.MAX arguments
         }
-        if (n > ArgSlices.MAX) {
-            return COPY;
+        if (n > ArgSlices.MAX || n > conn.config().maxMultibulkLen) {
+            return COPY; // the copying parser refuses what max-multibulk-len refuses
         }
         if (p + 1 >= end) {
             return WAIT;
