@@ -25,6 +25,15 @@ public final class OutBuf {
         final boolean shared;
         /** Bytes this chunk counts toward {@link #held}. */
         final int size;
+        /** The chunk as a ByteBuffer for gathering writes, made on its first write. */
+        ByteBuffer view;
+
+        ByteBuffer view() {
+            if (view == null) {
+                view = ByteBuffer.wrap(a);
+            }
+            return view.limit(w).position(r);
+        }
 
         Chunk(byte[] a, int r, int w, boolean shared) {
             this.a = a;
@@ -146,6 +155,39 @@ public final class OutBuf {
         }
     }
 
+    /**
+     * A RESP bulk string {@code $len\r\n<bytes>\r\n} in one step: a small value is copied with
+     * its header into the tail chunk after a single room check; a large one is queued by reference
+     * between its header and CRLF.
+     */
+    public void bulk(byte[] a, int off, int len) {
+        if (len >= BY_REFERENCE) {
+            write('$');
+            decimal(len);
+            crlf();
+            write(a, off, len);
+            crlf();
+            return;
+        }
+        Chunk c = room(len + 9); // '$', at most 4 digits (len < BY_REFERENCE = 8192), two CRLFs
+        byte[] b = c.a;
+        int p = c.w;
+        b[p++] = '$';
+        int digits = len < 10 ? 1 : len < 100 ? 2 : len < 1000 ? 3 : 4;
+        for (int i = digits - 1, v = len; i >= 0; i--, v /= 10) {
+            b[p + i] = (byte) ('0' + v % 10);
+        }
+        p += digits;
+        b[p++] = '\r';
+        b[p++] = '\n';
+        System.arraycopy(a, off, b, p, len);
+        p += len;
+        b[p++] = '\r';
+        b[p++] = '\n';
+        pending += p - c.w;
+        c.w = p;
+    }
+
     public void crlf() {
         Chunk c = room(2);
         c.a[c.w++] = '\r';
@@ -153,7 +195,10 @@ public final class OutBuf {
         pending += 2;
     }
 
-    /** Writes as much as the channel takes; returns bytes written. */
+    /**
+     * Writes as much as the channel takes; returns bytes written. One chunk (every small reply
+     * batch) goes out with a plain write, several with one gathering write.
+     */
     public long writeTo(GatheringByteChannel ch) throws IOException {
         long total = 0;
         while (pending > 0) {
@@ -164,11 +209,11 @@ public final class OutBuf {
                     break;
                 }
                 if (c.w > c.r) {
-                    gather[n++] = ByteBuffer.wrap(c.a, c.r, c.w - c.r);
+                    gather[n++] = c.view();
                     offered += c.w - c.r;
                 }
             }
-            long w = ch.write(gather, 0, n);
+            long w = n == 1 ? ch.write(gather[0]) : ch.write(gather, 0, n); // one chunk: a plain write
             for (int i = 0; i < n; i++) {
                 gather[i] = null;
             }
