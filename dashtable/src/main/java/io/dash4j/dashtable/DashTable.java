@@ -158,6 +158,17 @@ public final class DashTable<K, V> {
         segmentAt(position).setValueAt(bucketAt(position), slotAt(position), value);
     }
 
+    /**
+     * Replaces the key object and the value at {@code position}; {@code key} must equal the key
+     * stored there (an overwrite that keeps the caller's newest key object, e.g. a key that lives
+     * inside its value).
+     */
+    public void setEntryAt(long position, K key, V value) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        segmentAt(position).setEntryAt(bucketAt(position), slotAt(position), key, value);
+    }
+
     // ------------------------------------------------------------------ updates
 
     /** Insert or replace; returns the previous value or null. */

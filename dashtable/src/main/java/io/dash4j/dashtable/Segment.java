@@ -289,6 +289,17 @@ public final class Segment<K, V> {
         entries[2 * (bucket * slots + slot) + 1] = value;
     }
 
+    /**
+     * Replaces the key object and the value of an occupied slot; {@code key} must equal the key it
+     * replaces (same hash, same fingerprint), so nothing else in the bucket changes.
+     */
+    public void setEntryAt(int bucket, int slot, K key, V value) {
+        beforeChange(bucket);
+        int i = 2 * (bucket * slots + slot);
+        entries[i] = key;
+        entries[i + 1] = value;
+    }
+
     public int fingerprintAt(int bucket, int slot) {
         return fingerprints[bucket * slots + slot] & 0xFF;
     }

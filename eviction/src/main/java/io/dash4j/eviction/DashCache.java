@@ -380,20 +380,30 @@ public final class DashCache<K, V> implements Cache<K, V> {
             evictions++;
             return;
         }
-        if (!evicting && weightedSize - weigh(key, oldValue) + w > maximumWeight) {
-            throw new CacheFullException("store is full: replacing would exceed the weight bound " + maximumWeight);
+        if (weightedSize - weigh(key, oldValue) + w > maximumWeight) {
+            if (!evicting) {
+                throw new CacheFullException("store is full: replacing would exceed the weight bound " + maximumWeight);
+            }
+            // make room before writing (never this key): a heavier value that cannot fit because
+            // every other entry is pinned is refused and the old one stays
+            while (weightedSize - weigh(key, oldValue) + w > maximumWeight) {
+                if (evictOneFor(hash, key) == 0) {
+                    throw new CacheFullException("cache is full and every evictable entry is pinned");
+                }
+            }
+            pos = liveLocate(key, hash); // evictions may have moved the key within its segment
+            if (pos < 0) { // making room took the old entry too (a heavy one, its segment's last)
+                insert(key, value, hash, ttlNanos);
+                return;
+            }
         }
         Object stored = wrap(value, ttlNanos, sticky);
         heldEntries += (stored instanceof Held ? 1 : 0) - (old instanceof Held ? 1 : 0);
-        table.setValueAt(pos, stored);
+        // the newest key object is kept with the value: a key that lives inside its value (the
+        // server's entries) must not pin the value it replaced
+        table.setEntryAt(pos, key, stored);
         weightedSize += w - weigh(key, oldValue);
         notify(key, oldValue, RemovalCause.REPLACED);
-        if (weightedSize > maximumWeight) {
-            // the bigger value pushed us over: evict others (never the entry just written)
-            while (weightedSize > maximumWeight && evictOneFor(hash, key) > 0) {
-                // loop
-            }
-        }
     }
 
     private void insert(K key, V value, long hash, long ttlNanos) {

@@ -198,6 +198,40 @@ class DashCacheTest {
     }
 
     @Test
+    void anOverwriteKeepsTheNewestKeyObject() {
+        // a key that lives inside its value (the server's entries) must not pin the old value
+        DashCache<String, String> cache = DashCache.<String, String>builder().maximumSize(100).buildSingleOwner();
+        String first = new String("k");
+        String second = new String("k");
+        cache.put(first, "v1");
+        cache.put(second, "v2");
+        List<String> keys = new ArrayList<>();
+        cache.forEach((k, v) -> keys.add(k));
+        assertEquals(1, keys.size());
+        assertTrue(keys.get(0) == second, "the slot holds the latest key object");
+        assertEquals("v2", cache.getIfPresent("k"));
+    }
+
+    @Test
+    void aHeavierOverwriteThatCannotFitAmongPinsIsRefusedAndKeepsTheOldValue() {
+        DashCache<Long, byte[]> cache = DashCache.<Long, byte[]>builder()
+                .maximumWeight(1_000)
+                .weigher((k, v) -> v.length)
+                .buildSingleOwner();
+        for (long k = 0; k < 9; k++) {
+            cache.put(k, new byte[100]);
+            assertTrue(cache.stick(k));
+        }
+        byte[] old = cache.getIfPresent(0L);
+        assertThrows(CacheFullException.class, () -> cache.put(0L, new byte[300]));
+        assertTrue(cache.getIfPresent(0L) == old, "the refused write left the old value");
+        assertTrue(cache.weightedSize() <= 1_000, "weight " + cache.weightedSize());
+        cache.put(0L, new byte[150]); // fits without evicting anything
+        assertEquals(150, cache.getIfPresent(0L).length);
+        assertEquals(950, cache.weightedSize());
+    }
+
+    @Test
     void weightBoundWithSkewedSizesIsNeverExceeded() {
         long budget = 200_000;
         DashCache<Long, byte[]> cache = DashCache.<Long, byte[]>builder()

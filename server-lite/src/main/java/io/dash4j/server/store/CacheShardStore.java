@@ -357,17 +357,21 @@ public final class CacheShardStore implements ShardStore {
                 throw storeFull();
             }
         }
+        Entry.mark(entry, Entry.TTL, ttl);
+        Entry.mark(entry, Entry.STICKY, sticky);
+        if (old != null && !toLarge && oc != large
+                && oc.weightedSize() - weightOf(old) + weight <= oc.maximumWeight()) {
+            overwriteInPlace(oc, key, entry, ttlNanos);
+            return;
+        }
         if (old != null) {
             oc.remove(key);
         }
-        // an overwrite of the same size class stays in its cache, so a SCAN in progress still
-        // finds the key; new keys choose
-        DashCache<Object, byte[]> c = toLarge ? large : old != null && oc != large ? oc : target(key);
+        // new keys choose their cache of the pair
+        DashCache<Object, byte[]> c = toLarge ? large : target(key);
         if (toLarge) {
             rebalance(weight); // the parts make room for what the large cache takes
         }
-        Entry.mark(entry, Entry.TTL, ttl);
-        Entry.mark(entry, Entry.STICKY, sticky);
         try {
             assert Entry.keyHash(entry) == key.hash : "an entry stored under another key";
             entryKeys.hashing(entry, key.hash); // the probe's hash: the table need not hash the entry again
@@ -391,6 +395,26 @@ public final class CacheShardStore implements ShardStore {
         if (toLarge || (old != null && oc == large)) {
             rebalance(0); // the large cache may have evicted, or given up an old value
         }
+    }
+
+    /**
+     * An overwrite that stays in its cache (the common SET of an existing key): the cache replaces
+     * key and value in the slot it finds, one probe instead of a remove and an insert, and the
+     * key keeps its place, so a SCAN in progress still finds it. The cache keeps the pin and
+     * reports the old entry REPLACED (its counters go down in {@link #onRemoval}). Taken only
+     * when the new weight fits the cache's bound without evicting (always in store mode, whose
+     * budget was checked above): an overwrite that must make room goes the remove-and-insert way,
+     * which can refuse it and put the old entry back when every other entry is pinned.
+     */
+    private void overwriteInPlace(DashCache<Object, byte[]> c, Key key, byte[] entry, long ttlNanos) {
+        try {
+            entryKeys.hashing(entry, key.hash);
+            c.put(entry, entry, ttlNanos);
+        } finally {
+            entryKeys.done();
+        }
+        onAdded(entry);
+        changes++;
     }
 
     /**
