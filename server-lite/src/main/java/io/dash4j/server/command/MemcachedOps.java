@@ -98,7 +98,10 @@ public final class MemcachedOps {
             case CAS -> SetArgs.Condition.IF_CAS;
             default -> SetArgs.Condition.ALWAYS;
         };
-        return StringOps.set(st, k, data, off, len, new SetArgs(cond, cas, false, expiry(exptime), flags), newCas);
+        Expiry when = expiry(exptime);
+        SetArgs args = cond == SetArgs.Condition.ALWAYS && flags == 0 && when == null ? SetArgs.PLAIN
+                : new SetArgs(cond, cas, false, when, flags); // the common plain set shares its arguments
+        return StringOps.set(st, k, data, off, len, args, newCas);
     }
 
     /** Marks "key not found" for {@link #arith}. */
