@@ -21,7 +21,6 @@ import io.dash4j.server.store.Key;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 import static io.dash4j.server.memcache.McStats.*;
 
@@ -37,8 +36,9 @@ import static io.dash4j.server.memcache.McStats.*;
  * memcached's choice of status per failure ({@link #failure}).
  *
  * <p>A call's {@link Call#render} is the {@link BinaryRequest} (or a {@link Refusal}); its
- * {@link Call#result} is typed: an entry or null (gets), the new CAS unique as a {@link Long}
- * (writes), a {@link Counter}, a {@link WriteStatus} or {@link CommandError} (failures).
+ * {@link Call#result} is typed: an entry or null (gets), {@link WriteStatus#STORED} (writes, whose
+ * new CAS unique the owner shard leaves in {@link BinaryRequest#storedCas}), a {@link Counter}, a
+ * {@link WriteStatus} or {@link CommandError} (failures).
  */
 public final class McBinaryCodec extends Codec {
 
@@ -137,7 +137,7 @@ public final class McBinaryCodec extends Codec {
     // ------------------------------------------------------------------ requests
 
     private void start(BinaryRequest r) {
-        conn.setLastCommand(r.opcode.name().toLowerCase(Locale.ROOT));
+        conn.setLastCommand(r.opcode.wireName);
         switch (r.opcode.kind) {
             case GET, GAT, TOUCH -> retrieve(r);
             case SET, ADD, REPLACE, APPEND, PREPEND -> store(r);
@@ -211,11 +211,11 @@ public final class McBinaryCodec extends Codec {
         long cas = MemcachedOps.nextCas(s);
         WriteStatus w = MemcachedOps.store(s.store, key, mode, r.value, 0, r.value.length, r.flags, r.exptime(),
                 r.cas, cas, s.server().config().itemSizeMax);
-        if (w != WriteStatus.STORED) {
-            return counted(s, r, w);
+        if (w == WriteStatus.STORED) {
+            s.memcachedStats[TOTAL_ITEMS]++;
+            r.storedCas = cas; // the answer carries it; no boxed result
         }
-        s.memcachedStats[TOTAL_ITEMS]++;
-        return counted(s, r, cas);
+        return counted(s, r, w);
     });
 
     private static final Handler DELETE = call -> call.onKey((Key) call.opts, (s, cl, part) -> {
@@ -336,7 +336,7 @@ public final class McBinaryCodec extends Codec {
             }
             case SET, ADD, REPLACE, APPEND, PREPEND -> {
                 if (!op.quiet) {
-                    writer.empty(out, op.code, r.opaque, (Long) result);
+                    writer.empty(out, op.code, r.opaque, r.storedCas);
                 }
             }
             case VERSION -> writer.text(out, op.code, r.opaque, McStats.VERSION);
@@ -388,7 +388,7 @@ public final class McBinaryCodec extends Codec {
             }
             case SET, ADD, REPLACE -> {
                 if (r.cas != 0) {
-                    if (result instanceof Long) {
+                    if (result == WriteStatus.STORED) {
                         st[CAS_HITS]++;
                     } else if (result == WriteStatus.EXISTS) {
                         st[CAS_BADVAL]++;
