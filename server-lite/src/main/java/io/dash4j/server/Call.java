@@ -2,6 +2,7 @@ package io.dash4j.server;
 
 import io.dash4j.server.command.CommandError;
 import io.dash4j.server.command.CommandSpec;
+import io.dash4j.server.command.Replies;
 import io.dash4j.server.store.Key;
 
 /**
@@ -14,6 +15,16 @@ import io.dash4j.server.store.Key;
  * <p>Per-key results of a fan-out ({@link #slots}) are written by the owning shards at distinct
  * indices and read on the home thread only after every part came back through a queue, which
  * orders those writes before the read.
+ *
+ * <p><b>Pooling.</b> A connection keeps a free list of calls ({@link Connection#obtainCall()}):
+ * once a call's reply is encoded and nobody else owns it, {@link #reset()} clears every field and
+ * the call serves the connection's next command. A pooled call brings its own reusable pieces, so
+ * a single-key command allocates nothing for the layer: {@link #key} (a view of {@link #ownKey}'s
+ * copy in the call's key buffer), {@link #bulk} (the reply slice of a stored value), the
+ * {@link Shard.Remote} that carries it to another shard and back, and {@link #number} and
+ * {@link #entry} for arguments parsed on the connection's thread. Invariant: a call is reset only
+ * after its reply was written and every part came back, so no shard still reads it, and only when
+ * the connection takes it for a new command, so no code that completed it still reads it.
  */
 public final class Call {
 
@@ -27,7 +38,8 @@ public final class Call {
     public final Connection client;
     /** Who is told when the call is done: {@link #client} unless a coordinator took it over. */
     public CallOwner owner;
-    public final byte[][] argv;
+    /** The command's arguments, or null (memcached, and RESP commands parsed in place: see {@link #key}). */
+    public byte[][] argv;
     /** The command's row in the table (null for memcached calls, which map onto operations directly). */
     public CommandSpec spec;
     /** What the command parsed out of its arguments, for its shard function. */
@@ -53,12 +65,112 @@ public final class Call {
     boolean done;
     /** Argument bytes held while in flight (client memory accounting). */
     long argBytes;
+    /** A numeric argument parsed on the connection's thread (INCRBY's delta), for the shard function. */
+    public long number;
+    /** An entry built on the connection's thread (a plain SET's), for the shard function to store. */
+    public byte[] entry;
+    /** The call's own single key, a view of {@link #keyBuf} once {@link #ownKey} was called. */
+    public final Key key = new Key();
+    private final Key[] oneKey = {key};
+    private byte[] keyBuf;
+    private Replies.Bulk bulk;
+    private Replies.Int integer;
+    /** The message that carries this call's single part to another shard and back (made on first hop). */
+    private Shard.Remote hop;
+    /** The connection's free list links pooled calls. */
+    Call nextFree;
+    /** Came from a connection's pool: goes back there once its reply is written. */
+    final boolean pooled;
 
     public Call(Connection client, byte[][] argv) {
+        this(client, argv, false);
+    }
+
+    Call(Connection client, byte[][] argv, boolean pooled) {
         this.client = client;
         this.owner = client;
         this.argv = argv;
+        this.pooled = pooled;
     }
+
+    /**
+     * Copies {@code a[off, off+len)} into the call's key buffer and makes {@link #key} view it, the
+     * call's only key ({@link #keys}). The copy is the call's own, so the bytes stay valid after
+     * the input buffer they came from is reused, on whichever shard the key's part runs.
+     */
+    public Key ownKey(byte[] a, int off, int len) {
+        if (keyBuf == null || keyBuf.length < len) {
+            keyBuf = new byte[Math.max(len, 32)];
+        }
+        System.arraycopy(a, off, keyBuf, 0, len);
+        key.set(keyBuf, 0, len);
+        keys = oneKey;
+        return key;
+    }
+
+    /** The call's reusable reply slice (its contents are read when the call's reply is encoded). */
+    public Replies.Bulk bulk() {
+        if (bulk == null) {
+            bulk = new Replies.Bulk(null, 0, 0);
+        }
+        return bulk;
+    }
+
+    /** The call's reply slice pointed at {@code entry}'s value, or null when there is no entry. */
+    public Replies.Bulk valueOrNull(byte[] entry) {
+        return entry == null ? null : bulk().entryValue(entry);
+    }
+
+    /** The call's reusable integer reply set to {@code v} (no boxing). */
+    public Replies.Int integer(long v) {
+        if (integer == null) {
+            integer = new Replies.Int();
+        }
+        return integer.set(v);
+    }
+
+    /** The reusable message of this call's single part ({@link Shard#submit}). */
+    Shard.Remote hop(int part, ShardFn fn) {
+        if (hop == null) {
+            hop = new Shard.Remote();
+        }
+        return hop.reset(this, part, fn);
+    }
+
+    /** Clears every per-command field, for the call's next command (pooled calls only). */
+    void reset() {
+        owner = client;
+        argv = null;
+        spec = null;
+        opts = null;
+        keys = null;
+        groups = null;
+        result = null;
+        results = null;
+        slots = null;
+        gather = null;
+        then = null;
+        render = null;
+        proto = 2;
+        silent = false;
+        outstanding = 0;
+        done = false;
+        argBytes = 0;
+        number = 0;
+        entry = null;
+        if (bulk != null) {
+            bulk.set(null, 0, 0);
+        }
+        if (hop != null) {
+            hop.reset(null, 0, null);
+        }
+        if (keyBuf != null && keyBuf.length > 1024) {
+            keyBuf = null; // a huge key once does not stay pinned by the pool
+        }
+        key.set(NO_KEY, 0, 0);
+    }
+
+    private static final byte[] NO_KEY = new byte[0];
 
     public boolean isDone() {
         return done;

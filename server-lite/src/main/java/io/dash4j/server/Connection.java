@@ -128,10 +128,21 @@ public final class Connection implements CallOwner {
         }
     }
 
+    /** {@link #dispatch(Call, Handler)} for a command framed in place (slices valid during the call only). */
+    public void dispatch(Call call, io.dash4j.server.command.InPlaceHandler handler,
+                         io.dash4j.server.command.ArgSlices args) {
+        enqueue(call);
+        try {
+            handler.start(call, args);
+        } catch (CommandException e) {
+            call.finish(e.error());
+        }
+    }
+
     private void enqueue(Call call) {
         inflight.addLast(call);
         shard.commands++;
-        call.argBytes = argBytes(call.argv);
+        call.argBytes = call.argv != null ? argBytes(call.argv) : call.argBytes;
         account(call.argBytes);
     }
 
@@ -153,10 +164,51 @@ public final class Connection implements CallOwner {
         replyNow(result, null);
     }
 
+    /**
+     * Most calls a connection keeps for reuse: a pipeline up to this deep runs on pooled calls
+     * (about 300 bytes each with their key buffer, slice and hop); the calls of a deeper one
+     * beyond it are allocated per command and dropped.
+     */
+    private static final int POOL_MAX = 128;
+    private Call freeCalls;
+    private int freeCount;
+
+    /**
+     * A call for this connection's next command, from its pool when one is free (RESP version
+     * set, every other field cleared). It returns to the pool by itself once its reply is written,
+     * unless another owner kept it (see {@link Call}).
+     */
+    public Call obtainCall() {
+        Call c = freeCalls;
+        if (c != null) {
+            freeCalls = c.nextFree;
+            c.nextFree = null;
+            freeCount--;
+            c.reset();
+        } else {
+            c = new Call(this, null, true);
+        }
+        c.proto = (byte) respVersion;
+        return c;
+    }
+
+    /**
+     * A pooled call whose reply was written goes back to the free list. It is cleared only when
+     * it is taken again ({@link #obtainCall}): the code that completed it may still be on the stack
+     * (a fan-out's loop over its parts) and read its fields once more.
+     */
+    private void recycle(Call c) {
+        if (!c.pooled || c.owner != this || freeCount >= POOL_MAX) {
+            return;
+        }
+        c.nextFree = freeCalls;
+        freeCalls = c;
+        freeCount++;
+    }
+
     /** {@link #replyNow(Object)} with codec data for encoding it. */
     public void replyNow(Object result, Object render) {
-        Call c = new Call(this, null);
-        c.proto = (byte) respVersion;
+        Call c = obtainCall();
         c.render = render;
         inflight.addLast(c);
         c.finish(result);
@@ -175,6 +227,7 @@ public final class Connection implements CallOwner {
             }
             account(-h.argBytes);
             h.argBytes = 0;
+            recycle(h);
         }
         afterOutput();
         if (readPaused && inflight.size() <= config().maxInflight / 2 && !processing) {
@@ -353,10 +406,22 @@ public final class Connection implements CallOwner {
         flush();
     }
 
-    /** Writes queued output; keeps OP_WRITE while some remains; closes when the work is over. */
+    /** Replies held back while later ones of the same batch are still out on other shards. */
+    static final int HOLD_BACK_LIMIT = 64 * 1024;
+
+    /**
+     * Writes queued output; keeps OP_WRITE while some remains; closes when the work is over.
+     * One write per pipelined batch: while calls are still in flight (parts out on other shards)
+     * and less than {@link #HOLD_BACK_LIMIT} is queued, the replies so far wait for them; the last
+     * call's completion marks the connection dirty again and the batch goes out in one write.
+     */
     void flush() {
         dirty = false;
         if (closed) {
+            return;
+        }
+        if (!inflight.isEmpty() && out.pending() < HOLD_BACK_LIMIT) {
+            interest(false); // no OP_WRITE meanwhile: a later completion flushes (callDone -> afterOutput)
             return;
         }
         try {
@@ -376,6 +441,10 @@ public final class Connection implements CallOwner {
     }
 
     private void updateInterest() {
+        interest(!out.isEmpty());
+    }
+
+    private void interest(boolean write) {
         if (closed || key == null || !key.isValid()) {
             return;
         }
@@ -383,7 +452,7 @@ public final class Connection implements CallOwner {
         if (!readPaused && !closeAfterFlush && !inputEnded) {
             ops |= SelectionKey.OP_READ;
         }
-        if (!out.isEmpty()) {
+        if (write) {
             ops |= SelectionKey.OP_WRITE;
         }
         if (key.interestOps() != ops) {

@@ -155,6 +155,17 @@ public final class Info {
         d.put("segments", t.segments());
         d.put("table_capacity", t.capacity());
         d.put("load_factor", String.format(Locale.ROOT, "%.4f", t.capacity() == 0 ? 0.0 : (double) t.keys() / t.capacity()));
+        long hops = 0;
+        long parts = 0;
+        long wakeups = 0;
+        for (ShardSnapshot x : snaps) {
+            hops += x.hopsSent();
+            parts += x.batchParts();
+            wakeups += x.wakeupsSent();
+        }
+        d.put("shard_hops", hops);
+        d.put("shard_hop_parts", parts);
+        d.put("shard_wakeups", wakeups);
         for (ShardSnapshot x : snaps) {
             StoreStats ss = x.store();
             d.put("shard_" + x.shard(), "keys=" + ss.keys() + ",expires=" + ss.expires() + ",segments=" + ss.segments()

@@ -36,7 +36,7 @@ final class PartLock extends LockRequest {
             int n = shard.server.shardCount();
             for (Key k : call.keys) {
                 if (k.shard(n) == shard.id) {
-                    add(k.bytes, k.hash, write);
+                    add(k.exact(), k.hash, write);
                 }
             }
         }
@@ -67,7 +67,7 @@ final class PartLock extends LockRequest {
             return false;
         }
         Key k = call.keys[0];
-        return shard.locks.mayRunNow(k.bytes, k.hash, writes(call));
+        return shard.locks.mayRunNow(k.exact(), k.hash, writes(call));
     }
 
     @Override

@@ -20,6 +20,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One shard: a thread that owns one partition of the keyspace (a single-owner store, no locks),
  * its own NIO event loop for the connections assigned to it, and an MPSC inbox through which
  * other shards hand it commands for its keys and give it back results for its connections.
+ *
+ * <p><b>One hop per batch.</b> Command parts for another shard, and results going back, are not
+ * posted one by one: {@link #send} links them into this thread's outbox for the target (an
+ * intrusive list through {@link Remote#next}, no allocation), and {@link #flushOutboxes} posts
+ * each non-empty list as one inbox message at the end of the loop iteration, so a pipelined
+ * batch of N commands for shard B costs one queue offer, at most one wake-up, and one poll on B.
+ * Order holds: a list keeps send order, and any other message for the same target
+ * ({@link #post}) first flushes that target's list.
  */
 public final class Shard implements Runnable {
 
@@ -28,22 +36,53 @@ public final class Shard implements Runnable {
         void run(Shard here);
     }
 
-    /** A command part sent to the owner of its keys, and sent back with its result. */
+    /**
+     * A command part sent to the owner of its keys, and sent back with its result. A single-part
+     * call reuses its own ({@link Call#hop}); parts of a fan-out get one each.
+     */
     static final class Remote implements Msg {
-        final Call call;
-        final int part;
-        final ShardFn fn;
+        /** The next part in the same outbox batch, or null. */
+        Remote next;
+        Call call;
+        int part;
+        ShardFn fn;
         Object result;
         boolean executed;
 
+        Remote() {
+        }
+
         Remote(Call call, int part, ShardFn fn) {
+            reset(call, part, fn);
+        }
+
+        Remote reset(Call call, int part, ShardFn fn) {
             this.call = call;
             this.part = part;
             this.fn = fn;
+            this.result = null;
+            this.executed = false;
+            return this;
         }
 
+        /** Runs this part and every part linked after it (one batch), in order. */
         @Override
         public void run(Shard here) {
+            Remote r = this;
+            while (r != null) {
+                Remote n = r.next;
+                r.next = null; // before running: the part may be sent on (its result, back home)
+                here.batchParts++;
+                try {
+                    r.runOne(here);
+                } catch (RuntimeException | LinkageError | OutOfMemoryError | StackOverflowError e) {
+                    here.connectionFailed(r.call.client, e);
+                }
+                r = n;
+            }
+        }
+
+        private void runOne(Shard here) {
             if (!executed) {
                 executed = true;
                 here.runPart(call, part, fn, this);
@@ -58,6 +97,9 @@ public final class Shard implements Runnable {
     final Selector selector;
     private final MpscUnboundedArrayQueue<Msg> inbox = new MpscUnboundedArrayQueue<>(1024);
     private final AtomicBoolean sleeping = new AtomicBoolean();
+    /** Per target shard: the parts this thread will post to it as one message ({@link #send}). */
+    private Remote[] outHead;
+    private Remote[] outTail;
     public final ShardStore store;
     /** Intent locks of this shard's keys, held by transactions and multi-key commands (this thread only). */
     public final io.dash4j.server.tx.IntentLocks locks = new io.dash4j.server.tx.IntentLocks();
@@ -78,6 +120,12 @@ public final class Shard implements Runnable {
     long idleDisconnections;
     long netInput;
     long netOutput;
+    /** Inbox messages this shard posted to other shards (a batch of parts is one). */
+    long hopsSent;
+    /** Command parts and results that arrived here from other shards. */
+    long batchParts;
+    /** Selector wake-ups this shard caused on other shards (their thread was asleep). */
+    long wakeupsSent;
     /** Client buffer bytes of this shard's connections. */
     long clientMemory;
     private long lastSampleAt;
@@ -142,18 +190,73 @@ public final class Shard implements Runnable {
      * wake-up per target instead of one per message.
      */
     void post(Msg m) {
-        inbox.offer(m);
         if (Thread.currentThread() instanceof ShardThread st && st.shard != this) {
+            st.shard.flushOutbox(id); // what this thread sent to us before goes first
+            inbox.offer(m);
+            st.shard.hopsSent++;
             st.shard.wakeLater(this);
         } else {
+            inbox.offer(m);
             wake();
         }
     }
 
-    private void wake() {
+    /**
+     * Sends a part (or its result) to {@code target}: linked into this thread's outbox for it and
+     * posted with the rest of the batch by {@link #flushOutboxes}. Off this shard's thread it is
+     * posted at once.
+     */
+    void send(Shard target, Remote r) {
+        if (Thread.currentThread() != thread) {
+            r.next = null;
+            target.post(r);
+            return;
+        }
+        if (outHead == null) {
+            outHead = new Remote[server.shardCount()];
+            outTail = new Remote[server.shardCount()];
+        }
+        int t = target.id;
+        r.next = null;
+        if (outHead[t] == null) {
+            outHead[t] = r;
+        } else {
+            outTail[t].next = r;
+        }
+        outTail[t] = r;
+    }
+
+    /** Posts the batch waiting for shard {@code t}, if any, as one message. */
+    private void flushOutbox(int t) {
+        if (outHead == null || outHead[t] == null) {
+            return;
+        }
+        Remote head = outHead[t];
+        outHead[t] = null;
+        outTail[t] = null;
+        Shard target = server.shard(t);
+        target.inbox.offer(head);
+        hopsSent++;
+        wakeLater(target);
+    }
+
+    /** Posts every waiting batch (end of a loop iteration, before the wake-ups). */
+    private void flushOutboxes() {
+        if (outHead == null) {
+            return;
+        }
+        for (int t = 0; t < outHead.length; t++) {
+            flushOutbox(t);
+        }
+    }
+
+    /** Wakes this shard's thread if it sleeps in select; true when it did. */
+    private boolean wake() {
         if (sleeping.get() && sleeping.compareAndSet(true, false)) {
             selector.wakeup();
+            return true;
         }
+        return false;
     }
 
     private final boolean[] toWake = new boolean[256];
@@ -161,7 +264,9 @@ public final class Shard implements Runnable {
 
     private void wakeLater(Shard target) {
         if (target.id >= toWake.length) {
-            target.wake();
+            if (target.wake()) {
+                wakeupsSent++;
+            }
         } else if (!toWake[target.id]) {
             toWake[target.id] = true;
             wakeList.add(target);
@@ -172,7 +277,9 @@ public final class Shard implements Runnable {
         for (int i = 0; i < wakeList.size(); i++) {
             Shard t = wakeList.get(i);
             toWake[t.id] = false;
-            t.wake();
+            if (t.wake()) {
+                wakeupsSent++;
+            }
         }
         wakeList.clear();
     }
@@ -182,7 +289,7 @@ public final class Shard implements Runnable {
         if (target == id) {
             runPart(call, part, fn, null);
         } else {
-            server.shard(target).post(new Remote(call, part, fn));
+            send(server.shard(target), call.outstanding == 1 ? call.hop(part, fn) : new Remote(call, part, fn));
         }
     }
 
@@ -206,7 +313,7 @@ public final class Shard implements Runnable {
             call.complete(part, result);
         } else {
             remote.result = result;
-            call.owner.home().post(remote);
+            send(call.owner.home(), remote);
         }
     }
 
@@ -284,6 +391,7 @@ public final class Shard implements Runnable {
                     tick(server.config.clock.getAsLong());
                 }
                 flushDirty();
+                flushOutboxes();
                 wakePending();
                 if (handled == 0) {
                     sleeping.set(true);
@@ -321,6 +429,7 @@ public final class Shard implements Runnable {
                     }
                 }
                 flushDirty();
+                flushOutboxes();
                 wakePending();
             }
         } catch (Throwable t) {
@@ -363,7 +472,7 @@ public final class Shard implements Runnable {
     }
 
     /** A bug or resource failure while serving one connection closes that connection, not the shard. */
-    private void connectionFailed(Connection c, Throwable e) {
+    void connectionFailed(Connection c, Throwable e) {
         System.err.println("dash4j: shard " + id + ": closing client id=" + c.id + " after " + e);
         if (onShardThread() && c.shard == this) {
             c.close();
@@ -480,7 +589,8 @@ public final class Shard implements Runnable {
         store.setNow(server.config.clock.getAsLong());
         return new ShardSnapshot(id, store.stats(), commands, opsPerSec(), connections.size(), connectionsAccepted,
                 clientMemory, netInput, netOutput, protocolErrors, outputLimitDisconnections,
-                clientMemoryDisconnections, idleDisconnections, memcachedStats.clone());
+                clientMemoryDisconnections, idleDisconnections, memcachedStats.clone(), hopsSent, batchParts,
+                wakeupsSent);
     }
 
     /** CLIENT LIST lines of this shard's connections (call on its thread). */
@@ -503,6 +613,9 @@ public final class Shard implements Runnable {
         outputLimitDisconnections = 0;
         clientMemoryDisconnections = 0;
         idleDisconnections = 0;
+        hopsSent = 0;
+        batchParts = 0;
+        wakeupsSent = 0;
         java.util.Arrays.fill(opsSamples, 0);
         java.util.Arrays.fill(memcachedStats, 0);
         store.resetStats();

@@ -17,5 +17,8 @@ public record ShardSnapshot(
         long outputLimitDisconnections,
         long clientMemoryDisconnections,
         long idleDisconnections,
-        long[] memcached) {
+        long[] memcached,
+        long hopsSent,
+        long batchParts,
+        long wakeupsSent) {
 }

@@ -15,14 +15,43 @@ public final class Args {
 
     /** Parses a strict decimal long into {@code out[0]}; false when not one (or out of range). */
     public static boolean parseLong(byte[] a, int off, int len, long[] out) {
-        if (len == 0 || len > 20) {
+        long v;
+        try {
+            v = strictLong(a, off, len);
+        } catch (NotALong e) {
             return false;
         }
+        if (out != null) {
+            out[0] = v;
+        }
+        return true;
+    }
+
+    /** {@code a[off, off+len)} as a strict long, or a NOT_INTEGER error; allocates nothing. */
+    public static long longAt(byte[] a, int off, int len) {
+        try {
+            return strictLong(a, off, len);
+        } catch (NotALong e) {
+            throw CommandError.NOT_INTEGER.exception();
+        }
+    }
+
+    /** Thrown (one shared instance, no stack trace) when the bytes are not a strict long. */
+    private static final class NotALong extends RuntimeException {
+        static final NotALong INSTANCE = new NotALong();
+
+        private NotALong() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Redis's {@code string2ll}, the one implementation: the value, or {@link NotALong}. */
+    private static long strictLong(byte[] a, int off, int len) {
+        if (len == 0 || len > 20) {
+            throw NotALong.INSTANCE;
+        }
         if (len == 1 && a[off] == '0') {
-            if (out != null) {
-                out[0] = 0;
-            }
-            return true;
+            return 0;
         }
         int p = off;
         int end = off + len;
@@ -31,48 +60,71 @@ public final class Args {
             neg = true;
             p++;
             if (p == end) {
-                return false;
+                throw NotALong.INSTANCE;
             }
         }
         if (a[p] < '1' || a[p] > '9') {
-            return false;
+            throw NotALong.INSTANCE;
         }
         long v = 0; // accumulated negatively to reach Long.MIN_VALUE
         for (; p < end; p++) {
             int d = a[p] - '0';
             if (d < 0 || d > 9) {
-                return false;
+                throw NotALong.INSTANCE;
             }
             if (v < (Long.MIN_VALUE + d) / 10) {
-                return false;
+                throw NotALong.INSTANCE;
             }
             v = v * 10 - d;
         }
         if (!neg) {
             if (v == Long.MIN_VALUE) {
-                return false;
+                throw NotALong.INSTANCE;
             }
             v = -v;
         }
-        if (out != null) {
-            out[0] = v;
-        }
-        return true;
+        return v;
     }
 
     /** The whole argument as a strict long, or null. */
     public static Long toLong(byte[] a) {
-        long[] v = new long[1];
-        return parseLong(a, 0, a.length, v) ? v[0] : null;
+        try {
+            return strictLong(a, 0, a.length);
+        } catch (NotALong e) {
+            return null;
+        }
+    }
+
+    /** Digits of {@code v} in decimal (sign included). */
+    public static int decimalLength(long v) {
+        if (v == Long.MIN_VALUE) {
+            return 20;
+        }
+        int n = v < 0 ? 2 : 1;
+        long x = Math.abs(v);
+        while (x >= 10) {
+            x /= 10;
+            n++;
+        }
+        return n;
+    }
+
+    /** Writes {@code v} in decimal into {@code a} ending just before {@code end}; {@link #decimalLength} bytes. */
+    public static void writeDecimal(long v, byte[] a, int end) {
+        int p = end;
+        long x = v > 0 ? -v : v; // digits taken on the negative side: no overflow at MIN_VALUE
+        do {
+            a[--p] = (byte) ('0' - (int) (x % 10));
+            x /= 10;
+        } while (x != 0);
+        if (v < 0) {
+            a[--p] = '-';
+        }
     }
 
     /** The whole argument as a strict long, or a NOT_INTEGER error. */
     public static long longArg(byte[] a) {
-        long[] v = new long[1];
-        if (!parseLong(a, 0, a.length, v)) {
-            throw CommandError.NOT_INTEGER.exception();
-        }
-        return v[0];
+        return longAt(a, 0, a.length);
     }
 
     public static CommandException fail(CommandError e) {

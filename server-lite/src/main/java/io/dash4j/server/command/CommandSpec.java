@@ -11,10 +11,25 @@ import java.util.Set;
  * MULTI (flags, queueing), routing (key positions), COMMAND/COMMAND INFO/DOCS and a future ACL.
  */
 public record CommandSpec(String name, int arity, Set<Flag> flags, int firstKey, int lastKey, int step,
-                          String group, String summary, Handler handler) {
+                          String group, String summary, Handler handler, InPlaceHandler inPlace, int inPlaceArgc) {
 
     public CommandSpec {
         flags = flags.isEmpty() ? EnumSet.noneOf(Flag.class) : EnumSet.copyOf(flags);
+    }
+
+    public CommandSpec(String name, int arity, Set<Flag> flags, int firstKey, int lastKey, int step,
+                       String group, String summary, Handler handler) {
+        this(name, arity, flags, firstKey, lastKey, step, group, summary, handler, null, 0);
+    }
+
+    /** This row with an in-place handler for commands of exactly {@code argc} words (name included). */
+    public CommandSpec withInPlace(int argc, InPlaceHandler h) {
+        return new CommandSpec(name, arity, flags, firstKey, lastKey, step, group, summary, handler, h, argc);
+    }
+
+    /** True when a command of {@code argc} words can run from its slices ({@link InPlaceHandler}). */
+    public boolean runsInPlace(int argc) {
+        return inPlace != null && argc == inPlaceArgc;
     }
 
     public boolean has(Flag f) {

@@ -15,6 +15,23 @@ public final class Dispatcher {
     private Dispatcher() {
     }
 
+    /**
+     * A RESP command framed in place (its arguments still in the input buffer): runs from the
+     * slices when its row has an in-place form of this many words and no MULTI is open (no copy,
+     * no argv); otherwise copies the arguments and takes {@link #dispatch(Connection, byte[][])}.
+     */
+    public static void dispatch(Connection conn, ArgSlices args) {
+        CommandSpec spec = CommandTable.STANDARD.lookup(args.buf, args.off(0), args.len(0));
+        if (spec == null || conn.multi != null || !spec.runsInPlace(args.count())) {
+            dispatch(conn, args.toArgv());
+            return;
+        }
+        conn.setLastCommand(spec.name());
+        Call c = conn.obtainCall();
+        c.spec = spec;
+        conn.dispatch(c, spec.inPlace(), args);
+    }
+
     public static void dispatch(Connection conn, byte[][] argv) {
         CommandSpec spec = CommandTable.STANDARD.lookup(argv[0]);
         if (conn.multi != null && TransactionFamily.queueIfInMulti(conn, argv, spec)) {
@@ -29,9 +46,9 @@ public final class Dispatcher {
             conn.replyNow(CommandError.wrongArity(spec.name()));
             return;
         }
-        Call c = new Call(conn, argv);
+        Call c = conn.obtainCall();
+        c.argv = argv;
         c.spec = spec;
-        c.proto = (byte) conn.respVersion;
         if (spec.has(Flag.MULTI_KEY) && TransactionFamily.startIfCrossShard(conn, c)) {
             return;
         }

@@ -15,10 +15,10 @@ final class Families {
         onKeyAt(c, 1, fn);
     }
 
-    /** Runs {@code fn} on the owner of the key at argv[i]. */
+    /** Runs {@code fn} on the owner of the key at argv[i] (the call's own key: no allocation). */
     static void onKeyAt(Call c, int i, ShardFn fn) {
-        c.keys = new Key[] {new Key(c.argv[i])};
-        c.onKey(c.keys[0], fn);
+        byte[] k = c.argv[i];
+        c.onKey(c.ownKey(k, 0, k.length), fn);
     }
 
     /** Keys at argv[first], argv[first+step], ... */

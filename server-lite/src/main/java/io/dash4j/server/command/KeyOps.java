@@ -122,7 +122,7 @@ public final class KeyOps {
         }
         byte[] e = s.entry();
         int vo = Entry.valueOffset(e);
-        st.put(dst, Entry.of(dst.bytes, e, vo, e.length - vo, Entry.flags(e), 0), s.ttlMillis());
+        st.put(dst, Entry.of(dst, e, vo, e.length - vo, Entry.flags(e), 0), s.ttlMillis());
         return true;
     }
 

@@ -206,7 +206,7 @@ public final class KeyspaceFamily {
         if (snap == null) {
             return kind == Move.COPY ? Replies.ZERO : CommandError.NO_SUCH_KEY;
         }
-        if (kind == Move.RENAME && Arrays.equals(src.bytes, dst.bytes)) {
+        if (kind == Move.RENAME && src.sameBytes(dst)) {
             return replace ? OK : Replies.ZERO;
         }
         if (!KeyOps.place(st, dst, snap, replace)) {

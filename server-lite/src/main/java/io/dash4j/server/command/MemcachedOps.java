@@ -128,7 +128,7 @@ public final class MemcachedOps {
         }
         long next = incr ? cur + delta : (Long.compareUnsigned(delta, cur) > 0 ? 0 : cur - delta);
         byte[] digits = Long.toUnsignedString(next).getBytes(StandardCharsets.US_ASCII);
-        st.put(k, Entry.of(k.bytes, digits, 0, digits.length, Entry.flags(e), newCas), ShardStore.KEEP_TTL);
+        st.put(k, Entry.of(k, digits, 0, digits.length, Entry.flags(e), newCas), ShardStore.KEEP_TTL);
         return next;
     }
 

@@ -34,8 +34,72 @@ public final class Replies {
     public record Status(String text) {
     }
 
-    /** A bulk string that is a slice of an array (usually a stored entry's value: no copy). */
-    public record Bulk(byte[] a, int off, int len) {
+    /**
+     * A bulk string that is a slice of an array (usually a stored entry's value: no copy). A
+     * pooled {@link io.dash4j.server.Call} owns one and re-points it per command ({@link #set}),
+     * so a GET's reply costs no object; it is read only while its call is the one being encoded.
+     */
+    public static final class Bulk {
+        private byte[] a;
+        private int off;
+        private int len;
+
+        public Bulk(byte[] a, int off, int len) {
+            set(a, off, len);
+        }
+
+        /** Re-points this slice (the call's own, for its next command). */
+        public Bulk set(byte[] a, int off, int len) {
+            this.a = a;
+            this.off = off;
+            this.len = len;
+            return this;
+        }
+
+        /** Points this slice at a stored entry's value. */
+        public Bulk entryValue(byte[] entry) {
+            int o = Entry.valueOffset(entry);
+            return set(entry, o, entry.length - o);
+        }
+
+        public byte[] a() {
+            return a;
+        }
+
+        public int off() {
+            return off;
+        }
+
+        public int len() {
+            return len;
+        }
+
+        @Override
+        public String toString() {
+            return "Bulk[" + new String(a, off, len, StandardCharsets.ISO_8859_1) + "]";
+        }
+    }
+
+    /**
+     * An integer reply held in a pooled {@link io.dash4j.server.Call} ({@code call.integer(v)}), so
+     * INCR answers without boxing; like {@link Bulk}, read only while its call is encoded.
+     */
+    public static final class Int {
+        private long value;
+
+        public Int set(long v) {
+            this.value = v;
+            return this;
+        }
+
+        public long value() {
+            return value;
+        }
+
+        @Override
+        public String toString() {
+            return "Int[" + value + "]";
+        }
     }
 
     /** Key/value pairs in order: {@code items} alternates keys and values. */

@@ -41,6 +41,8 @@ public interface ReplyWriter {
             bulk(b.a(), b.off(), b.len());
         } else if (o instanceof Long l) {
             integer(l);
+        } else if (o instanceof Replies.Int i) {
+            integer(i.value());
         } else if (o instanceof byte[] b) {
             bulk(b, 0, b.length);
         } else if (o instanceof Replies.Status s) {

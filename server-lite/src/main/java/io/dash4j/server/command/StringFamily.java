@@ -2,6 +2,7 @@ package io.dash4j.server.command;
 
 import io.dash4j.server.Call;
 import io.dash4j.server.ShardFn;
+import io.dash4j.server.store.Entry;
 import io.dash4j.server.store.Key;
 import io.dash4j.server.store.ShardStore;
 
@@ -23,10 +24,11 @@ public final class StringFamily {
     }
 
     /** GET: a single-key read on the fast path (no capture, so the lambda is a shared constant). */
-    private static final ShardFn GET = (s, call, p) -> Replies.valueOrNull(StringOps.get(s.store, call.keys[0]));
+    private static final ShardFn GET = (s, call, p) -> call.valueOrNull(StringOps.get(s.store, call.keys[0]));
 
     static void register(CommandTable t) {
         t.add("get", 2, "readonly fast", 1, 1, 1, "string", "Returns the value of a key.", c -> onKey(c, GET));
+        t.inPlace("get", 2, (c, a) -> c.onKey(c.ownKey(a.buf, a.off(1), a.len(1)), GET));
         t.add("set", -3, "write denyoom", 1, 1, 1, "string",
                 "Sets a key's value [NX|XX] [GET] [EX|PX|EXAT|PXAT t|KEEPTTL].", StringFamily::set);
         t.add("setnx", 3, "write denyoom fast", 1, 1, 1, "string", "Sets a key's value only when it is absent.",
@@ -60,13 +62,13 @@ public final class StringFamily {
                 c -> incr(c, -1));
         t.add("incrby", 3, "write denyoom fast", 1, 1, 1, "string", "Adds to an integer value.",
                 c -> incr(c, Args.longArg(c.argv[2])));
-        t.add("decrby", 3, "write denyoom fast", 1, 1, 1, "string", "Subtracts from an integer value.", c -> {
-            long d = Args.longArg(c.argv[2]);
-            if (d == Long.MIN_VALUE) {
-                throw CommandError.DECREMENT_OVERFLOW.exception();
-            }
-            incr(c, -d);
-        });
+        t.add("decrby", 3, "write denyoom fast", 1, 1, 1, "string", "Subtracts from an integer value.",
+                c -> incr(c, negated(Args.longArg(c.argv[2]))));
+        t.inPlace("incr", 2, (c, a) -> incr(c, a, 1));
+        t.inPlace("decr", 2, (c, a) -> incr(c, a, -1));
+        t.inPlace("incrby", 3, (c, a) -> incr(c, a, Args.longAt(a.buf, a.off(2), a.len(2))));
+        t.inPlace("decrby", 3, (c, a) -> incr(c, a, negated(Args.longAt(a.buf, a.off(2), a.len(2)))));
+        t.inPlace("set", 3, StringFamily::setInPlace);
         t.add("incrbyfloat", 3, "write denyoom fast", 1, 1, 1, "string", "Adds a decimal to a number value.",
                 StringFamily::incrbyfloat);
         t.add("append", 3, "write denyoom fast", 1, 1, 1, "string", "Appends to a value.", StringFamily::append);
@@ -227,10 +229,42 @@ public final class StringFamily {
         }, null);
     }
 
-    /** INCR, DECR, INCRBY, DECRBY. */
+    /** INCR, DECR, INCRBY, DECRBY: the delta travels in the call, so the shard function is a constant. */
     private static void incr(Call c, long delta) {
-        onKey(c, (s, call, p) -> StringOps.incrBy(s.store, call.keys[0], delta));
+        c.number = delta;
+        onKey(c, INCR_BY);
     }
+
+    /** The in-place form: the key is argument 1 of the slices. */
+    private static void incr(Call c, ArgSlices a, long delta) {
+        c.number = delta;
+        c.onKey(c.ownKey(a.buf, a.off(1), a.len(1)), INCR_BY);
+    }
+
+    /** DECRBY's delta as INCRBY's (Redis refuses to negate the smallest long). */
+    private static long negated(long d) {
+        if (d == Long.MIN_VALUE) {
+            throw CommandError.DECREMENT_OVERFLOW.exception();
+        }
+        return -d;
+    }
+
+    /**
+     * {@code SET key value} framed in place: the entry is built here from the input buffer (the
+     * command's one allocation) and stored on the key's owner by a constant shard function.
+     */
+    private static void setInPlace(Call c, ArgSlices a) {
+        Key k = c.ownKey(a.buf, a.off(1), a.len(1));
+        c.entry = Entry.of(k, a.buf, a.off(2), a.len(2), 0, 0);
+        c.onKey(k, SET_BUILT);
+    }
+
+    private static final ShardFn SET_BUILT = (s, call, p) -> {
+        StringOps.setEntry(s.store, call.keys[0], call.entry, SetArgs.PLAIN);
+        return OK;
+    };
+
+    private static final ShardFn INCR_BY = (s, call, p) -> call.integer(StringOps.incrBy(s.store, call.keys[0], call.number));
 
     private static void incrbyfloat(Call c) {
         boolean[] inf = new boolean[1];

@@ -34,6 +34,27 @@ public final class StringOps {
      * key and still reports STORED, as Redis (SET .. EXAT past) and memcached (negative exptime) do.
      */
     public static WriteStatus set(ShardStore st, Key k, byte[] src, int off, int len, SetArgs a, long newCas) {
+        WriteStatus refused = refused(st, k, a);
+        if (refused != null) {
+            return refused;
+        }
+        return store(st, k, Entry.of(k, src, off, len, a.flags(), newCas), a);
+    }
+
+    /**
+     * {@link #set} of an entry built beforehand (a plain SET builds it on the connection's thread,
+     * the write's one allocation); {@code entry}'s flags and CAS are kept as built.
+     */
+    public static WriteStatus setEntry(ShardStore st, Key k, byte[] entry, SetArgs a) {
+        WriteStatus refused = refused(st, k, a);
+        if (refused != null) {
+            return refused;
+        }
+        return store(st, k, entry, a);
+    }
+
+    /** The status of a write {@code a}'s condition refuses, or null when it may go ahead. */
+    private static WriteStatus refused(ShardStore st, Key k, SetArgs a) {
         switch (a.condition()) {
             case IF_ABSENT -> {
                 if (st.get(k, false) != null) {
@@ -57,6 +78,11 @@ public final class StringOps {
             default -> {
             }
         }
+        return null;
+    }
+
+    /** Stores {@code entry} under {@code a}'s expiry (a deadline already past deletes the key). */
+    private static WriteStatus store(ShardStore st, Key k, byte[] entry, SetArgs a) {
         long ttl = 0;
         if (a.expiry() != null) {
             long now = st.now();
@@ -69,22 +95,21 @@ public final class StringOps {
         } else if (a.keepTtl()) {
             ttl = ShardStore.KEEP_TTL;
         }
-        st.put(k, Entry.of(k.bytes, src, off, len, a.flags(), newCas), ttl);
+        st.put(k, entry, ttl);
         return WriteStatus.STORED;
     }
 
-    /** INCRBY's arithmetic on a signed 64-bit decimal value (absent = 0); keeps the TTL and flags. */
+    /**
+     * INCRBY's arithmetic on a signed 64-bit decimal value (absent = 0); keeps the TTL and flags.
+     * Allocates only the new entry: the digits are written straight into it.
+     */
     public static long incrBy(ShardStore st, Key k, long delta) {
         byte[] e = st.get(k, false);
         long cur = 0;
         int flags = 0;
         if (e != null) {
-            long[] v = new long[1];
             int off = Entry.valueOffset(e);
-            if (!Args.parseLong(e, off, e.length - off, v)) {
-                throw CommandError.NOT_INTEGER.exception();
-            }
-            cur = v[0];
+            cur = Args.longAt(e, off, e.length - off);
             flags = Entry.flags(e);
         }
         long next;
@@ -93,8 +118,9 @@ public final class StringOps {
         } catch (ArithmeticException ex) {
             throw CommandError.OVERFLOW.exception();
         }
-        byte[] digits = Long.toString(next).getBytes(StandardCharsets.US_ASCII);
-        st.put(k, Entry.of(k.bytes, digits, 0, digits.length, flags, 0), ShardStore.KEEP_TTL);
+        byte[] n = Entry.allocate(k, flags, 0, Args.decimalLength(next));
+        Args.writeDecimal(next, n, n.length);
+        st.put(k, n, ShardStore.KEEP_TTL);
         return next;
     }
 
@@ -163,7 +189,7 @@ public final class StringOps {
             text = "0";
         }
         byte[] digits = text.getBytes(StandardCharsets.US_ASCII);
-        st.put(k, Entry.of(k.bytes, digits, 0, digits.length, flags, 0), ShardStore.KEEP_TTL);
+        st.put(k, Entry.of(k, digits, 0, digits.length, flags, 0), ShardStore.KEEP_TTL);
         return digits;
     }
 
@@ -183,7 +209,7 @@ public final class StringOps {
             if (len > maxLen) {
                 throw tooBig.exception();
             }
-            st.put(k, Entry.of(k.bytes, add, off, len, 0, newCas), 0);
+            st.put(k, Entry.of(k, add, off, len, 0, newCas), 0);
             return len;
         }
         int eo = Entry.valueOffset(e);
@@ -192,8 +218,8 @@ public final class StringOps {
         if (total > maxLen) {
             throw tooBig.exception();
         }
-        st.checkFits(total + k.bytes.length + 8); // refuses before allocating, naming the limit
-        byte[] n = Entry.allocate(k.bytes, Entry.flags(e), newCas, (int) total);
+        st.checkFits(total + k.len + 8); // refuses before allocating, naming the limit
+        byte[] n = Entry.allocate(k, Entry.flags(e), newCas, (int) total);
         int no = Entry.valueOffset(n);
         if (prepend) {
             System.arraycopy(add, off, n, no, len);
@@ -262,11 +288,11 @@ public final class StringOps {
             throw CommandError.TOO_BIG_BULK.exception();
         }
         long len = Math.max(oldLen, offset + v.length);
-        if (len > Integer.MAX_VALUE - 64 - k.bytes.length) {
+        if (len > Integer.MAX_VALUE - 64 - k.len) {
             throw CommandError.TOO_BIG_BULK.exception();
         }
-        st.checkFits(len + k.bytes.length + 8); // refuses before allocating, naming the limit
-        byte[] n = Entry.allocate(k.bytes, e == null ? 0 : Entry.flags(e), 0, (int) len);
+        st.checkFits(len + k.len + 8); // refuses before allocating, naming the limit
+        byte[] n = Entry.allocate(k, e == null ? 0 : Entry.flags(e), 0, (int) len);
         int no = Entry.valueOffset(n);
         if (e != null) {
             System.arraycopy(e, Entry.valueOffset(e), n, no, (int) oldLen);

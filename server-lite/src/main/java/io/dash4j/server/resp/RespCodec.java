@@ -5,6 +5,7 @@ import io.dash4j.server.Connection;
 import io.dash4j.server.OutBuf;
 import io.dash4j.server.codec.Codec;
 import io.dash4j.server.codec.InputBuffer;
+import io.dash4j.server.command.ArgSlices;
 import io.dash4j.server.command.Args;
 import io.dash4j.server.command.CommandError;
 import io.dash4j.server.command.Dispatcher;
@@ -33,6 +34,14 @@ public final class RespCodec extends Codec {
     private byte[] bulk;
     private int bulkFill;
     private final long[] number = new long[1];
+    /** The slices of the command framed in place (reused). */
+    private final ArgSlices slices = new ArgSlices();
+
+    /** Largest command framed in place; a longer one is copied as it arrives. */
+    static final int IN_PLACE_MAX_FRAME = 16 * 1024;
+    private static final int FRAMED = 1;
+    private static final int WAIT = 0;
+    private static final int COPY = -1;
 
     public RespCodec(Connection conn) {
         super(conn);
@@ -77,6 +86,14 @@ public final class RespCodec extends Codec {
         int maxInline = conn.config().maxInlineLen;
         if (multibulk == 0) {
             if (in.bytes[in.rpos] == '*') {
+                int framed = frameInPlace(in);
+                if (framed == FRAMED) {
+                    Dispatcher.dispatch(conn, slices);
+                    return true;
+                }
+                if (framed == WAIT) {
+                    return false;
+                }
                 int cr = in.indexOf(in.rpos, (byte) '\r');
                 if (cr < 0) {
                     if (in.available() > maxInline) {
@@ -170,6 +187,77 @@ public final class RespCodec extends Codec {
         argv = null;
         Dispatcher.dispatch(conn, args);
         return true;
+    }
+
+    /**
+     * Frames the whole multibulk command at {@code rpos} without copying a byte: its arguments
+     * become {@link #slices} and {@code rpos} moves past it ({@link #FRAMED}). {@link #WAIT} when it
+     * is well-formed so far but not all here, and small enough to wait for in the buffer;
+     * {@link #COPY} when the copying parser must take it: more than {@link ArgSlices#MAX}
+     * arguments, over {@link #IN_PLACE_MAX_FRAME} bytes or proto-max-bulk-len, or anything it
+     * answers with a protocol error (it keeps Redis's texts in one place).
+     */
+    private int frameInPlace(InputBuffer in) {
+        byte[] b = in.bytes;
+        int end = in.wpos;
+        int start = in.rpos;
+        int p = start + 1;
+        int n = 0;
+        if (p >= end) {
+            return WAIT;
+        }
+        if (b[p] < '1' || b[p] > '9') {
+            return COPY;
+        }
+        n = b[p++] - '0';
+        if (p < end && b[p] != '\r') {
+            return COPY; // more than one digit: more than ArgSlices.MAX arguments
+        }
+        if (n > ArgSlices.MAX) {
+            return COPY;
+        }
+        if (p + 1 >= end) {
+            return WAIT;
+        }
+        p += 2;
+        long maxBulk = conn.config().protoMaxBulkLen;
+        slices.clear(b);
+        for (int i = 0; i < n; i++) {
+            if (p >= end) {
+                return WAIT;
+            }
+            if (b[p] != '$') {
+                return COPY;
+            }
+            p++;
+            int len = 0;
+            int digits = 0;
+            while (p < end && b[p] != '\r') {
+                int d = b[p] - '0';
+                if (d < 0 || d > 9 || (digits == 1 && len == 0) || ++digits > 5) {
+                    return COPY; // not a strict length, or too long for in place
+                }
+                len = len * 10 + d;
+                p++;
+            }
+            if (p + 1 >= end) {
+                return digits == 0 && p < end ? COPY : WAIT;
+            }
+            if (digits == 0 || len > maxBulk) {
+                return COPY;
+            }
+            p += 2;
+            if (p + len - start > IN_PLACE_MAX_FRAME) {
+                return COPY;
+            }
+            if (p + len + 2 > end) {
+                return WAIT;
+            }
+            slices.add(p, len);
+            p += len + 2; // the CRLF after the data (not checked, as in Redis)
+        }
+        in.rpos = p;
+        return FRAMED;
     }
 
     private void clientMemoryExceeded() {

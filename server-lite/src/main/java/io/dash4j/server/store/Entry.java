@@ -123,7 +123,16 @@ public final class Entry {
      * non-zero.
      */
     public static byte[] allocate(byte[] key, int flags, long cas, int valueLength) {
-        int klen = key.length;
+        return allocate(key, 0, key.length, flags, cas, valueLength);
+    }
+
+    /** {@link #allocate(byte[], int, long, int)} for the key {@code k} (a view). */
+    public static byte[] allocate(Key k, int flags, long cas, int valueLength) {
+        return allocate(k.bytes, k.off, k.len, flags, cas, valueLength);
+    }
+
+    /** {@link #allocate(byte[], int, long, int)} for the key {@code key[koff, koff+klen)}. */
+    public static byte[] allocate(byte[] key, int koff, int klen, int flags, long cas, int valueLength) {
         int kh = klen < 128 ? 1 : 4;
         int header = (flags != 0 ? FLAGS : 0) | (cas != 0 ? CAS : 0);
         long size = 1L + kh + klen + (flags != 0 ? 4 : 0) + (cas != 0 ? 8 : 0) + valueLength;
@@ -141,7 +150,7 @@ public final class Entry {
             e[p++] = (byte) (klen >>> 8);
             e[p++] = (byte) klen;
         }
-        System.arraycopy(key, 0, e, p, klen);
+        System.arraycopy(key, koff, e, p, klen);
         p += klen;
         if (flags != 0) {
             e[p++] = (byte) (flags >>> 24);
@@ -160,6 +169,13 @@ public final class Entry {
     /** An entry holding {@code value[off, off+len)}. */
     public static byte[] of(byte[] key, byte[] value, int off, int len, int flags, long cas) {
         byte[] e = allocate(key, flags, cas, len);
+        System.arraycopy(value, off, e, valueOffset(e), len);
+        return e;
+    }
+
+    /** An entry of key {@code k} holding {@code value[off, off+len)}: the one allocation of a write. */
+    public static byte[] of(Key k, byte[] value, int off, int len, int flags, long cas) {
+        byte[] e = allocate(k, flags, cas, len);
         System.arraycopy(value, off, e, valueOffset(e), len);
         return e;
     }

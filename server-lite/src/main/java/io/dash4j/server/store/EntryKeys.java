@@ -2,8 +2,6 @@ package io.dash4j.server.store;
 
 import io.dash4j.dashtable.KeyStrategy;
 
-import java.util.Arrays;
-
 /**
  * Hashing and equality for a table whose stored keys are {@link Entry} arrays and whose probes
  * are {@link Key}s: both hash the key bytes with the same XXH3, so a probe finds its entry and a
@@ -27,11 +25,11 @@ final class EntryKeys implements KeyStrategy<Object> {
             return true;
         }
         if (a instanceof Key k) {
-            return b instanceof Key o ? Arrays.equals(k.bytes, o.bytes) : Entry.keyEquals((byte[]) b, k.bytes, 0, k.bytes.length);
+            return b instanceof Key o ? k.sameBytes(o) : Entry.keyEquals((byte[]) b, k.bytes, k.off, k.len);
         }
         byte[] e = (byte[]) a;
         if (b instanceof Key o) {
-            return Entry.keyEquals(e, o.bytes, 0, o.bytes.length);
+            return Entry.keyEquals(e, o.bytes, o.off, o.len);
         }
         return Entry.keyEquals((byte[]) b, e, Entry.keyOffset(e), Entry.keyLength(e));
     }

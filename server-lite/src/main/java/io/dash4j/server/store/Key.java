@@ -2,26 +2,62 @@ package io.dash4j.server.store;
 
 import net.openhft.hashing.LongHashFunction;
 
+import java.util.Arrays;
+
 /**
- * A key as the server handles it: the bytes as received and their 64-bit hash, computed once on
- * the connection's thread and reused by routing (shard, sub-table) and by the Dashtable lookup.
- * A {@code Key} is only ever a probe; stored entries carry their key inside their {@link Entry}.
+ * A key as the server handles it: a view of the key bytes ({@code bytes[off, off+len)}) and their
+ * 64-bit hash, computed once on the connection's thread and reused by routing (shard, sub-table)
+ * and by the Dashtable lookup. A {@code Key} is only ever a probe; stored entries carry their key
+ * inside their {@link Entry}.
+ *
+ * <p>A key made with {@link #Key(byte[])} owns its array. A pooled call reuses one {@code Key}
+ * across commands ({@link #set}): it then views the call's own key buffer, so the hot path makes
+ * no object per key. Whoever keeps a key beyond its command (locks, watches) keeps
+ * {@link #exact()}, never the view.
  */
 public final class Key {
 
     /** XXH3, the hash Dragonfly uses, under a fixed seed shared by probes and stored entries. */
     static final LongHashFunction XXH3 = LongHashFunction.xx3(0x64617368346aL);
 
-    public final byte[] bytes;
-    public final long hash;
+    private static final byte[] NONE = new byte[0];
+
+    /** The array holding the key at {@link #off}, {@link #len} bytes long. */
+    public byte[] bytes;
+    public int off;
+    public int len;
+    public long hash;
 
     public Key(byte[] bytes) {
-        this.bytes = bytes;
-        this.hash = XXH3.hashBytes(bytes);
+        set(bytes, 0, bytes.length);
+    }
+
+    /** An empty key to be {@link #set} later (a pooled call's). */
+    public Key() {
+        this.bytes = NONE;
+    }
+
+    /** Makes this key view {@code a[off, off+len)} and hashes it. */
+    public Key set(byte[] a, int off, int len) {
+        this.bytes = a;
+        this.off = off;
+        this.len = len;
+        this.hash = XXH3.hashBytes(a, off, len);
+        return this;
     }
 
     static long hash(byte[] a, int off, int len) {
         return XXH3.hashBytes(a, off, len);
+    }
+
+    /** The key bytes in an array of their own (the backing array itself when it is exactly the key). */
+    public byte[] exact() {
+        return off == 0 && len == bytes.length ? bytes : Arrays.copyOfRange(bytes, off, off + len);
+    }
+
+    /** True when both keys have the same bytes. */
+    public boolean sameBytes(Key o) {
+        return len == o.len && Arrays.equals(bytes, off, off + len, o.bytes, o.off, o.off + o.len);
     }
 
     /** The shard that owns this key among {@code shards}: bits the Dashtable does not use. */
@@ -44,6 +80,6 @@ public final class Key {
 
     @Override
     public String toString() {
-        return new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(bytes, off, len, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }

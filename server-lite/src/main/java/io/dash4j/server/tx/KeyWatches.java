@@ -58,12 +58,12 @@ public final class KeyWatches {
     public Watch watch(Shard shard, Key key) {
         shard.store.setNow(shard.server().config().clock.getAsLong());
         Watch w = new Watch(key, shard.store.get(key, false));
-        byKey.computeIfAbsent(new Name(key.bytes, key.hash), n -> new ArrayList<>(1)).add(w);
+        byKey.computeIfAbsent(new Name(key.exact(), key.hash), n -> new ArrayList<>(1)).add(w);
         return w;
     }
 
     public void unwatch(Watch w) {
-        Name n = new Name(w.key.bytes, w.key.hash);
+        Name n = new Name(w.key.exact(), w.key.hash);
         ArrayList<Watch> list = byKey.get(n);
         if (list != null) {
             list.remove(w);
@@ -81,7 +81,7 @@ public final class KeyWatches {
         int n = shard.server().shardCount();
         for (Key k : call.keys) {
             if (k.shard(n) == shard.id()) {
-                ArrayList<Watch> list = byKey.get(new Name(k.bytes, k.hash));
+                ArrayList<Watch> list = byKey.get(new Name(k.exact(), k.hash));
                 if (list != null) {
                     for (Watch w : list) {
                         w.touched = true;

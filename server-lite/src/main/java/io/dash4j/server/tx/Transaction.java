@@ -74,7 +74,7 @@ public final class Transaction {
             requests[s] = new ShardRequest(s, false);
         }
         if (!requests[s].isWholeShard()) {
-            requests[s].add(key.bytes, key.hash, write);
+            requests[s].add(key.exact(), key.hash, write);
         }
         return this;
     }
