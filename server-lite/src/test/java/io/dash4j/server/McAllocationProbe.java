@@ -216,8 +216,8 @@ public final class McAllocationProbe implements AutoCloseable {
     }
 
     public static void main(String[] args) throws IOException {
-        int warm = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
+        int warm = args.length > 0 ? Integer.parseInt(args[0]) : 10000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
         measure(warm, rounds).forEach((k, v) -> System.out.printf("%-24s %8.1f B/command%n", k, v));
     }
 }

@@ -1,5 +1,6 @@
 package io.dash4j.server.memcache;
 
+import io.dash4j.server.Call;
 import io.dash4j.server.store.Key;
 
 import java.nio.charset.StandardCharsets;
@@ -88,6 +89,11 @@ final class CommandLine {
     /** Token {@code t} as a key probe (its bytes copied once, hashed once). */
     Key key(int t) {
         return new Key(copy(t));
+    }
+
+    /** Token {@code t} copied into {@code call}'s own key buffer, as the call's single key (no allocation). */
+    Key ownKey(Call call, int t) {
+        return call.ownKey(a, start[t], length(t));
     }
 
     /**

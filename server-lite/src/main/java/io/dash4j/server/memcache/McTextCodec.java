@@ -83,27 +83,19 @@ public final class McTextCodec extends Codec {
 
     private static final Form LINE = form(Kind.LINE, false, false, false);
 
-    /** A storage command's arguments: waiting for (or swallowing) its data block, then the call's opts. */
-    private static final class Store {
-        final StoreMode mode;
-        final Key key;
-        final int flags;
-        final long exptime;
-        final long cas;
-        final boolean noreply;
-        final int length; // data bytes, without the CRLF
-        byte[] data;
-        int fill;
-        boolean swallow;
+    /**
+     * A storage command's mode and exptime: the call's opts (its key is the call's, its flags, CAS
+     * field and data are in the entry {@link Call#entry}, the expected CAS of a cas in
+     * {@link Call#number}). Shared per mode when the exptime is 0, so a plain set allocates none.
+     */
+    private record StoreSpec(StoreMode mode, long exptime) {
+    }
 
-        Store(StoreMode mode, Key key, int flags, long exptime, long cas, boolean noreply, int length) {
-            this.mode = mode;
-            this.key = key;
-            this.flags = flags;
-            this.exptime = exptime;
-            this.cas = cas;
-            this.noreply = noreply;
-            this.length = length;
+    private static final StoreSpec[] NO_EXPTIME = new StoreSpec[StoreMode.values().length];
+
+    static {
+        for (StoreMode m : StoreMode.values()) {
+            NO_EXPTIME[m.ordinal()] = new StoreSpec(m, 0);
         }
     }
 
@@ -114,7 +106,16 @@ public final class McTextCodec extends Codec {
     private static final Retrieve GET_PLAIN = new Retrieve(false, false, 0);
     private static final Retrieve GETS_PLAIN = new Retrieve(true, false, 0);
 
-    private Store pending;
+    /**
+     * The storage command whose data block is arriving: its call (key, spec, entry) or null while
+     * a refused command's block is swallowed; {@link #dataLength} bytes plus CRLF, {@link #fill}
+     * of them read so far.
+     */
+    private Call pendingCall;
+    private boolean pending;
+    private int dataLength;
+    private int fill;
+    private boolean badChunkEnd;
     private final Shard shard;
     /** The line being handled, split in place (reused for every line). */
     private final CommandLine line = new CommandLine();
@@ -137,7 +138,8 @@ public final class McTextCodec extends Codec {
     public void protocolError(String message) {
         conn.countProtocolError();
         conn.replyNow(message, LINE);
-        pending = null;
+        pending = false;
+        pendingCall = null;
         conn.input().discard();
         conn.closeAfterReplies();
     }
@@ -283,7 +285,7 @@ public final class McTextCodec extends Codec {
 
     @Override
     public boolean parseOne() {
-        if (pending != null) {
+        if (pending) {
             return data();
         }
         InputBuffer in = conn.input();
@@ -310,30 +312,42 @@ public final class McTextCodec extends Codec {
         return true;
     }
 
-    /** Copies the data block of the pending storage command; runs it once complete. */
+    /**
+     * Reads the data block of the pending storage command straight into its entry's value (or
+     * skips it for a refused command), checks the CRLF after it, and runs the command once the
+     * block is complete.
+     */
     private boolean data() {
         InputBuffer in = conn.input();
-        Store p = pending;
-        int need = p.length + 2 - p.fill;
-        int take = Math.min(need, in.available());
-        if (!p.swallow && take > 0) {
-            System.arraycopy(in.bytes, in.rpos, p.data, p.fill, take);
+        Call c = pendingCall;
+        int take = Math.min(dataLength + 2 - fill, in.available());
+        if (c != null) {
+            byte[] e = c.entry;
+            int into = Math.min(take, Math.max(0, dataLength - fill));
+            System.arraycopy(in.bytes, in.rpos, e, Entry.valueOffset(e) + fill, into);
+            for (int i = into; i < take; i++) {
+                // the two bytes after the data must be CRLF
+                int at = fill + i - dataLength;
+                badChunkEnd |= in.bytes[in.rpos + i] != (at == 0 ? '\r' : '\n');
+            }
         }
-        p.fill += take;
+        fill += take;
         in.rpos += take;
-        if (p.fill < p.length + 2) {
+        if (fill < dataLength + 2) {
             return false;
         }
-        pending = null;
-        if (p.swallow) {
+        pending = false;
+        pendingCall = null;
+        if (c == null) {
             return true; // the error was answered when the command line arrived
         }
-        conn.account(-p.data.length);
-        if (p.data[p.length] != '\r' || p.data[p.length + 1] != '\n') {
+        conn.account(-c.entry.length);
+        if (badChunkEnd) {
             conn.replyNow("CLIENT_ERROR bad data chunk", LINE);
             return true;
         }
-        store(p);
+        shard.memcachedStats[CMD_SET]++;
+        conn.dispatch(c, STORE);
         return true;
     }
 
@@ -410,27 +424,21 @@ public final class McTextCodec extends Codec {
         if (!t.validKey(1) || !flagsOk || exptime == CommandLine.NOT_A_NUMBER || !lenOk || !casOk) {
             conn.replyNow(BAD_FORMAT, LINE);
             if (lenOk) {
-                // the data block still follows: skip it so it is not read as commands
-                Store skip = new Store(mode, null, 0, 0, 0, true, (int) Math.min(len, Integer.MAX_VALUE - 2));
-                skip.swallow = true;
-                pending = skip;
+                expectData(null, len); // the data block still follows: skip it so it is not read as commands
             }
             return;
         }
-        Key key = t.key(1);
-        Store p = new Store(mode, key, (int) flags, exptime, cas, noreply, (int) len);
-        if (MemcachedOps.valueTooLarge(key.bytes.length, len, conn.config().itemSizeMax)) {
+        if (MemcachedOps.valueTooLarge(t.length(1), len, conn.config().itemSizeMax)) {
             // answered now, the data swallowed; a set also drops the old value (as memcached does)
-            p.swallow = true;
-            pending = p;
             if (mode == StoreMode.SET) {
-                Call c = new Call(conn, null);
+                Call c = conn.obtainCall();
                 c.render = LINE;
-                c.opts = key;
+                t.ownKey(c, 1);
                 conn.dispatch(c, DROP_TOO_LARGE);
             } else {
                 conn.replyNow(TOO_LARGE, LINE);
             }
+            expectData(null, len);
             return;
         }
         if (!conn.mayHold(len + 2)) {
@@ -438,45 +446,53 @@ public final class McTextCodec extends Codec {
             protocolError(OOM);
             return;
         }
-        p.data = new byte[(int) (len + 2)];
-        conn.account(p.data.length);
-        pending = p;
+        Call c = conn.obtainCall();
+        Key key = t.ownKey(c, 1);
+        c.render = form(mode == StoreMode.CAS ? Kind.CAS : Kind.STORE, noreply, false, false);
+        c.opts = exptime == 0 ? NO_EXPTIME[mode.ordinal()] : new StoreSpec(mode, exptime);
+        c.number = cas;
+        // the entry is the write's one allocation: the data block is read into its value, and the
+        // owner shard fills in the CAS unique (1 here only reserves the field)
+        c.entry = Entry.allocate(key, (int) flags, 1, (int) len);
+        conn.account(c.entry.length);
+        expectData(c, len);
+    }
+
+    /** The next {@code len} bytes and CRLF are {@code c}'s data block (or, with no call, are skipped). */
+    private void expectData(Call c, long len) {
+        pending = true;
+        pendingCall = c;
+        dataLength = (int) Math.min(len, Integer.MAX_VALUE - 2);
+        fill = 0;
+        badChunkEnd = false;
     }
 
     // The shard side of each command: a shared handler and shard function reading the call's opts
     // (a Store, a Key, a Retrieve...), so starting a command allocates no lambda.
 
     private static final ShardFn DROP_TOO_LARGE_FN = (s, cl, part) -> {
-        KeyOps.delete(s.store, (Key) cl.opts);
+        KeyOps.delete(s.store, cl.key);
         return CommandError.TOO_BIG_ITEM;
     };
-    private static final Handler DROP_TOO_LARGE = call -> call.onKey((Key) call.opts, DROP_TOO_LARGE_FN);
+    private static final Handler DROP_TOO_LARGE = call -> call.onKey(call.key, DROP_TOO_LARGE_FN);
 
     private static final ShardFn STORE_FN = (s, cl, part) -> {
-        Store p = (Store) cl.opts;
-        WriteStatus w = MemcachedOps.store(s.store, p.key, p.mode, p.data, 0, p.length, p.flags, p.exptime, p.cas,
+        StoreSpec spec = (StoreSpec) cl.opts;
+        WriteStatus w = MemcachedOps.storeEntry(s.store, cl.key, spec.mode(), cl.entry, spec.exptime(), cl.number,
                 MemcachedOps.nextCas(s), s.server().config().itemSizeMax);
         if (w == WriteStatus.STORED) {
             s.memcachedStats[TOTAL_ITEMS]++;
         }
         return w;
     };
-    private static final Handler STORE = call -> call.onKey(((Store) call.opts).key, STORE_FN);
-
-    private void store(Store p) {
-        Call c = new Call(conn, null);
-        c.render = form(p.mode == StoreMode.CAS ? Kind.CAS : Kind.STORE, p.noreply, false, false);
-        c.opts = p;
-        shard.memcachedStats[CMD_SET]++;
-        conn.dispatch(c, STORE);
-    }
+    private static final Handler STORE = call -> call.onKey(call.key, STORE_FN);
 
     /** One key: the entry (or null) is the call's result. */
     private static final ShardFn RETRIEVE_ONE_FN = (s, cl, part) -> {
         Retrieve r = (Retrieve) cl.opts;
-        return MemcachedOps.retrieve(s, cl.keys[0], r.withCas(), r.touch(), r.exptime());
+        return MemcachedOps.retrieve(s, cl.key, r.withCas(), r.touch(), r.exptime());
     };
-    private static final Handler RETRIEVE_ONE = call -> call.onKey(call.keys[0], RETRIEVE_ONE_FN);
+    private static final Handler RETRIEVE_ONE = call -> call.onKey(call.key, RETRIEVE_ONE_FN);
 
     /** Several keys: one part per owning shard fills the slots of its keys. */
     private static final ShardFn RETRIEVE_GROUP_FN = (s, cl, part) -> {
@@ -501,23 +517,27 @@ public final class McTextCodec extends Codec {
                 return;
             }
         }
-        Key[] keys = new Key[n];
-        for (int i = 0; i < n; i++) {
-            keys[i] = t.key(first + i);
-        }
         shard.memcachedStats[how.touch() ? CMD_TOUCH : CMD_GET] += n;
         if (how.touch()) {
             shard.memcachedStats[CMD_GET] += n;
         }
-        Call c = new Call(conn, null);
-        c.keys = keys;
+        Call c = conn.obtainCall();
+        if (n == 1) {
+            t.ownKey(c, first); // the call's own key: no object per key
+        } else {
+            Key[] keys = new Key[n];
+            for (int i = 0; i < n; i++) {
+                keys[i] = t.key(first + i);
+            }
+            c.keys = keys;
+        }
         c.opts = how;
         c.render = form(Kind.RETRIEVE, false, how.withCas(), how.touch());
         conn.dispatch(c, n == 1 ? RETRIEVE_ONE : RETRIEVE_MANY);
     }
 
-    private static final ShardFn DELETE_FN = (s, cl, part) -> KeyOps.delete(s.store, (Key) cl.opts);
-    private static final Handler DELETE = call -> call.onKey((Key) call.opts, DELETE_FN);
+    private static final ShardFn DELETE_FN = (s, cl, part) -> KeyOps.delete(s.store, cl.key);
+    private static final Handler DELETE = call -> call.onKey(call.key, DELETE_FN);
 
     private void delete() {
         CommandLine t = line;
@@ -532,23 +552,18 @@ public final class McTextCodec extends Codec {
             conn.replyNow(BAD_FORMAT, LINE);
             return;
         }
-        Call c = new Call(conn, null);
+        Call c = conn.obtainCall();
         c.render = form(Kind.DELETE, noreply, false, false);
-        c.opts = t.key(1);
+        t.ownKey(c, 1);
         conn.dispatch(c, DELETE);
     }
 
     private static final byte[] ZERO = ascii("0");
 
-    /** incr/decr's arguments. */
-    private record Arith(Key key, boolean incr, long delta) {
-    }
-
-    private static final ShardFn ARITH_FN = (s, cl, part) -> {
-        Arith a = (Arith) cl.opts;
-        return MemcachedOps.arith(s.store, a.key(), a.incr(), a.delta(), MemcachedOps.nextCas(s));
-    };
-    private static final Handler ARITH = call -> call.onKey(((Arith) call.opts).key(), ARITH_FN);
+    /** incr/decr: the delta is the call's number, the direction its reply form's kind. */
+    private static final ShardFn ARITH_FN = (s, cl, part) -> MemcachedOps.arith(s.store, cl.key,
+            ((Form) cl.render).kind() == Kind.INCR, cl.number, MemcachedOps.nextCas(s));
+    private static final Handler ARITH = call -> call.onKey(call.key, ARITH_FN);
 
     private void arith(boolean incr) {
         CommandLine t = line;
@@ -567,9 +582,10 @@ public final class McTextCodec extends Codec {
             conn.replyNow("CLIENT_ERROR invalid numeric delta argument", LINE);
             return;
         }
-        Call c = new Call(conn, null);
+        Call c = conn.obtainCall();
         c.render = form(incr ? Kind.INCR : Kind.DECR, noreply, false, false);
-        c.opts = new Arith(t.key(1), incr, delta);
+        t.ownKey(c, 1);
+        c.number = delta;
         conn.dispatch(c, ARITH);
     }
 
@@ -592,7 +608,7 @@ public final class McTextCodec extends Codec {
         }
         Key key = t.key(1);
         shard.memcachedStats[CMD_TOUCH]++;
-        Call c = new Call(conn, null);
+        Call c = conn.obtainCall();
         c.render = form(Kind.TOUCH, noreply, false, false);
         conn.dispatch(c, call -> call.onKey(key, (s, cl, part) -> MemcachedOps.touch(s.store, key, exp)));
     }
@@ -617,7 +633,7 @@ public final class McTextCodec extends Codec {
         shard.memcachedStats[CMD_FLUSH]++;
         long now = conn.config().clock.getAsLong();
         long at = MemcachedOps.flushDeadline(delay, now);
-        Call c = new Call(conn, null);
+        Call c = conn.obtainCall();
         c.render = form(Kind.FLUSH, noreply, false, false);
         conn.dispatch(c, call -> call.onAllShards((s, cl, part) -> {
             MemcachedOps.flush(s, at);
@@ -630,7 +646,7 @@ public final class McTextCodec extends Codec {
         if (t.count() > 1) {
             switch (t.text(1)) {
                 case "reset" -> {
-                    Call c = new Call(conn, null);
+                    Call c = conn.obtainCall();
                     c.render = LINE;
                     conn.dispatch(c, call -> call.onAllShards((s, cl, part) -> {
                         s.resetStats();
@@ -644,7 +660,7 @@ public final class McTextCodec extends Codec {
             return;
         }
         Server server = conn.server();
-        Call c = new Call(conn, null);
+        Call c = conn.obtainCall();
         c.render = LINE;
         conn.dispatch(c, call -> call.onAllShards((s, cl, part) -> s.snapshot(), cl -> {
             ShardSnapshot[] snaps = Arrays.stream(cl.results).map(ShardSnapshot.class::cast).toArray(ShardSnapshot[]::new);

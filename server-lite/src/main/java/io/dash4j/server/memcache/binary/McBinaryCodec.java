@@ -115,10 +115,10 @@ public final class McBinaryCodec extends Codec {
             }
             if (status == Status.VALUE_TOO_LARGE && r.opcode != null && r.opcode.kind == Opcode.Kind.SET) {
                 // as memcached (and the text protocol): a refused set does not leave the old value behind
-                Key key = new Key(r.key);
-                Call c = new Call(conn, null);
+                Call c = conn.obtainCall();
                 c.render = new Refusal(opcode, r.opaque, status, Status.message(status));
-                conn.dispatch(c, call -> call.onKey(key, (s, cl, part) -> KeyOps.delete(s.store, key)));
+                c.ownKey(r.key, 0, r.key.length);
+                conn.dispatch(c, call -> call.onKey(call.key, (s, cl, part) -> KeyOps.delete(s.store, cl.key)));
                 return;
             }
             conn.replyNow(null, new Refusal(opcode, r.opaque, status, Status.message(status)));
@@ -154,19 +154,19 @@ public final class McBinaryCodec extends Codec {
     }
 
     private Call call(BinaryRequest r) {
-        Call c = new Call(conn, null);
+        Call c = conn.obtainCall();
         c.render = r;
         return c;
     }
 
     /**
-     * Runs {@code onOwner} for {@code r}: the call carries the request as its render and the key as
-     * its opts, so the handlers and shard functions below are shared constants and a request
-     * allocates no lambda.
+     * Runs {@code onOwner} for {@code r}: the call (from the connection's pool) carries the request
+     * as its render and the key as its own key, so the handlers and shard functions below are
+     * shared constants and a request allocates no lambda, call or key object.
      */
     private void onKeyOwner(BinaryRequest r, Handler onOwner) {
         Call c = call(r);
-        c.opts = new Key(r.key);
+        c.ownKey(r.key, 0, r.key.length);
         conn.dispatch(c, onOwner);
     }
 
@@ -195,15 +195,15 @@ public final class McBinaryCodec extends Codec {
 
     // the shard side: each reads its request from call.render and its key from call.opts
 
-    private static final Handler RETRIEVE = call -> call.onKey((Key) call.opts, (s, cl, part) -> {
+    private static final Handler RETRIEVE = call -> call.onKey(call.key, (s, cl, part) -> {
         BinaryRequest r = (BinaryRequest) cl.render;
         boolean touch = r.opcode.kind != Opcode.Kind.GET;
-        return counted(s, r, MemcachedOps.retrieve(s, (Key) cl.opts, true, touch, r.exptime()));
+        return counted(s, r, MemcachedOps.retrieve(s, cl.key, true, touch, r.exptime()));
     });
 
-    private static final Handler STORE = call -> call.onKey((Key) call.opts, (s, cl, part) -> {
+    private static final Handler STORE = call -> call.onKey(call.key, (s, cl, part) -> {
         BinaryRequest r = (BinaryRequest) cl.render;
-        Key key = (Key) cl.opts;
+        Key key = cl.key;
         StoreMode mode = storeMode(r);
         if (mode != StoreMode.CAS && MemcachedOps.casMismatch(s.store, key, r.cas)) {
             return WriteStatus.EXISTS; // append/prepend with a CAS
@@ -218,18 +218,18 @@ public final class McBinaryCodec extends Codec {
         return counted(s, r, w);
     });
 
-    private static final Handler DELETE = call -> call.onKey((Key) call.opts, (s, cl, part) -> {
+    private static final Handler DELETE = call -> call.onKey(call.key, (s, cl, part) -> {
         BinaryRequest r = (BinaryRequest) cl.render;
-        Key key = (Key) cl.opts;
+        Key key = cl.key;
         if (MemcachedOps.casMismatch(s.store, key, r.cas)) {
             return WriteStatus.EXISTS;
         }
         return counted(s, r, KeyOps.delete(s.store, key) ? WriteStatus.STORED : WriteStatus.NOT_FOUND);
     });
 
-    private static final Handler COUNTER = call -> call.onKey((Key) call.opts, (s, cl, part) -> {
+    private static final Handler COUNTER = call -> call.onKey(call.key, (s, cl, part) -> {
         BinaryRequest r = (BinaryRequest) cl.render;
-        Key key = (Key) cl.opts;
+        Key key = cl.key;
         if (MemcachedOps.casMismatch(s.store, key, r.cas)) {
             return WriteStatus.EXISTS;
         }
