@@ -1,5 +1,6 @@
 package io.dash4j.server;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -65,31 +66,43 @@ public final class McAllocationProbe implements AutoCloseable {
         }
     }
 
-    /** The reply length of {@code request}, learned once by reading until the connection is quiet. */
-    int replyLength(byte[] request) throws IOException {
+    /**
+     * The reply length of {@code request}, learned once: the request ends with a marker command
+     * (text {@code version}, binary NOOP with opaque {@link #MARK}), so its reply is complete when
+     * the marker's answer ends it.
+     */
+    int replyLength(byte[] request, boolean binary) throws IOException {
         out.write(request);
         out.flush();
-        socket.setSoTimeout(300);
-        int total = 0;
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
         byte[] buf = new byte[1 << 16];
-        try {
-            while (true) {
-                int n = in.read(buf);
-                if (n < 0) {
-                    break;
-                }
-                total += n;
+        while (!endsWithMark(got.toByteArray(), binary)) {
+            int n = in.read(buf);
+            if (n < 0) {
+                throw new IOException("connection closed after " + got.size() + " reply bytes");
             }
-        } catch (java.net.SocketTimeoutException done) {
-            // quiet: the whole reply is in
-        } finally {
-            socket.setSoTimeout(10_000);
+            got.write(buf, 0, n);
         }
-        return total;
+        return got.size();
     }
 
-    Batch batch(String name, int commands, byte[] request) throws IOException {
-        return new Batch(name, commands, request, replyLength(request));
+    static final int MARK = 0x5e5e5e5e;
+
+    static boolean endsWithMark(byte[] r, boolean binary) {
+        if (binary) {
+            return r.length >= 24 && (r[r.length - 24] & 0xFF) == 0x81 && r[r.length - 23] == 0x0a
+                    && ByteBuffer.wrap(r, r.length - 12, 4).getInt() == MARK;
+        }
+        String s = new String(r, StandardCharsets.ISO_8859_1);
+        int last = s.lastIndexOf("\r\n", s.length() - 3);
+        return s.endsWith("\r\n") && s.startsWith("VERSION ", last < 0 ? 0 : last + 2);
+    }
+
+    Batch batch(String name, int commands, byte[] request, boolean binary) throws IOException {
+        byte[] mark = binary ? binary(0x0a, new byte[0], new byte[0], new byte[0], MARK)
+                : "version\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] marked = concat(new byte[][] {request, mark});
+        return new Batch(name, commands, marked, replyLength(marked, binary));
     }
 
     /** Bytes allocated by the shard thread per command of {@code b}, after a warm-up. */
@@ -119,7 +132,7 @@ public final class McAllocationProbe implements AutoCloseable {
             b.append("set ").append(key(i % KEYS)).append(" 0 0 64\r\n").append(new String(VALUE, StandardCharsets.US_ASCII))
                     .append("\r\n");
         }
-        return batch("text set", n, text(b));
+        return batch("text set", n, text(b), false);
     }
 
     /** {@code get k} of stored keys. */
@@ -128,7 +141,7 @@ public final class McAllocationProbe implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             b.append("get ").append(key(i % KEYS)).append("\r\n");
         }
-        return batch("text get (hit)", n, text(b));
+        return batch("text get (hit)", n, text(b), false);
     }
 
     /** {@code get k1 .. k10}: counted per command, not per key. */
@@ -141,13 +154,17 @@ public final class McAllocationProbe implements AutoCloseable {
             }
             b.append("\r\n");
         }
-        return batch("text get of 10 keys", n, text(b));
+        return batch("text get of 10 keys", n, text(b), false);
     }
 
     static byte[] binary(int opcode, byte[] extras, byte[] key, byte[] value) {
+        return binary(opcode, extras, key, value, 7);
+    }
+
+    static byte[] binary(int opcode, byte[] extras, byte[] key, byte[] value, int opaque) {
         ByteBuffer f = ByteBuffer.allocate(24 + extras.length + key.length + value.length);
         f.put((byte) 0x80).put((byte) opcode).putShort((short) key.length).put((byte) extras.length).put((byte) 0)
-                .putShort((short) 0).putInt(extras.length + key.length + value.length).putInt(7).putLong(0);
+                .putShort((short) 0).putInt(extras.length + key.length + value.length).putInt(opaque).putLong(0);
         return f.put(extras).put(key).put(value).array();
     }
 
@@ -169,7 +186,7 @@ public final class McAllocationProbe implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             f[i] = binary(0x0c, new byte[0], key(i % KEYS).getBytes(StandardCharsets.US_ASCII), new byte[0]);
         }
-        return batch("binary GETK (hit)", n, concat(f));
+        return batch("binary GETK (hit)", n, concat(f), true);
     }
 
     /** Binary SETQ (0x11) batch ended by a NOOP (0x0a): only the NOOP answers. */
@@ -180,7 +197,7 @@ public final class McAllocationProbe implements AutoCloseable {
             f[i] = binary(0x11, extras, key(i % KEYS).getBytes(StandardCharsets.US_ASCII), VALUE);
         }
         f[n] = binary(0x0a, new byte[0], new byte[0], new byte[0]);
-        return batch("binary SETQ (+NOOP)", n, concat(f));
+        return batch("binary SETQ (+NOOP)", n, concat(f), true);
     }
 
     /** Binary GETKQ (0x0d) batch ended by a NOOP (spymemcached's bulk get). */
@@ -190,7 +207,7 @@ public final class McAllocationProbe implements AutoCloseable {
             f[i] = binary(0x0d, new byte[0], key(i % KEYS).getBytes(StandardCharsets.US_ASCII), new byte[0]);
         }
         f[n] = binary(0x0a, new byte[0], new byte[0], new byte[0]);
-        return batch("binary GETKQ (+NOOP)", n, concat(f));
+        return batch("binary GETKQ (+NOOP)", n, concat(f), true);
     }
 
     /** Every workload's bytes per command, in order: the text ones, then binary on its own connection. */
