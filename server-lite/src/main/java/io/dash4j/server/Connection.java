@@ -296,7 +296,7 @@ public final class Connection implements CallOwner {
                 if (in.wpos == in.bytes.length && !makeRoom()) {
                     break;
                 }
-                int n = ch.read(ByteBuffer.wrap(in.bytes, in.wpos, in.bytes.length - in.wpos));
+                int n = ch.read(readView());
                 if (n < 0) {
                     endOfInput();
                     return;
@@ -320,6 +320,18 @@ public final class Connection implements CallOwner {
             close();
         }
     }
+
+    /** A view of the input buffer's free space, re-made only when the buffer array changed. */
+    private ByteBuffer readView() {
+        if (inView == null || inViewOf != in.bytes) {
+            inView = ByteBuffer.wrap(in.bytes);
+            inViewOf = in.bytes;
+        }
+        return inView.limit(in.bytes.length).position(in.wpos);
+    }
+
+    private ByteBuffer inView;
+    private byte[] inViewOf;
 
     /**
      * The peer will send nothing more: stop reading, run what is buffered (process resumes after

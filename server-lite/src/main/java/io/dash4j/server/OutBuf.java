@@ -25,6 +25,15 @@ public final class OutBuf {
         final boolean shared;
         /** Bytes this chunk counts toward {@link #held}. */
         final int size;
+        /** The chunk as a ByteBuffer for gathering writes, made on its first write. */
+        ByteBuffer view;
+
+        ByteBuffer view() {
+            if (view == null) {
+                view = ByteBuffer.wrap(a);
+            }
+            return view.limit(w).position(r);
+        }
 
         Chunk(byte[] a, int r, int w, boolean shared) {
             this.a = a;
@@ -164,7 +173,7 @@ public final class OutBuf {
                     break;
                 }
                 if (c.w > c.r) {
-                    gather[n++] = ByteBuffer.wrap(c.a, c.r, c.w - c.r);
+                    gather[n++] = c.view();
                     offered += c.w - c.r;
                 }
             }

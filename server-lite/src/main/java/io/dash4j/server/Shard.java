@@ -10,7 +10,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -393,41 +392,19 @@ public final class Shard implements Runnable {
                 flushDirty();
                 flushOutboxes();
                 wakePending();
+                int ready;
                 if (handled == 0) {
                     sleeping.set(true);
                     if (inbox.isEmpty() && running) {
-                        selector.select(Math.max(1, Math.min(100, (nextTickNanos - mono) / 1_000_000)));
+                        ready = selector.select(serveKey, Math.max(1, Math.min(100, (nextTickNanos - mono) / 1_000_000)));
                     } else {
-                        selector.selectNow();
+                        ready = selector.selectNow(serveKey);
                     }
                     sleeping.set(false);
                 } else {
-                    selector.selectNow();
+                    ready = selector.selectNow(serveKey);
                 }
-                Set<SelectionKey> keys = selector.selectedKeys();
-                servedLastRound = !keys.isEmpty();
-                if (!keys.isEmpty()) {
-                    Iterator<SelectionKey> it = keys.iterator();
-                    while (it.hasNext()) {
-                        SelectionKey k = it.next();
-                        it.remove();
-                        Connection c = (Connection) k.attachment();
-                        try {
-                            if (!k.isValid()) {
-                                c.close();
-                                continue;
-                            }
-                            if (k.isWritable()) {
-                                c.onWritable();
-                            }
-                            if (k.isValid() && k.isReadable()) {
-                                c.onReadable();
-                            }
-                        } catch (RuntimeException | LinkageError | OutOfMemoryError | StackOverflowError e) {
-                            connectionFailed(c, e);
-                        }
-                    }
-                }
+                servedLastRound = ready > 0;
                 flushDirty();
                 flushOutboxes();
                 wakePending();
@@ -450,6 +427,34 @@ public final class Shard implements Runnable {
                 // closing anyway
             }
             server.shardStopped();
+        }
+    }
+
+    /**
+     * Serves one ready connection; the selector calls it for each ready key (no selected-key set,
+     * so a loop iteration allocates nothing). Clears the sleeping flag first: while it serves, a
+     * post from another shard needs no wake-up.
+     */
+    private final java.util.function.Consumer<SelectionKey> serveKey = this::serve;
+
+    private void serve(SelectionKey k) {
+        if (sleeping.get()) {
+            sleeping.set(false);
+        }
+        Connection c = (Connection) k.attachment();
+        try {
+            if (!k.isValid()) {
+                c.close();
+                return;
+            }
+            if (k.isWritable()) {
+                c.onWritable();
+            }
+            if (k.isValid() && k.isReadable()) {
+                c.onReadable();
+            }
+        } catch (RuntimeException | LinkageError | OutOfMemoryError | StackOverflowError e) {
+            connectionFailed(c, e);
         }
     }
 
