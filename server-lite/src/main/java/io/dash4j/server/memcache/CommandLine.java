@@ -91,6 +91,27 @@ final class CommandLine {
         return new Key(copy(t));
     }
 
+    /**
+     * Tokens {@code first..} as keys viewing one shared copy of their bytes (a get of many keys:
+     * one array for all of them, and a view object per key).
+     */
+    Key[] keys(int first) {
+        int total = 0;
+        for (int t = first; t < count; t++) {
+            total += length(t);
+        }
+        byte[] all = new byte[total];
+        Key[] keys = new Key[count - first];
+        int at = 0;
+        for (int t = first; t < count; t++) {
+            int n = length(t);
+            System.arraycopy(a, start[t], all, at, n);
+            keys[t - first] = new Key().set(all, at, n);
+            at += n;
+        }
+        return keys;
+    }
+
     /** Token {@code t} copied into {@code call}'s own key buffer, as the call's single key (no allocation). */
     Key ownKey(Call call, int t) {
         return call.ownKey(a, start[t], length(t));

@@ -525,11 +525,7 @@ public final class McTextCodec extends Codec {
         if (n == 1) {
             t.ownKey(c, first); // the call's own key: no object per key
         } else {
-            Key[] keys = new Key[n];
-            for (int i = 0; i < n; i++) {
-                keys[i] = t.key(first + i);
-            }
-            c.keys = keys;
+            c.keys = t.keys(first); // views of one copy of the keys: kept until every owner answered
         }
         c.opts = how;
         c.render = form(Kind.RETRIEVE, false, how.withCas(), how.touch());
