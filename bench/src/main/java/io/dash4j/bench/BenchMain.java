@@ -15,11 +15,7 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) {
-        int status = run(args, System.out, System.err);
-        System.out.flush();
-        if (status != 0) {
-            System.exit(status);
-        }
+        Cli.exit(BenchMain::run, args);
     }
 
     /** Runs a subcommand; returns its exit status. */

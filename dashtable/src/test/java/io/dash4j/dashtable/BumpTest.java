@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static io.dash4j.dashtable.TestSupport.assertHoldsExactly;
 import static io.dash4j.dashtable.TestSupport.checkInvariants;
 import static io.dash4j.dashtable.TestSupport.fillSegment;
 import static io.dash4j.dashtable.TestSupport.hashFor;
@@ -76,11 +77,7 @@ class BumpTest {
         assertEquals(slots, seg.bucketSize(1));
         assertFalse(seg.isBusy(stash0, 5));
         assertEquals(moved, table.locate(key, key));
-        assertEquals(keys.size(), table.size());
-        for (long k : keys) {
-            assertEquals(~k, table.get(k));
-        }
-        checkInvariants(table);
+        assertHoldsExactly(table, keys, k -> ~k);
 
         long key2 = seg.keyAt(stash1, 9);
         Long last0 = seg.keyAt(0, last);
@@ -94,11 +91,7 @@ class BumpTest {
         assertEquals(slots, seg.bucketSize(stash1), "the stash stays full");
         assertEquals(b == 0 ? last0 : last1, seg.keyAt(stash1, 9), "the demoted item takes the promoted item's stash slot");
         assertEquals(b == 0 ? last1 : last0, seg.keyAt(1 - b, last), "the other bucket is untouched");
-        assertEquals(keys.size(), table.size());
-        for (long k : keys) {
-            assertEquals(~k, table.get(k));
-        }
-        checkInvariants(table);
+        assertHoldsExactly(table, keys, k -> ~k);
     }
 
     /** Regular bump: swap with slot-1 (even when it is free); slot 0 stays; probe bits travel. */
@@ -204,10 +197,7 @@ class BumpTest {
         long free = seg.keyAt(0, 6);
         pos = table.locate(free, free);
         assertEquals(5, DashTable.slotAt(table.bumpUp(pos, free)));
-        for (long k : keys) {
-            assertEquals(~k, table.get(k));
-        }
-        checkInvariants(table);
+        assertHoldsExactly(table, keys, k -> ~k);
     }
 
     /** A policy may decide from the value as well ({@link TablePolicy#canBump(Object, Object)}). */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import static io.dash4j.dashtable.TestSupport.assertHoldsExactly;
 import static io.dash4j.dashtable.TestSupport.checkInvariants;
 import static io.dash4j.dashtable.TestSupport.hashFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,19 +21,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EvictionTest {
 
     /** Dragonfly's production Evict: drop the last slot of stash bucket {@code hash % T}, shift it right. */
-    static final class ShiftRightPolicy implements TablePolicy<Long, Long> {
-        final int maxSegments;
+    static final class ShiftRightPolicy extends TestSupport.GrowUpTo<Long, Long> {
         boolean evictEnabled;
         int evicted;
         final List<Long> evictedKeys = new ArrayList<>();
 
         ShiftRightPolicy(int maxSegments) {
-            this.maxSegments = maxSegments;
-        }
-
-        @Override
-        public boolean canGrow(DashTable<Long, Long> table, Segment<Long, Long> full) {
-            return table.segmentCount() < maxSegments;
+            super(maxSegments);
         }
 
         @Override
@@ -145,11 +140,7 @@ class EvictionTest {
         assertEquals((busy << 1) & 0x3FFF, seg.busyMask(20));
         assertEquals((probe << 1) & 0x3FFF, seg.probeMask(20), "probe bits move with their items");
         assertFalse(seg.isBusy(20, 0));
-        assertEquals(keys.size(), table.size());
-        for (long k : keys) {
-            assertEquals(k, table.get(k));
-        }
-        checkInvariants(table);
+        assertHoldsExactly(table, keys, k -> k);
 
         // a stash bucket that is not full: fill home 40 until a few keys sit in the stash
         List<Long> stashed = new ArrayList<>();
@@ -163,11 +154,7 @@ class EvictionTest {
         }
         int stashBucket = DashTable.bucketAt(table.locate(stashed.get(0), stashed.get(0)));
         assertFalse(seg.shiftRight(stashBucket));
-        for (long k : keys) {
-            assertEquals(k, table.get(k));
-        }
-        assertEquals(keys.size(), table.size());
-        checkInvariants(table);
+        assertHoldsExactly(table, keys, k -> k);
     }
 
     /** ShiftRight on a full bucket drops exactly the key in the last slot. */
@@ -188,10 +175,7 @@ class EvictionTest {
             assertFalse(seg.isBusy(bucket, 0));
             assertEquals(size - 1, table.size());
             keys.remove(dropped);
-            for (long k : keys) {
-                assertEquals(~k, table.get(k), "kept key lost: " + k);
-            }
-            checkInvariants(table);
+            assertHoldsExactly(table, keys, k -> ~k);
         }
         // the three freed slots take three new keys of the same home, and no more
         for (int i = 0; i < 3; i++) {

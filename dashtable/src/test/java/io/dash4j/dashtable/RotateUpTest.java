@@ -59,9 +59,6 @@ class RotateUpTest {
         }
         seg.rotateUp(bucket, from, to);
         assertEquals(expected, bucketState(seg, bucket));
-        for (long k : keys) {
-            assertEquals(~k, table.get(k));
-        }
-        TestSupport.checkInvariants(table);
+        TestSupport.assertHoldsExactly(table, keys, k -> ~k);
     }
 }

@@ -28,19 +28,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TableSnapshotPropertyTest {
 
     /** Grows up to {@code maxSegments}, then evicts the home bucket's last slot (shiftRight). */
-    static final class GrowThenEvict implements TablePolicy<Long, Long> {
-        final int maxSegments;
+    static final class GrowThenEvict extends TestSupport.GrowUpTo<Long, Long> {
         final Map<Long, Long> model;
         int evictions;
 
         GrowThenEvict(int maxSegments, Map<Long, Long> model) {
-            this.maxSegments = maxSegments;
+            super(maxSegments);
             this.model = model;
-        }
-
-        @Override
-        public boolean canGrow(DashTable<Long, Long> table, Segment<Long, Long> full) {
-            return table.segmentCount() < maxSegments;
         }
 
         @Override

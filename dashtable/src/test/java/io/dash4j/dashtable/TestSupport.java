@@ -1,11 +1,13 @@
 package io.dash4j.dashtable;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongUnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,32 +22,25 @@ final class TestSupport {
     private TestSupport() {
     }
 
-    /** Long keys whose hash is the key itself: the test picks fingerprint, bucket and segment bits. */
-    static final KeyStrategy<Long> IDENTITY = new KeyStrategy<>() {
+    /** Long keys, equal by value, with the hash the test chooses (the seed is ignored). */
+    private record LongKeys(LongUnaryOperator hash) implements KeyStrategy<Long> {
         @Override
         public long hash(Long key, long seed) {
-            return key;
+            return hash.applyAsLong(key);
         }
 
         @Override
         public boolean equals(Long a, Long b) {
             return a.longValue() == b.longValue();
         }
-    };
+    }
+
+    /** Long keys whose hash is the key itself: the test picks fingerprint, bucket and segment bits. */
+    static final KeyStrategy<Long> IDENTITY = new LongKeys(key -> key);
 
     /** Every key hashes to {@code hash}: one home bucket, one fingerprint, one segment. */
     static KeyStrategy<Long> constantHash(long hash) {
-        return new KeyStrategy<>() {
-            @Override
-            public long hash(Long key, long seed) {
-                return hash;
-            }
-
-            @Override
-            public boolean equals(Long a, Long b) {
-                return a.longValue() == b.longValue();
-            }
-        };
+        return new LongKeys(key -> hash);
     }
 
     /**
@@ -69,6 +64,23 @@ final class TestSupport {
     /** A policy that refuses growth and never evicts: a full segment makes insert throw. */
     static <K, V> TablePolicy<K, V> noGrowth() {
         return (table, full) -> false;
+    }
+
+    /**
+     * A policy that grows the table up to {@code maxSegments} segments; what it evicts once there is
+     * the subclass's.
+     */
+    abstract static class GrowUpTo<K, V> implements TablePolicy<K, V> {
+        final int maxSegments;
+
+        GrowUpTo(int maxSegments) {
+            this.maxSegments = maxSegments;
+        }
+
+        @Override
+        public boolean canGrow(DashTable<K, V> table, Segment<K, V> full) {
+            return table.segmentCount() < maxSegments;
+        }
     }
 
     /** A policy whose growth the test switches on and off. */
@@ -261,6 +273,19 @@ final class TestSupport {
         Map<K, V> all = new HashMap<>();
         table.forEach((k, v) -> assertNull(all.put(k, v), "forEach visits a key twice: " + k));
         assertEquals(model, all);
+    }
+
+    /**
+     * Asserts that {@code table} holds exactly {@code keys}, each mapped to {@code value(key)}, and
+     * keeps every structural invariant.
+     */
+    static void assertHoldsExactly(DashTable<Long, Long> table, Collection<Long> keys, LongUnaryOperator value) {
+        Map<Long, Long> model = new HashMap<>();
+        for (long k : keys) {
+            model.put(k, value.applyAsLong(k));
+        }
+        assertSameContents(model, table);
+        checkInvariants(table);
     }
 
     static void assertFull(Runnable insert) {

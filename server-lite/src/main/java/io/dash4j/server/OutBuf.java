@@ -162,7 +162,10 @@ public final class OutBuf {
         pending += 2;
     }
 
-    /** Writes as much as the channel takes; returns bytes written. */
+    /**
+     * Writes as much as the channel takes; returns bytes written. One chunk (every small reply
+     * batch) goes out with a plain write, several with one gathering write.
+     */
     public long writeTo(GatheringByteChannel ch) throws IOException {
         long total = 0;
         while (pending > 0) {
@@ -177,7 +180,7 @@ public final class OutBuf {
                     offered += c.w - c.r;
                 }
             }
-            long w = ch.write(gather, 0, n);
+            long w = n == 1 ? ch.write(gather[0]) : ch.write(gather, 0, n); // one chunk: a plain write
             for (int i = 0; i < n; i++) {
                 gather[i] = null;
             }

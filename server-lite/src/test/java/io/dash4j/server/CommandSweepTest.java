@@ -1,7 +1,6 @@
 package io.dash4j.server;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,21 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CommandSweepTest {
 
-    static Server server;
     /** Commands that end the connection or the server, or change the session for later lines. */
     static final Set<String> SKIP = Set.of("shutdown", "quit", "hello", "multi", "exec", "discard", "watch", "unwatch");
     static final String[][] SHAPES = {{}, {"sw:k"}, {"sw:k", "v"}, {"sw:k", "1", "2"}, {"sw:k", "sw:j", "3"},
         {"HELP"}, {"sw:k", "EX", "10"}, {"0", "COUNT", "5"}, {"GET", "*"}, {"INFO", "get"}};
 
-    @BeforeAll
-    static void up() {
-        server = TestServers.start();
-    }
-
-    @AfterAll
-    static void down() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerPerClass server = new ServerPerClass();
 
     /** A RESP2/RESP3 reply reader: returns the reply as text, reading every nested element. */
     static String read(InputStream in) throws IOException {

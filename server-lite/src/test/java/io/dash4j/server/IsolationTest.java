@@ -1,8 +1,8 @@
 package io.dash4j.server;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import net.spy.memcached.MemcachedClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Transaction;
 
@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,17 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IsolationTest {
 
     static final int SHARDS = 4;
-    static Server server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServers.start(c -> c.threads = SHARDS);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerPerClass server = new ServerPerClass(c -> c.threads = SHARDS);
 
     private static Jedis jedis() {
         return new Jedis("127.0.0.1", server.port(), 10_000);
@@ -49,6 +41,128 @@ class IsolationTest {
         return s;
     }
 
+    /** A writer's bounded work, on its own connection; a failed assertion in it fails the test. */
+    @FunctionalInterface
+    interface Work {
+        void run(Jedis j) throws Exception;
+    }
+
+    /** A reader's one look, on its own connection: true when what it read was wrong. */
+    @FunctionalInterface
+    interface Look {
+        boolean wrong(Jedis j) throws Exception;
+    }
+
+    /** How often a reader looked, and how many of its looks saw something wrong. */
+    record Tally(int looks, int wrong) {
+    }
+
+    /**
+     * The race every test here runs: each writer does its work while each reader looks again and
+     * again; once every writer finished (within 120 s) the readers stop. Returns the readers' tallies
+     * in order. A reader may look zero times if the writers finish first: callers assert looks.
+     */
+    private static List<Tally> whileWriting(List<Work> writers, Look... readers) throws Exception {
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger[] looks = new AtomicInteger[readers.length];
+        AtomicInteger[] wrong = new AtomicInteger[readers.length];
+        ExecutorService pool = Executors.newFixedThreadPool(writers.size() + readers.length);
+        try {
+            List<Future<?>> writes = new ArrayList<>();
+            for (Work work : writers) {
+                writes.add(pool.submit(() -> {
+                    try (Jedis j = jedis()) {
+                        work.run(j);
+                    }
+                    return null;
+                }));
+            }
+            List<Future<?>> reading = new ArrayList<>();
+            for (int r = 0; r < readers.length; r++) {
+                Look look = readers[r];
+                AtomicInteger myLooks = looks[r] = new AtomicInteger();
+                AtomicInteger myWrong = wrong[r] = new AtomicInteger();
+                reading.add(pool.submit(() -> {
+                    try (Jedis j = jedis()) {
+                        while (writing.get()) {
+                            if (look.wrong(j)) {
+                                myWrong.incrementAndGet();
+                            }
+                            myLooks.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : writes) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+            writing.set(false);
+            for (Future<?> f : reading) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            writing.set(false);
+            pool.shutdownNow();
+        }
+        List<Tally> tallies = new ArrayList<>();
+        for (int r = 0; r < readers.length; r++) {
+            tallies.add(new Tally(looks[r].get(), wrong[r].get()));
+        }
+        return tallies;
+    }
+
+    /**
+     * A transaction's window: {@code first} and {@code last} on two shards, {@code filler} on a third.
+     * Each of {@link #transactions} rounds writes round r to {@code first}, then INCRs {@code filler}
+     * a hundred times (a long window), then writes r to {@code last}: a reader that sees the first
+     * key's new value and then an older value of the last key read inside a transaction.
+     */
+    record Window(String first, String last, String filler) {
+
+        /** Keys named {@code prefix...} on the given shards, first and last set to 0. */
+        static Window open(String prefix, int firstShard, int lastShard, int fillerShard) {
+            Window w = new Window(TxKeys.ownedBy(firstShard, SHARDS, prefix + "first", 0),
+                    TxKeys.ownedBy(lastShard, SHARDS, prefix + "last", 0),
+                    TxKeys.ownedBy(fillerShard, SHARDS, prefix + "filler", 0));
+            try (Jedis j = jedis()) {
+                j.mset(w.first, "0", w.last, "0");
+            }
+            return w;
+        }
+
+        Work transactions(int rounds) {
+            return j -> {
+                for (int r = 1; r <= rounds; r++) {
+                    Transaction t = j.multi();
+                    t.set(first, Integer.toString(r));
+                    for (int i = 0; i < 100; i++) {
+                        t.incr(filler);
+                    }
+                    t.set(last, Integer.toString(r));
+                    assertThat(t.exec()).hasSize(102);
+                }
+            };
+        }
+
+        /** Reads first, then last (the order EXEC writes them) through {@code get}: true when torn. */
+        boolean torn(Function<String, Object> get) {
+            long a = Long.parseLong((String) get.apply(first));
+            long b = Long.parseLong((String) get.apply(last));
+            return b < a;
+        }
+    }
+
+    /** MSET's arguments: every key with the same value. */
+    private static String[] allTo(String[] keys, String value) {
+        String[] kv = new String[keys.length * 2];
+        for (int i = 0; i < keys.length; i++) {
+            kv[2 * i] = keys[i];
+            kv[2 * i + 1] = value;
+        }
+        return kv;
+    }
+
     /** Movers transfer amounts between counters on different shards; readers never see a wrong total. */
     @Test
     void transfersBetweenShardsKeepTheTotal() throws Exception {
@@ -58,77 +172,37 @@ class IsolationTest {
         }
         long perCounter = 1000;
         try (Jedis j = jedis()) {
-            for (String c : counters) {
-                j.set(c, Long.toString(perCounter));
-            }
+            j.mset(allTo(counters, Long.toString(perCounter)));
         }
         long total = perCounter * counters.length;
-        int movers = 3;
         int transfersEach = 300;
-        AtomicBoolean moving = new AtomicBoolean(true);
-        AtomicInteger wrongMget = new AtomicInteger();
-        AtomicInteger wrongExec = new AtomicInteger();
-        AtomicInteger reads = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(movers + 2);
-        try {
-            List<Future<?>> moverTasks = new ArrayList<>();
-            for (int m = 0; m < movers; m++) {
-                int seed = m;
-                moverTasks.add(pool.submit(() -> {
-                    SplittableRandom rnd = new SplittableRandom(seed);
-                    try (Jedis j = jedis()) {
-                        for (int i = 0; i < transfersEach; i++) {
-                            int from = rnd.nextInt(counters.length);
-                            int to = (from + 1 + rnd.nextInt(counters.length - 1)) % counters.length;
-                            int amount = 1 + rnd.nextInt(50);
-                            Transaction t = j.multi();
-                            t.decrBy(counters[from], amount);
-                            t.incrBy(counters[to], amount);
-                            assertThat(t.exec()).hasSize(2);
-                        }
-                    }
-                    return null;
-                }));
-            }
-            Future<?> mgetReader = pool.submit(() -> {
-                try (Jedis j = jedis()) {
-                    while (moving.get()) {
-                        if (sum(j.mget(counters)) != total) {
-                            wrongMget.incrementAndGet();
-                        }
-                        reads.incrementAndGet();
-                    }
+        List<Work> movers = new ArrayList<>();
+        for (int m = 0; m < 3; m++) {
+            SplittableRandom rnd = new SplittableRandom(m);
+            movers.add(j -> {
+                for (int i = 0; i < transfersEach; i++) {
+                    int from = rnd.nextInt(counters.length);
+                    int to = (from + 1 + rnd.nextInt(counters.length - 1)) % counters.length;
+                    int amount = 1 + rnd.nextInt(50);
+                    Transaction t = j.multi();
+                    t.decrBy(counters[from], amount);
+                    t.incrBy(counters[to], amount);
+                    assertThat(t.exec()).hasSize(2);
                 }
-                return null;
             });
-            Future<?> execReader = pool.submit(() -> {
-                try (Jedis j = jedis()) {
-                    while (moving.get()) {
-                        Transaction t = j.multi();
-                        for (String c : counters) {
-                            t.get(c);
-                        }
-                        if (sum(t.exec()) != total) {
-                            wrongExec.incrementAndGet();
-                        }
-                        reads.incrementAndGet();
-                    }
-                }
-                return null;
-            });
-            for (Future<?> f : moverTasks) {
-                f.get(120, TimeUnit.SECONDS);
-            }
-            moving.set(false);
-            mgetReader.get(30, TimeUnit.SECONDS);
-            execReader.get(30, TimeUnit.SECONDS);
-        } finally {
-            moving.set(false);
-            pool.shutdownNow();
         }
-        assertThat(reads.get()).isPositive();
-        assertThat(wrongMget.get()).as("MGET saw a total other than %s", total).isZero();
-        assertThat(wrongExec.get()).as("MULTI/GET.../EXEC saw a total other than %s", total).isZero();
+        List<Tally> seen = whileWriting(movers,
+                j -> sum(j.mget(counters)) != total,
+                j -> {
+                    Transaction t = j.multi();
+                    for (String c : counters) {
+                        t.get(c);
+                    }
+                    return sum(t.exec()) != total;
+                });
+        assertThat(seen.get(0).looks() + seen.get(1).looks()).isPositive();
+        assertThat(seen.get(0).wrong()).as("MGET saw a total other than %s", total).isZero();
+        assertThat(seen.get(1).wrong()).as("MULTI/GET.../EXEC saw a total other than %s", total).isZero();
         try (Jedis j = jedis()) {
             assertThat(sum(j.mget(counters))).isEqualTo(total);
         }
@@ -140,66 +214,23 @@ class IsolationTest {
         String[] keys = TxKeys.onePerShard(SHARDS, "torn");
         int rounds = 400;
         try (Jedis j = jedis()) {
-            for (String k : keys) {
-                j.set(k, "0");
+            j.mset(allTo(keys, "0"));
+        }
+        List<Tally> seen = whileWriting(List.of(j -> {
+            for (int r = 1; r <= rounds; r++) {
+                assertThat(j.mset(allTo(keys, Integer.toString(r)))).isEqualTo("OK");
             }
-        }
-        AtomicBoolean writing = new AtomicBoolean(true);
-        AtomicInteger tornMget = new AtomicInteger();
-        AtomicInteger tornGets = new AtomicInteger();
-        AtomicInteger mgets = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(3);
-        try {
-            Future<?> writer = pool.submit(() -> {
-                try (Jedis j = jedis()) {
-                    for (int r = 1; r <= rounds; r++) {
-                        String[] kv = new String[keys.length * 2];
-                        for (int i = 0; i < keys.length; i++) {
-                            kv[2 * i] = keys[i];
-                            kv[2 * i + 1] = Integer.toString(r);
-                        }
-                        assertThat(j.mset(kv)).isEqualTo("OK");
-                    }
-                }
-                return null;
-            });
-            Future<?> mgetReader = pool.submit(() -> {
-                try (Jedis j = jedis()) {
-                    while (writing.get()) {
-                        List<String> v = j.mget(keys);
-                        if (v.stream().distinct().count() != 1) {
-                            tornMget.incrementAndGet();
-                        }
-                        mgets.incrementAndGet();
-                    }
-                }
-                return null;
-            });
-            Future<?> getReader = pool.submit(() -> {
-                // MSET writes every key to the same round: once the first key shows round r, a later
-                // read of the last key must show r or newer
-                try (Jedis j = jedis()) {
-                    while (writing.get()) {
-                        long first = Long.parseLong(j.get(keys[0]));
-                        long last = Long.parseLong(j.get(keys[keys.length - 1]));
-                        if (last < first) {
-                            tornGets.incrementAndGet();
-                        }
-                    }
-                }
-                return null;
-            });
-            writer.get(120, TimeUnit.SECONDS);
-            writing.set(false);
-            mgetReader.get(30, TimeUnit.SECONDS);
-            getReader.get(30, TimeUnit.SECONDS);
-        } finally {
-            writing.set(false);
-            pool.shutdownNow();
-        }
-        assertThat(mgets.get()).isPositive();
-        assertThat(tornMget.get()).as("MGETs (of %s) that saw a torn MSET", mgets.get()).isZero();
-        assertThat(tornGets.get()).as("GET pairs that saw a torn MSET").isZero();
+        }), j -> j.mget(keys).stream().distinct().count() != 1, j -> {
+            // MSET writes every key to the same round: once the first key shows round r, a later
+            // read of the last key must show r or newer
+            long first = Long.parseLong(j.get(keys[0]));
+            long last = Long.parseLong(j.get(keys[keys.length - 1]));
+            return last < first;
+        });
+        Tally mgets = seen.get(0);
+        assertThat(mgets.looks()).isPositive();
+        assertThat(mgets.wrong()).as("MGETs (of %s) that saw a torn MSET", mgets.looks()).isZero();
+        assertThat(seen.get(1).wrong()).as("GET pairs that saw a torn MSET").isZero();
         try (Jedis j = jedis()) {
             assertThat(j.mget(keys)).containsOnly(Integer.toString(rounds));
         }
@@ -213,40 +244,13 @@ class IsolationTest {
         try (Jedis j = jedis()) {
             j.set(a, "payload");
         }
-        AtomicBoolean moving = new AtomicBoolean(true);
-        AtomicInteger wrong = new AtomicInteger();
-        AtomicInteger reads = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            Future<?> mover = pool.submit(() -> {
-                try (Jedis j = jedis()) {
-                    for (int r = 0; r < 300; r++) {
-                        assertThat(j.rename(r % 2 == 0 ? a : b, r % 2 == 0 ? b : a)).isEqualTo("OK");
-                    }
-                }
-                return null;
-            });
-            Future<?> reader = pool.submit(() -> {
-                try (Jedis j = jedis()) {
-                    while (moving.get()) {
-                        List<String> v = j.mget(a, b);
-                        if (v.stream().filter(java.util.Objects::nonNull).count() != 1) {
-                            wrong.incrementAndGet();
-                        }
-                        reads.incrementAndGet();
-                    }
-                }
-                return null;
-            });
-            mover.get(60, TimeUnit.SECONDS);
-            moving.set(false);
-            reader.get(30, TimeUnit.SECONDS);
-        } finally {
-            moving.set(false);
-            pool.shutdownNow();
-        }
-        assertThat(reads.get()).isPositive();
-        assertThat(wrong.get()).as("MGETs that saw the value under both names or neither").isZero();
+        Tally mgets = whileWriting(List.of(j -> {
+            for (int r = 0; r < 300; r++) {
+                assertThat(j.rename(r % 2 == 0 ? a : b, r % 2 == 0 ? b : a)).isEqualTo("OK");
+            }
+        }), j -> j.mget(a, b).stream().filter(java.util.Objects::nonNull).count() != 1).get(0);
+        assertThat(mgets.looks()).isPositive();
+        assertThat(mgets.wrong()).as("MGETs that saw the value under both names or neither").isZero();
     }
 
     /** Racing MSETNX calls over the same keys on four shards: exactly one of each race wins, whole. */
@@ -262,12 +266,7 @@ class IsolationTest {
                     String me = "r" + r;
                     racers.add(pool.submit(() -> {
                         try (Jedis j = jedis()) {
-                            String[] kv = new String[keys.length * 2];
-                            for (int i = 0; i < keys.length; i++) {
-                                kv[2 * i] = keys[i];
-                                kv[2 * i + 1] = me;
-                            }
-                            return j.msetnx(kv);
+                            return j.msetnx(allTo(keys, me));
                         }
                     }));
                 }
@@ -290,151 +289,44 @@ class IsolationTest {
      */
     @Test
     void singleKeyReadsWaitBehindATransaction() throws Exception {
-        String first = TxKeys.ownedBy(0, SHARDS, "wait:first", 0);
-        String last = TxKeys.ownedBy(1, SHARDS, "wait:last", 0);
-        String filler = TxKeys.ownedBy(2, SHARDS, "wait:filler", 0);
-        try (Jedis j = jedis()) {
-            j.mset(first, "0", last, "0");
-        }
-        int rounds = 60;
-        AtomicBoolean writing = new AtomicBoolean(true);
-        AtomicInteger torn = new AtomicInteger();
-        AtomicInteger reads = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            Future<?> writer = pool.submit(() -> {
-                try (Jedis j = jedis()) {
-                    for (int r = 1; r <= rounds; r++) {
-                        Transaction t = j.multi();
-                        t.set(first, Integer.toString(r));
-                        for (int i = 0; i < 100; i++) {
-                            t.incr(filler);
-                        }
-                        t.set(last, Integer.toString(r));
-                        assertThat(t.exec()).hasSize(102);
-                    }
-                }
-                return null;
-            });
-            Future<?> reader = pool.submit(() -> {
-                try (Jedis j = jedis()) {
-                    while (writing.get()) {
-                        long a = Long.parseLong(j.get(first));
-                        long b = Long.parseLong(j.get(last));
-                        if (b < a) {
-                            torn.incrementAndGet();
-                        }
-                        reads.incrementAndGet();
-                    }
-                }
-                return null;
-            });
-            writer.get(120, TimeUnit.SECONDS);
-            writing.set(false);
-            reader.get(30, TimeUnit.SECONDS);
-        } finally {
-            writing.set(false);
-            pool.shutdownNow();
-        }
-        assertThat(reads.get()).isPositive();
-        assertThat(torn.get()).as("GET pairs (of %s) that read inside a transaction", reads.get()).isZero();
+        Window w = Window.open("wait:", 0, 1, 2);
+        Tally gets = whileWriting(List.of(w.transactions(60)), j -> w.torn(j::get)).get(0);
+        assertThat(gets.looks()).isPositive();
+        assertThat(gets.wrong()).as("GET pairs (of %s) that read inside a transaction", gets.looks()).isZero();
     }
 
     /** The same through the memcached protocol: a memcached reader never reads inside an EXEC either. */
     @Test
     void memcachedReadsWaitBehindATransaction() throws Exception {
-        String first = TxKeys.ownedBy(2, SHARDS, "mcwait:first", 0);
-        String last = TxKeys.ownedBy(3, SHARDS, "mcwait:last", 0);
-        String filler = TxKeys.ownedBy(0, SHARDS, "mcwait:filler", 0);
-        try (Jedis j = jedis()) {
-            j.mset(first, "0", last, "0");
-        }
-        net.spy.memcached.MemcachedClient mc = new net.spy.memcached.MemcachedClient(
-                new java.net.InetSocketAddress("127.0.0.1", server.memcachedPort()));
-        AtomicBoolean writing = new AtomicBoolean(true);
-        AtomicInteger torn = new AtomicInteger();
-        AtomicInteger reads = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(2);
+        Window w = Window.open("mcwait:", 2, 3, 0);
+        MemcachedClient mc = SpyClients.text(server.memcachedPort());
+        Tally gets;
         try {
-            Future<?> writer = pool.submit(() -> {
-                try (Jedis j = jedis()) {
-                    for (int r = 1; r <= 40; r++) {
-                        Transaction t = j.multi();
-                        t.set(first, Integer.toString(r));
-                        for (int i = 0; i < 100; i++) {
-                            t.incr(filler);
-                        }
-                        t.set(last, Integer.toString(r));
-                        assertThat(t.exec()).hasSize(102);
-                    }
-                }
-                return null;
-            });
-            Future<?> reader = pool.submit(() -> {
-                while (writing.get()) {
-                    long a = Long.parseLong((String) mc.get(first));
-                    long b = Long.parseLong((String) mc.get(last));
-                    if (b < a) {
-                        torn.incrementAndGet();
-                    }
-                    reads.incrementAndGet();
-                }
-                return null;
-            });
-            writer.get(120, TimeUnit.SECONDS);
-            writing.set(false);
-            reader.get(30, TimeUnit.SECONDS);
+            // the reader's own Jedis connection goes unused: it reads through memcached
+            gets = whileWriting(List.of(w.transactions(40)), unused -> w.torn(mc::get)).get(0);
         } finally {
-            writing.set(false);
-            pool.shutdownNow();
             mc.shutdown();
         }
-        assertThat(reads.get()).isPositive();
-        assertThat(torn.get()).as("memcached get pairs (of %s) that read inside a transaction", reads.get()).isZero();
+        assertThat(gets.looks()).isPositive();
+        assertThat(gets.wrong()).as("memcached get pairs (of %s) that read inside a transaction", gets.looks())
+                .isZero();
     }
 
     /** MSET and DEL of one key per shard, alternating: EXISTS and TOUCH over them count all or none. */
     @Test
     void delAndExistsAcrossShardsAreAllOrNothing() throws Exception {
         String[] keys = TxKeys.onePerShard(SHARDS, "del");
-        AtomicBoolean writing = new AtomicBoolean(true);
-        AtomicInteger partial = new AtomicInteger();
-        AtomicInteger reads = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            Future<?> writer = pool.submit(() -> {
-                try (Jedis j = jedis()) {
-                    String[] kv = new String[keys.length * 2];
-                    for (int i = 0; i < keys.length; i++) {
-                        kv[2 * i] = keys[i];
-                        kv[2 * i + 1] = "v";
-                    }
-                    for (int r = 0; r < 300; r++) {
-                        j.mset(kv);
-                        assertThat(j.del(keys)).isEqualTo(keys.length);
-                    }
-                }
-                return null;
-            });
-            Future<?> reader = pool.submit(() -> {
-                try (Jedis j = jedis()) {
-                    while (writing.get()) {
-                        long n = reads.incrementAndGet() % 2 == 0 ? j.exists(keys) : j.touch(keys);
-                        if (n != 0 && n != keys.length) {
-                            partial.incrementAndGet();
-                        }
-                    }
-                }
-                return null;
-            });
-            writer.get(60, TimeUnit.SECONDS);
-            writing.set(false);
-            reader.get(30, TimeUnit.SECONDS);
-        } finally {
-            writing.set(false);
-            pool.shutdownNow();
-        }
-        assertThat(reads.get()).isPositive();
-        assertThat(partial.get()).as("EXISTS/TOUCH (of %s) that counted some of the keys", reads.get()).isZero();
+        AtomicInteger turn = new AtomicInteger();
+        Tally counts = whileWriting(List.of(j -> {
+            for (int r = 0; r < 300; r++) {
+                j.mset(allTo(keys, "v"));
+                assertThat(j.del(keys)).isEqualTo(keys.length);
+            }
+        }), j -> {
+            long n = turn.incrementAndGet() % 2 == 0 ? j.exists(keys) : j.touch(keys);
+            return n != 0 && n != keys.length;
+        }).get(0);
+        assertThat(counts.looks()).isPositive();
+        assertThat(counts.wrong()).as("EXISTS/TOUCH (of %s) that counted some of the keys", counts.looks()).isZero();
     }
 }

@@ -1,5 +1,6 @@
 package io.dash4j.server;
 
+import io.dash4j.server.ScaleOutKeys.Placement;
 import net.spy.memcached.KetamaConnectionFactory;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.MemcachedNode;
@@ -9,18 +10,18 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import static io.dash4j.server.NutcrackerScaleOutTest.BATCH;
-import static io.dash4j.server.NutcrackerScaleOutTest.KEYS;
-import static io.dash4j.server.NutcrackerScaleOutTest.STOPPED;
-import static io.dash4j.server.NutcrackerScaleOutTest.key;
-import static io.dash4j.server.NutcrackerScaleOutTest.value;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static io.dash4j.server.ScaleOutKeys.KEYS;
+import static io.dash4j.server.ScaleOutKeys.STOPPED;
+import static io.dash4j.server.ScaleOutKeys.checkAllRead;
+import static io.dash4j.server.ScaleOutKeys.checkOnlyStoppedMiss;
+import static io.dash4j.server.ScaleOutKeys.firstOwnedBy;
+import static io.dash4j.server.ScaleOutKeys.key;
+import static io.dash4j.server.ScaleOutKeys.readAll;
+import static io.dash4j.server.ScaleOutKeys.writeAll;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -32,13 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KetamaClientScaleOutTest {
 
-    /** Held so that the level set on it sticks (JUL keeps loggers weakly). */
-    static final java.util.logging.Logger SPY_LOG = java.util.logging.Logger.getLogger("net.spy.memcached");
-
     @BeforeAll
     static void quietSpy() {
-        System.setProperty("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SunLogger");
-        SPY_LOG.setLevel(java.util.logging.Level.SEVERE);
+        SpyClients.quietLogs();
     }
 
     @Test
@@ -64,49 +61,19 @@ class KetamaClientScaleOutTest {
             assertTrue(client.getNodeLocator().getAll().stream().allMatch(MemcachedNode::isActive),
                     "the client did not connect to all three servers");
 
-            List<Future<Boolean>> sets = new ArrayList<>();
-            for (int i = 0; i < KEYS; i++) {
-                sets.add(client.set(key(i), 0, value(i)));
-                if (sets.size() == BATCH) {
-                    for (Future<Boolean> f : sets) {
-                        assertTrue(f.get(10, TimeUnit.SECONDS));
-                    }
-                    sets.clear();
-                }
-            }
-            for (Future<Boolean> f : sets) {
-                assertTrue(f.get(10, TimeUnit.SECONDS));
-            }
-            Object[] back = NutcrackerScaleOutTest.readAll(client);
-            for (int i = 0; i < KEYS; i++) {
-                assertEquals(value(i), back[i], key(i));
-            }
+            writeAll(client);
+            checkAllRead(readAll(client));
 
-            long[] counts = new long[ThreeNodes.N];
-            int[] owner = new int[KEYS];
-            Arrays.fill(owner, -1);
-            for (int n = 0; n < ThreeNodes.N; n++) {
-                MemcachedClient d = new MemcachedClient(servers.get(n));
-                direct.add(d);
-                counts[n] = NutcrackerScaleOutTest.currItems(d);
-                Object[] mine = NutcrackerScaleOutTest.readAll(d);
-                for (int i = 0; i < KEYS; i++) {
-                    if (mine[i] != null) {
-                        assertEquals(-1, owner[i], key(i) + " is on two servers");
-                        owner[i] = n;
-                    }
-                }
-            }
-            System.out.println("spymemcached KetamaConnectionFactory, " + KEYS + " keys: " + ThreeNodes.shares(counts));
-            NutcrackerScaleOutTest.checkShares(counts);
-            assertThat(owner).doesNotContain(-1);
+            Placement placed = Placement.viaMemcached(nodes, direct);
+            placed.check("spymemcached KetamaConnectionFactory");
+            int[] owner = placed.owner;
 
             direct.get(STOPPED).shutdown(1, TimeUnit.SECONDS);
             nodes.stop(STOPPED);
             // spymemcached reads an idle connection only when it has an operation outstanding, so it
             // learns of the stop from the first request sent there (which fails or is cancelled).
             // Once the node is inactive, reads of its keys are redistributed along the ring.
-            String probe = key(NutcrackerScaleOutTest.firstOwnedBy(owner, STOPPED));
+            String probe = key(firstOwnedBy(owner, STOPPED));
             MemcachedNode dead = client.getNodeLocator().getPrimary(probe);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             while (dead.isActive() && System.nanoTime() < deadline) {
@@ -120,7 +87,7 @@ class KetamaClientScaleOutTest {
             assertTrue(!dead.isActive(), "the client did not notice the stopped server");
 
             String[] after = readEach(client, owner);
-            NutcrackerScaleOutTest.checkOnlyStoppedMiss(owner, after);
+            checkOnlyStoppedMiss(owner, after);
         } finally {
             if (client != null) {
                 client.shutdown(1, TimeUnit.SECONDS);

@@ -2,13 +2,8 @@ package io.dash4j.server;
 
 import io.dash4j.server.TestServers.Raw;
 import io.dash4j.server.store.Key;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.exceptions.JedisDataException;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,50 +11,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static io.dash4j.server.RespCommandsTest.cmd;
-import static io.dash4j.server.RespCommandsTest.str;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * RENAME, RENAMENX, COPY (on one shard and across shards), OBJECT, CONFIG GET with globs and
  * several patterns, and COMMAND's views of the command table.
  */
-class KeyspaceCommandsTest {
+class KeyspaceCommandsTest extends JedisPerTest {
 
     static final int SHARDS = 3;
-    static Server server;
-    Jedis j;
 
-    @BeforeAll
-    static void up() {
-        server = TestServers.start(c -> c.threads = SHARDS);
-    }
+    @RegisterExtension
+    static final ServerPerClass server = new ServerPerClass(c -> c.threads = SHARDS);
 
-    @AfterAll
-    static void down() {
-        server.close();
-    }
-
-    @BeforeEach
-    void connect() {
-        j = new Jedis("127.0.0.1", server.port());
-        j.flushAll();
-    }
-
-    @AfterEach
-    void disconnect() {
-        j.close();
-    }
-
-    Object send(String name, String... args) {
-        return j.sendCommand(cmd(name), args);
-    }
-
-    String error(String name, String... args) {
-        return assertThrows(JedisDataException.class, () -> send(name, args)).getMessage();
+    KeyspaceCommandsTest() {
+        super(server);
     }
 
     static int owner(String key) {

@@ -9,10 +9,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,26 +33,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MemcachedBinaryClientTest {
 
-    static Server server;
+    @RegisterExtension
+    static final ServerPerClass server = new ServerPerClass(c -> c.itemSizeMax = 64 * 1024);
     static MemcachedClient mc;
 
     @BeforeAll
-    static void up() throws IOException {
-        server = TestServers.start(c -> c.itemSizeMax = 64 * 1024);
-        System.setProperty("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SunLogger");
-        java.util.logging.Logger.getLogger("net.spy.memcached").setLevel(java.util.logging.Level.SEVERE);
-        mc = new MemcachedClient(new BinaryConnectionFactory() {
-            @Override
-            public long getOperationTimeout() {
-                return 1500;
-            }
-        }, List.of(new InetSocketAddress("127.0.0.1", server.memcachedPort())));
+    static void connect() throws IOException {
+        mc = SpyClients.binary(server.memcachedPort(), 1500);
     }
 
     @AfterAll
-    static void down() {
+    static void disconnect() {
         mc.shutdown(2, TimeUnit.SECONDS);
-        server.close();
     }
 
     static boolean ok(java.util.concurrent.Future<Boolean> f) throws Exception {

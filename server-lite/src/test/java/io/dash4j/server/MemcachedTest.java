@@ -7,10 +7,10 @@ import net.spy.memcached.MemcachedClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,21 +25,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The memcached text protocol: spymemcached for the client view, raw sockets for the edges. */
 class MemcachedTest {
 
-    static Server server;
+    @RegisterExtension
+    static final ServerPerClass server = new ServerPerClass(c -> c.itemSizeMax = 64 * 1024);
     static MemcachedClient mc;
 
     @BeforeAll
-    static void up() throws IOException {
-        server = TestServers.start(c -> c.itemSizeMax = 64 * 1024);
-        System.setProperty("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SunLogger");
-        java.util.logging.Logger.getLogger("net.spy.memcached").setLevel(java.util.logging.Level.WARNING);
-        mc = new MemcachedClient(new InetSocketAddress("127.0.0.1", server.memcachedPort()));
+    static void connect() throws IOException {
+        mc = SpyClients.text(server.memcachedPort());
     }
 
     @AfterAll
-    static void down() {
+    static void disconnect() {
         mc.shutdown(2, TimeUnit.SECONDS);
-        server.close();
     }
 
     Raw raw() throws IOException {

@@ -44,7 +44,7 @@ class MemoryRulesTest {
     @Test
     void maxmemoryPolicyNamesOurPoliciesAndNoeviction() {
         Server server = TestServers.start(c -> c.maxmemory = 4L * 1024 * 1024);
-        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+        try (server; Jedis j = new Jedis("127.0.0.1", server.port())) {
             String def = SlotPolicy.DEFAULT.name();
             assertThat(field(j.info("memory"), "maxmemory_policy")).isEqualTo(def);
             assertThat(j.configGet("maxmemory-policy")).containsEntry("maxmemory-policy", def);
@@ -85,8 +85,6 @@ class MemoryRulesTest {
                 j.set("fill" + i, "x".repeat(1000)); // cache mode evicts instead of refusing
             }
             assertThat(Long.parseLong(field(j.info("stats"), "evicted_keys"))).isPositive();
-        } finally {
-            server.close();
         }
     }
 
@@ -113,7 +111,7 @@ class MemoryRulesTest {
             c.memcachedPort = 0;
             c.maxmemory = 512L * 1024 * 1024;
         });
-        try (Jedis j = new Jedis("127.0.0.1", server.port(), 20_000)) {
+        try (server; Jedis j = new Jedis("127.0.0.1", server.port(), 20_000)) {
             for (int i = 0; i < 1_000; i++) {
                 j.set("small" + i, "v" + i);
             }
@@ -133,8 +131,6 @@ class MemoryRulesTest {
             dash = j.info("dash4j");
             assertThat(field(dash, "large_values")).isEqualTo("0");
             assertThat(field(dash, "large_value_bytes")).isEqualTo("0");
-        } finally {
-            server.close();
         }
     }
 
@@ -145,7 +141,7 @@ class MemoryRulesTest {
             c.memcachedPort = 0;
             c.maxmemory = 64L * 1024 * 1024; // 32 MB per shard: one value may take 16 MB
         });
-        try (Jedis j = new Jedis("127.0.0.1", server.port(), 20_000)) {
+        try (server; Jedis j = new Jedis("127.0.0.1", server.port(), 20_000)) {
             assertThat(j.set("twelve".getBytes(), bytes(12 << 20, 1))).isEqualTo("OK");
             assertThat(j.strlen("twelve")).isEqualTo(12L << 20);
             assertThatThrownBy(() -> j.set("twenty".getBytes(), bytes(20 << 20, 2)))
@@ -159,15 +155,13 @@ class MemoryRulesTest {
             assertThatThrownBy(() -> j.append("grow".getBytes(), bytes(10 << 20, 4)))
                     .isInstanceOf(JedisDataException.class).hasMessageStartingWith("OOM value too large for the cache");
             assertThat(j.strlen("grow")).isEqualTo(10L << 20);
-        } finally {
-            server.close();
         }
     }
 
     @Test
     void valuesUpToProtoMaxBulkLenAreAcceptedAndLargerOnesNameTheLimit() throws Exception {
         Server server = TestServers.start(c -> c.memcachedPort = 0);
-        try (Jedis j = new Jedis("127.0.0.1", server.port(), 20_000)) {
+        try (server; Jedis j = new Jedis("127.0.0.1", server.port(), 20_000)) {
             assertThat(j.configSet("proto-max-bulk-len", "1mb")).isEqualTo("OK");
             assertThat(j.set("k".getBytes(), bytes(1 << 20, 5))).isEqualTo("OK"); // exactly the limit
             assertThat(j.strlen("k")).isEqualTo(1L << 20);
@@ -178,8 +172,6 @@ class MemoryRulesTest {
                 assertThat(raw.closedByPeer()).isTrue();
             }
             assertThat(j.strlen("k")).as("the refused write lost nothing").isEqualTo(1L << 20);
-        } finally {
-            server.close();
         }
     }
 
@@ -191,15 +183,13 @@ class MemoryRulesTest {
             c.cacheMode = false;
             c.maxmemory = 64L * 1024 * 1024;
         });
-        try (Jedis j = new Jedis("127.0.0.1", server.port(), 20_000)) {
+        try (server; Jedis j = new Jedis("127.0.0.1", server.port(), 20_000)) {
             assertThat(j.set("a".getBytes(), bytes(40 << 20, 1))).isEqualTo("OK"); // most of the budget: fine
             assertThatThrownBy(() -> j.set("b".getBytes(), bytes(40 << 20, 2)))
                     .isInstanceOf(JedisDataException.class)
                     .hasMessage("OOM command not allowed when used memory > 'maxmemory'.");
             assertThat(j.strlen("a")).isEqualTo(40L << 20);
             assertThat(j.exists("b")).isFalse();
-        } finally {
-            server.close();
         }
     }
 
@@ -213,7 +203,7 @@ class MemoryRulesTest {
             c.memcachedPort = 0;
             c.clock = clock::get;
         });
-        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+        try (server; Jedis j = new Jedis("127.0.0.1", server.port())) {
             int n = 30_000;
             Pipeline p = j.pipelined();
             for (int i = 0; i < n; i++) {
@@ -237,8 +227,6 @@ class MemoryRulesTest {
             String info = j.info();
             assertThat(Long.parseLong(field(info, "expired_keys"))).isEqualTo(n);
             assertThat(field(info, "db0")).isEqualTo("keys=500,expires=0,avg_ttl=0");
-        } finally {
-            server.close();
         }
     }
 
@@ -257,7 +245,7 @@ class MemoryRulesTest {
     @Test
     void casUniquesSurviveStatsReset() throws Exception {
         Server server = TestServers.start();
-        try (Raw mc = new Raw(server.memcachedPort())) {
+        try (server; Raw mc = new Raw(server.memcachedPort())) {
             int keys = 30;
             long[] before = new long[keys];
             for (int i = 0; i < keys; i++) {
@@ -276,8 +264,6 @@ class MemoryRulesTest {
                 mc.send("cas k" + i + " 0 0 1 " + before[i] + "\r\nz\r\n");
                 assertThat(mc.line()).as("a stale unique never matches again").isEqualTo("EXISTS\r\n");
             }
-        } finally {
-            server.close();
         }
     }
 }

@@ -1,24 +1,16 @@
 package io.dash4j.server;
 
 import io.dash4j.server.TestServers.Raw;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.exceptions.JedisDataException;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.util.List;
 
-import static io.dash4j.server.RespCommandsTest.cmd;
-import static io.dash4j.server.RespCommandsTest.str;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * Every offset, length, count and time argument at its edges (Long.MIN/MAX, +-1): the answers
@@ -27,40 +19,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * key) were the reported defects.
  */
 @Timeout(60)
-class OverflowEdgesTest {
+class OverflowEdgesTest extends JedisPerTest {
 
     static final String MAX = String.valueOf(Long.MAX_VALUE);
     static final String MIN = String.valueOf(Long.MIN_VALUE);
-    static Server server;
-    Jedis j;
 
-    @BeforeAll
-    static void up() {
-        server = TestServers.start(c -> c.protoMaxBulkLen = 1024 * 1024);
-    }
+    @RegisterExtension
+    static final ServerPerClass server = new ServerPerClass(c -> c.protoMaxBulkLen = 1024 * 1024);
 
-    @AfterAll
-    static void down() {
-        server.close();
-    }
-
-    @BeforeEach
-    void connect() {
-        j = new Jedis("127.0.0.1", server.port());
-        j.flushAll();
-    }
-
-    @AfterEach
-    void disconnect() {
-        j.close();
-    }
-
-    Object send(String name, String... args) {
-        return j.sendCommand(cmd(name), args);
-    }
-
-    String error(String name, String... args) {
-        return assertThrows(JedisDataException.class, () -> send(name, args)).getMessage();
+    OverflowEdgesTest() {
+        super(server);
     }
 
     static final String TOO_BIG = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";

@@ -7,9 +7,8 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.protocol.ProtocolVersion;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -30,17 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  */
 class Resp3Test {
 
-    static Server server;
 
-    @BeforeAll
-    static void up() {
-        server = TestServers.start();
-    }
-
-    @AfterAll
-    static void down() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerPerClass server = new ServerPerClass();
 
     @Test
     void helloThreeSwitchesTheWireFormat() throws IOException {

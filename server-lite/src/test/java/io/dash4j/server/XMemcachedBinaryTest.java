@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -25,12 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class XMemcachedBinaryTest {
 
-    static Server server;
+    @RegisterExtension
+    static final ServerPerClass server = new ServerPerClass(c -> c.itemSizeMax = 64 * 1024);
     static MemcachedClient xmc;
 
     @BeforeAll
-    static void up() throws Exception {
-        server = TestServers.start(c -> c.itemSizeMax = 64 * 1024);
+    static void connect() throws Exception {
         XMemcachedClientBuilder b = new XMemcachedClientBuilder(
                 AddrUtil.getAddresses("127.0.0.1:" + server.memcachedPort()));
         b.setCommandFactory(new BinaryCommandFactory());
@@ -40,9 +41,8 @@ class XMemcachedBinaryTest {
     }
 
     @AfterAll
-    static void down() throws Exception {
+    static void disconnect() throws Exception {
         xmc.shutdown();
-        server.close();
     }
 
     @Test

@@ -49,17 +49,17 @@ public interface BenchCache {
             case "cdash":
                 return new OfCache(DashCache.<Long, Long>builder().maximumSize(capacity).build());
             case "caffeine":
-                return new CaffeineCache(Caffeine.newBuilder().maximumSize(capacity).build());
+                return new OfMap(Caffeine.newBuilder().maximumSize(capacity).<Long, Long>build().asMap());
             case "caffeine-sync":
-                return new CaffeineCache(Caffeine.newBuilder().maximumSize(capacity).executor(Runnable::run).build());
+                return new OfMap(Caffeine.newBuilder().maximumSize(capacity).executor(Runnable::run).<Long, Long>build().asMap());
             case "lhm":
                 singleThreaded(name, threads);
-                return new LinkedLru(capacity);
+                return new OfMap(linkedLru(capacity));
             case "arena":
                 return threads <= 1 ? new OfCache(new ArenaLruCache<>(capacity))
-                        : new SyncArena(new ArenaLruCache<>(capacity));
+                        : new Synchronized(new OfCache(new ArenaLruCache<>(capacity)));
             case "chm":
-                return new Chm(new ConcurrentHashMap<>(capacity * 2));
+                return new OfMap(new ConcurrentHashMap<>(capacity * 2));
             default:
                 if (name.startsWith("dash-")) {
                     // a slot-policy preset or spec (SlotPolicySpec.policy), e.g. dash-dragonfly
@@ -113,69 +113,14 @@ public interface BenchCache {
         }
     }
 
-    final class LinkedLru implements BenchCache {
-        private final Map<Long, Long> map;
+    /**
+     * Any {@link Map}: Caffeine through {@code asMap()} (the same bounded path as {@code getIfPresent}
+     * / {@code put}; stats are off), the access-ordered {@link LinkedHashMap}, a {@link ConcurrentHashMap}.
+     */
+    final class OfMap implements BenchCache {
+        private final Map<Long, Long> m;
 
-        LinkedLru(int capacity) {
-            this.map = new LinkedHashMap<>(capacity * 4 / 3 + 1, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
-                    return size() > capacity;
-                }
-            };
-        }
-
-        @Override
-        public Long get(Long key) {
-            return map.get(key);
-        }
-
-        @Override
-        public void put(Long key, Long value) {
-            map.put(key, value);
-        }
-    }
-
-    final class SyncArena implements BenchCache {
-        private final ArenaLruCache<Long, Long> c;
-
-        SyncArena(ArenaLruCache<Long, Long> c) {
-            this.c = c;
-        }
-
-        @Override
-        public synchronized Long get(Long key) {
-            return c.getIfPresent(key);
-        }
-
-        @Override
-        public synchronized void put(Long key, Long value) {
-            c.put(key, value);
-        }
-    }
-
-    final class CaffeineCache implements BenchCache {
-        private final com.github.benmanes.caffeine.cache.Cache<Long, Long> c;
-
-        CaffeineCache(com.github.benmanes.caffeine.cache.Cache<Long, Long> c) {
-            this.c = c;
-        }
-
-        @Override
-        public Long get(Long key) {
-            return c.getIfPresent(key);
-        }
-
-        @Override
-        public void put(Long key, Long value) {
-            c.put(key, value);
-        }
-    }
-
-    final class Chm implements BenchCache {
-        private final ConcurrentHashMap<Long, Long> m;
-
-        Chm(ConcurrentHashMap<Long, Long> m) {
+        OfMap(Map<Long, Long> m) {
             this.m = m;
         }
 
@@ -188,5 +133,34 @@ public interface BenchCache {
         public void put(Long key, Long value) {
             m.put(key, value);
         }
+    }
+
+    /** Another contender behind one lock, for the caches that are not thread-safe. */
+    final class Synchronized implements BenchCache {
+        private final BenchCache c;
+
+        Synchronized(BenchCache c) {
+            this.c = c;
+        }
+
+        @Override
+        public synchronized Long get(Long key) {
+            return c.get(key);
+        }
+
+        @Override
+        public synchronized void put(Long key, Long value) {
+            c.put(key, value);
+        }
+    }
+
+    /** An LRU of at most {@code capacity} entries: access order, the eldest removed past the bound. */
+    private static Map<Long, Long> linkedLru(int capacity) {
+        return new LinkedHashMap<>(capacity * 4 / 3 + 1, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+                return size() > capacity;
+            }
+        };
     }
 }

@@ -1,5 +1,6 @@
 package io.dash4j.bench.jmh;
 
+import io.dash4j.bench.Cli;
 import io.dash4j.bench.report.JmhSection;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
@@ -109,9 +110,7 @@ public final class JmhCommand {
 
     /** For a child JVM ({@code report} runs JMH this way). */
     public static void main(String[] args) {
-        int status = run(args, System.out, System.err);
-        System.out.flush();
-        System.exit(status);
+        Cli.exit(JmhCommand::run, args);
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {

@@ -1,6 +1,7 @@
 package io.dash4j.bench.memory;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.dash4j.bench.Cli;
 import io.dash4j.dashtable.DashTable;
 import io.dash4j.eviction.DashCache;
 import io.dash4j.eviction.baseline.ArenaLruCache;
@@ -61,27 +62,16 @@ public final class MemoryBench {
 
     /** Entry point of the child JVM (and of {@code --in-process} runs). */
     public static void main(String[] args) {
-        int status = run(args, System.out, System.err);
-        System.out.flush();
-        if (status != 0) {
-            System.exit(status);
-        }
+        Cli.exit(MemoryBench::run, args);
     }
 
     /** The {@code memory} subcommand; returns the exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Options o;
-        try {
-            o = Options.parse(args);
-        } catch (RuntimeException e) {
-            err.println(e.getMessage());
-            usage(err);
-            return 2;
+        Cli.Parsed<Options> parsed = Cli.parse(args, Options::parse, opts -> opts.help, MemoryBench::usage, out, err);
+        if (parsed.options() == null) {
+            return parsed.status();
         }
-        if (o.help) {
-            usage(out);
-            return 0;
-        }
+        Options o = parsed.options();
         if (!o.inProcess && System.getProperty(CHILD_PROPERTY) == null
                 && System.getProperty("jol.magicFieldOffset") == null) {
             try {

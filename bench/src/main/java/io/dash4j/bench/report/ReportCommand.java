@@ -1,5 +1,6 @@
 package io.dash4j.bench.report;
 
+import io.dash4j.bench.Cli;
 import io.dash4j.bench.jmh.BenchCache;
 import io.dash4j.bench.jmh.JmhCommand;
 import io.dash4j.bench.memory.ChildJvm;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.DoubleFunction;
 
 /**
  * {@code java -jar dash-bench.jar report [--quick] [--skip-jmh] ...}: regenerates
@@ -98,22 +100,15 @@ public final class ReportCommand {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        Cli.exit(ReportCommand::run, args);
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Options o;
-        try {
-            o = Options.parse(args);
-        } catch (RuntimeException e) {
-            err.println(e.getMessage());
-            usage(err);
-            return 2;
+        Cli.Parsed<Options> parsed = Cli.parse(args, Options::parse, opts -> opts.help, ReportCommand::usage, out, err);
+        if (parsed.options() == null) {
+            return parsed.status();
         }
-        if (o.help) {
-            usage(out);
-            return 0;
-        }
+        Options o = parsed.options();
         System.setProperty("java.awt.headless", "true");
         try {
             return new Report(o, err).generate();
@@ -397,6 +392,25 @@ public final class ReportCommand {
             });
         }
 
+        /** A markdown table, a row per policy and a column per cache size, then a blank line. */
+        void policyBySizeTable(int[] sizes, Map<String, double[]> rows, DoubleFunction<String> cell) {
+            md.append("| policy |");
+            for (int s : sizes) {
+                md.append(String.format(Locale.ROOT, " %,d |", s));
+            }
+            md.append("\n|---|");
+            md.append("---:|".repeat(sizes.length));
+            md.append("\n");
+            for (Map.Entry<String, double[]> e : rows.entrySet()) {
+                md.append("| ").append(e.getKey()).append(" |");
+                for (double v : e.getValue()) {
+                    md.append(' ').append(cell.apply(v)).append(" |");
+                }
+                md.append("\n");
+            }
+            md.append("\n");
+        }
+
         void hitRatioSection() throws IOException {
             md.append("## Hit ratio vs cache size\n\n");
             if (curves.isEmpty()) {
@@ -413,49 +427,21 @@ public final class ReportCommand {
                 HitRatio.Plan p = c.plan();
                 md.append("### ").append(p.label()).append("\n\n");
                 md.append(p.note()).append(String.format(Locale.ROOT, "; %,d requests, simulated in %.0f s.%n%n", c.requests(), c.seconds()));
-                md.append("| policy |");
-                for (int s : p.sizes()) {
-                    md.append(String.format(Locale.ROOT, " %,d |", s));
-                }
-                md.append("\n|---|");
-                for (int i = 0; i < p.sizes().length; i++) {
-                    md.append("---:|");
-                }
-                md.append("\n");
                 Map<String, double[][]> series = new LinkedHashMap<>();
                 double[] xs = new double[p.sizes().length];
                 for (int i = 0; i < xs.length; i++) {
                     xs[i] = p.sizes()[i];
                 }
                 for (Map.Entry<String, double[]> e : c.hitRatio().entrySet()) {
-                    md.append("| ").append(e.getKey()).append(" |");
-                    for (double v : e.getValue()) {
-                        md.append(String.format(Locale.ROOT, " %.2f |", v));
-                    }
-                    md.append("\n");
                     series.put(e.getKey(), new double[][] {xs, e.getValue()});
                 }
-                md.append("\n");
+                policyBySizeTable(p.sizes(), c.hitRatio(), v -> String.format(Locale.ROOT, "%.2f", v));
                 if (!c.heldPercent().isEmpty()) {
                     md.append("Entries held at the end as a percentage of what an exact cache of that size holds ")
                             .append("(policies that held less than 99 % somewhere; a cache that holds fewer entries than its bound ")
-                            .append("gives up hit ratio for it):\n\n| policy |");
-                    for (int s : p.sizes()) {
-                        md.append(String.format(Locale.ROOT, " %,d |", s));
-                    }
-                    md.append("\n|---|");
-                    for (int i = 0; i < p.sizes().length; i++) {
-                        md.append("---:|");
-                    }
-                    md.append("\n");
-                    for (Map.Entry<String, double[]> e : c.heldPercent().entrySet()) {
-                        md.append("| ").append(e.getKey()).append(" |");
-                        for (double v : e.getValue()) {
-                            md.append(Double.isNaN(v) ? " – |" : String.format(Locale.ROOT, " %.1f %% |", v));
-                        }
-                        md.append("\n");
-                    }
-                    md.append("\n");
+                            .append("gives up hit ratio for it):\n\n");
+                    policyBySizeTable(p.sizes(), c.heldPercent(),
+                            v -> Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.1f %%", v));
                 }
                 String png = "hit-ratio-" + p.label().replaceAll("[^A-Za-z0-9.]+", "-").replaceAll("-+$", "") + ".png";
                 Charts.lines(o.img.resolve(png), "Hit ratio vs cache size: " + p.label(), "cache size (entries, log scale)",

@@ -1,5 +1,6 @@
 package io.dash4j.bench.work;
 
+import io.dash4j.bench.Cli;
 import io.dash4j.bench.sim.slots.SlotPolicySpec;
 import io.dash4j.dashtable.KeyStrategy;
 import io.dash4j.dashtable.ProbeWork;
@@ -52,7 +53,7 @@ public final class WorkCommand {
 
     /** Standalone entry point, to count against another build's classes (put them first on the class path). */
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        Cli.exit(WorkCommand::run, args);
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
