@@ -324,7 +324,9 @@ public final class McTextCodec extends Codec {
         if (c != null) {
             byte[] e = c.entry;
             int into = Math.min(take, Math.max(0, dataLength - fill));
-            System.arraycopy(in.bytes, in.rpos, e, Entry.valueOffset(e) + fill, into);
+            if (into > 0) { // past the data (only its CRLF left) the offset would point beyond the entry
+                System.arraycopy(in.bytes, in.rpos, e, Entry.valueOffset(e) + fill, into);
+            }
             for (int i = into; i < take; i++) {
                 // the two bytes after the data must be CRLF
                 int at = fill + i - dataLength;
