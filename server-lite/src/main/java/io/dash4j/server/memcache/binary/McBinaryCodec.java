@@ -5,6 +5,7 @@ import io.dash4j.server.Connection;
 import io.dash4j.server.OutBuf;
 import io.dash4j.server.Server;
 import io.dash4j.server.Shard;
+import io.dash4j.server.ShardFn;
 import io.dash4j.server.ShardSnapshot;
 import io.dash4j.server.codec.Codec;
 import io.dash4j.server.codec.InputBuffer;
@@ -104,6 +105,12 @@ public final class McBinaryCodec extends Codec {
         }
 
         @Override
+        public void get(Opcode op, int opaque, long cas, byte[] in, int keyOffset, int keyLength) {
+            delivered = true;
+            getFast(op, opaque, in, keyOffset, keyLength);
+        }
+
+        @Override
         public void refuse(BinaryRequest r, int opcode, int status, boolean close) {
             delivered = true;
             conn.countProtocolError();
@@ -169,6 +176,27 @@ public final class McBinaryCodec extends Codec {
         c.ownKey(r.key, 0, r.key.length);
         conn.dispatch(c, onOwner);
     }
+
+    /**
+     * GET/GETQ/GETK/GETKQ without a {@link BinaryRequest}: the pooled call's render is the opcode
+     * (a shared constant), its number the opaque, its key its own copy; so a get allocates nothing.
+     */
+    private void getFast(Opcode op, int opaque, byte[] in, int keyOffset, int keyLength) {
+        conn.setLastCommand(op.wireName);
+        shard.memcachedStats[CMD_GET]++;
+        Call c = conn.obtainCall();
+        c.render = op;
+        c.number = opaque;
+        c.ownKey(in, keyOffset, keyLength);
+        conn.dispatch(c, GET_FAST);
+    }
+
+    private static final ShardFn GET_FAST_FN = (s, cl, part) -> {
+        byte[] e = MemcachedOps.retrieve(s, cl.key, true, false, 0);
+        s.memcachedStats[e != null ? GET_HITS : GET_MISSES]++;
+        return e;
+    };
+    private static final Handler GET_FAST = call -> call.onKey(call.key, GET_FAST_FN);
 
     private void retrieve(BinaryRequest r) {
         if (r.opcode.kind != Opcode.Kind.TOUCH) {
@@ -299,6 +327,10 @@ public final class McBinaryCodec extends Codec {
             writer.error(out, f.opcode, f.status, f.opaque, f.text);
             return;
         }
+        if (call.render instanceof Opcode op) {
+            encodeGet(call, op, out);
+            return;
+        }
         BinaryRequest r = (BinaryRequest) call.render;
         Opcode op = r.opcode;
         Object result = call.result;
@@ -354,6 +386,30 @@ public final class McBinaryCodec extends Codec {
                 }
             }
         }
+    }
+
+    /** The answer of a get framed without a request object ({@link #getFast}). */
+    private void encodeGet(Call call, Opcode op, OutBuf out) {
+        int opaque = (int) call.number;
+        if (call.result instanceof CommandError e) {
+            writer.error(out, op.code, statusOf(e), opaque);
+            return;
+        }
+        byte[] e = (byte[]) call.result;
+        if (e == null) {
+            if (op.quiet) {
+                return; // quiet gets answer only hits
+            }
+            if (op.returnsKey) {
+                writer.missWithKey(out, op.code, opaque, call.key.bytes, call.key.off, call.key.len);
+            } else {
+                writer.error(out, op.code, Status.KEY_NOT_FOUND, opaque);
+            }
+            return;
+        }
+        int vo = Entry.valueOffset(e);
+        writer.item(out, op.code, opaque, Entry.cas(e), Entry.flags(e), e, Entry.keyOffset(e), Entry.keyLength(e),
+                op.returnsKey, vo, e.length - vo);
     }
 
     /**
