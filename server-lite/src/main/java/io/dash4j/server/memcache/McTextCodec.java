@@ -33,13 +33,16 @@ import static io.dash4j.server.memcache.McStats.*;
  * Items share the keyspace with RESP (a RESP string reads as flags 0).
  *
  * <p><b>What a get or a set costs.</b> The line is split in place ({@link CommandLine}: offsets
- * into the input buffer, numbers read from those bytes, the verb matched without a String); the
- * only copies are the key (a {@link Key}, since another shard may run the command) and, for a
- * storage command, its data block. A call carries its parsed arguments in {@link Call#opts} and
- * runs a shared handler and shard function, so no lambda is allocated per command. A single-key
- * get runs as one part on its owner and answers the entry itself; a get of several keys fans out
- * once per owning shard ({@link Call#onKeys}). The VALUE line and the data are written from the
- * stored entry straight into the output buffer.
+ * into the input buffer, numbers read from those bytes, the verb matched without a String). A
+ * call comes from the connection's pool; its key is copied into the call's own buffer
+ * ({@link Call#ownKey}: another shard may run the command after the input buffer moved on), its
+ * parsed arguments ride in {@link Call#opts}, {@link Call#number} and {@link Call#entry}, and it
+ * runs a shared handler and shard function, so a get hit allocates nothing. A storage command's
+ * data block is read straight into the entry it stores (key, flags and a CAS field the owner
+ * fills in), that entry being the write's one allocation. A single-key get runs as one part on
+ * its owner and answers the entry itself; a get of several keys fans out once per owning shard
+ * ({@link Call#onKeys}). The VALUE line and the data are written from the stored entry straight
+ * into the output buffer.
  */
 public final class McTextCodec extends Codec {
 
