@@ -15,7 +15,8 @@ import java.util.function.BiConsumer;
  *  per slot: fingerprint (8 bits of the hash), busy bit, probe bit, key, value
  *  per regular bucket: 4 stash pointers (fingerprint + stash index + probe bit),
  *                      a "some item of mine is in a stash" bit and an "overflowed" bit,
- *                      all in one long; an overflow counter and per-slot hit marks in one int
+ *                      all in one long; an overflow counter in one int
+ *  per bucket (regular and stash): 2-bit hit counters of its slots, in one int
  * </pre>
  *
  * A key with hash {@code h} lives in its home bucket {@code (h >>> 8) % R} (probe bit 0), in the
@@ -41,8 +42,8 @@ public final class Segment<K, V> {
     private static final int PTR_PROBE_SHIFT = 4;    // 4 bits: pointer i belongs to the previous bucket's item
     private static final long PRESENT_BIT = 1L << 8; // some item whose home is this bucket is in a stash
     private static final long OVERFLOW_BIT = 1L << 9; // overflow(bucket) > 0: lookups must scan every stash
-    /** bucketState: the overflow counter sits above the 16 hit marks. */
-    private static final int OVERFLOW_ONE = 1 << 16;
+    /** The low bit of every 2-bit hit counter (0b01 in each field). */
+    private static final int COUNT_LOW_BITS = 0x55555555;
     private static final int PTR_POS_SHIFT = 16;     // 4 x 4 bits: stash bucket index of pointer i
     private static final int PTR_FP_SHIFT = 32;      // 4 x 8 bits: fingerprint of pointer i
 
@@ -65,18 +66,20 @@ public final class Segment<K, V> {
      */
     private final long[] stashMeta;
     /**
-     * Per regular bucket, two small fields in one int (one array header, 4 bytes per bucket):
-     * <ul>
-     *   <li>bits 0-15, <b>hit marks</b>, one per slot, for the owner's order: a hit may mark its
-     *       entry instead of moving it ({@link #markHit}); {@link #promoteMarked} later moves the
-     *       marked entries to the front. A mark travels with its entry inside the bucket (rotate,
-     *       swap) and is dropped when the entry leaves the slot's bucket or a new one arrives.
-     *   <li>bits 16-31, the <b>overflow counter</b>: stash items of this home that have no pointer
-     *       (lookups then scan every stash). Only inserts and deletes read it; lookups test the
-     *       OVERFLOW bit of {@link #stashMeta} instead.
-     * </ul>
+     * Per regular bucket, the <b>overflow counter</b>: stash items of this home that have no
+     * pointer (lookups then scan every stash). Only inserts and deletes read it; lookups test the
+     * OVERFLOW bit of {@link #stashMeta} instead.
      */
-    private final int[] bucketState;
+    private final int[] overflow;
+    /**
+     * Per bucket (regular and stash), the owner's <b>hit counters</b>: 2 bits a slot (slot i in
+     * bits 2i..2i+1, 0..3), 4 bytes per bucket. The table never reads them; an eviction order
+     * counts hits here instead of moving entries ({@link #countHit}) and reads them when something
+     * must leave. A counter travels with its entry inside the bucket (rotate, swap, shift) and
+     * restarts at 0 whenever an entry arrives in a slot from elsewhere (insert, displacement,
+     * promotion out of a stash, split).
+     */
+    private final int[] hitCounts;
     /**
      * Key and value of slot {@code i} side by side: key at {@code 2*i}, value at {@code 2*i+1}.
      * Interleaved rather than two arrays so a hit reads key and value from one cache line (and
@@ -111,7 +114,8 @@ public final class Segment<K, V> {
         this.fingerprints = new byte[total + Math.max(0, 16 - slots)];
         this.bitmaps = new int[layout.totalBuckets()];
         this.stashMeta = new long[regular];
-        this.bucketState = new int[regular];
+        this.overflow = new int[regular];
+        this.hitCounts = new int[layout.totalBuckets()];
         this.entries = new Object[2 * total];
         this.localDepth = localDepth;
         this.versions = new int[layout.totalBuckets()];
@@ -320,9 +324,7 @@ public final class Segment<K, V> {
         entries[2 * i] = key;
         entries[2 * i + 1] = value;
         fingerprints[i] = (byte) fp;
-        if (bucket < regular) {
-            bucketState[bucket] &= ~(1 << slot); // a new occupant starts unmarked
-        }
+        hitCounts[bucket] &= ~(3 << 2 * slot); // a new occupant starts with no hits
         int bits = bitmaps[bucket] | (1 << slot);
         bitmaps[bucket] = probe ? bits | (1 << (slot + 16)) : bits & ~(1 << (slot + 16));
     }
@@ -332,9 +334,7 @@ public final class Segment<K, V> {
         entries[i] = null;
         entries[i + 1] = null;
         bitmaps[bucket] &= ~(1 << slot | 1 << (slot + 16));
-        if (bucket < regular) {
-            bucketState[bucket] &= ~(1 << slot);
-        }
+        hitCounts[bucket] &= ~(3 << 2 * slot);
     }
 
     /**
@@ -649,7 +649,7 @@ public final class Segment<K, V> {
     /** {@code SetStashPtr}: on home, else on the neighbour with the probe bit, else overflow. */
     private void setStashPointer(int home, int next, int stashPos, int fp) {
         if (!addPointer(home, fp, stashPos, false) && !addPointer(next, fp, stashPos, true)) {
-            bucketState[home] += OVERFLOW_ONE;
+            overflow[home]++;
             stashMeta[home] |= OVERFLOW_BIT;
         }
         stashMeta[home] |= PRESENT_BIT;
@@ -685,7 +685,7 @@ public final class Segment<K, V> {
                 if (stashOverflow(home) == 0) {
                     throw new IllegalStateException("stash pointer accounting broken in bucket " + home);
                 }
-                bucketState[home] -= OVERFLOW_ONE;
+                overflow[home]--;
                 if (stashOverflow(home) == 0) {
                     stashMeta[home] &= ~OVERFLOW_BIT;
                 }
@@ -756,7 +756,7 @@ public final class Segment<K, V> {
 
     /** Stash items of {@code bucket}'s home that have no pointer. */
     public int stashOverflow(int bucket) {
-        return bucketState[bucket] >>> 16;
+        return overflow[bucket];
     }
 
     /** Stash pointers held by {@code bucket}: its own and, with the probe bit, its predecessor's. */
@@ -825,30 +825,52 @@ public final class Segment<K, V> {
         e[eTo + 1] = v;
         rotateFingerprints(base, from, to);
         bitmaps[bucket] = rotateField(bitmaps[bucket], from, to);
-        if (bucket < regular) {
-            int state = bucketState[bucket];
-            bucketState[bucket] = (state & ~0xFFFF) | rotateField(state & 0xFFFF, from, to) & 0xFFFF;
-        }
+        hitCounts[bucket] = rotateCounts(hitCounts[bucket], from, to);
     }
 
-    /** Marks the entry at ({@code bucket}, {@code slot}) of a regular bucket as hit (see {@link #promoteMarked}). */
-    public void markHit(int bucket, int slot) {
-        bucketState[bucket] |= 1 << slot;
+    // ------------------------------------------------------------------ per-slot hit counters
+
+    /** The hit counter (0..3) of slot {@code slot} of {@code bucket}. */
+    public int hitCount(int bucket, int slot) {
+        return (hitCounts[bucket] >>> 2 * slot) & 3;
     }
 
-    /** The hit marks of a regular bucket, one bit per slot. */
-    public int hitMarks(int bucket) {
-        return bucketState[bucket] & 0xFFFF;
+    /** Sets the hit counter of slot {@code slot} of {@code bucket} to {@code count} (0..3). */
+    public void setHitCount(int bucket, int slot, int count) {
+        hitCounts[bucket] = (hitCounts[bucket] & ~(3 << 2 * slot)) | (count & 3) << 2 * slot;
     }
 
     /**
-     * Lazy move-to-front: the marked entries of regular bucket {@code bucket} move to its front,
-     * in their slot order, the others after them in theirs; the marks are cleared. Afterwards the
+     * One hit on slot {@code slot} of {@code bucket}: its counter goes up by one, saturating at 3.
+     * The whole cost of a hit for an order that counts: one int read and written, nothing moves.
+     */
+    public void countHit(int bucket, int slot) {
+        int word = hitCounts[bucket];
+        int c = (word >>> 2 * slot) & 3;
+        if (c < 3) {
+            hitCounts[bucket] = word + (1 << 2 * slot); // no carry: the field was below 3
+        }
+    }
+
+    /** The slots of {@code bucket} whose hit counter is not 0, one bit per slot. */
+    public int hitMarks(int bucket) {
+        int x = hitCounts[bucket];
+        x = (x | x >>> 1) & COUNT_LOW_BITS; // bit 2i: slot i was hit
+        // gather the even bits into the low 16
+        x = (x | x >>> 1) & 0x33333333;
+        x = (x | x >>> 2) & 0x0F0F0F0F;
+        x = (x | x >>> 4) & 0x00FF00FF;
+        return (x | x >>> 8) & 0xFFFF;
+    }
+
+    /**
+     * Lazy move-to-front: the hit entries (counter not 0) of {@code bucket} move to its front, in
+     * their slot order, the others after them in theirs; the counters are cleared. Afterwards the
      * last slot holds an entry no hit marked since the last call (unless all were marked). Pinned
      * entries are the caller's business (it skips buckets holding any). Returns the entries moved.
      */
     public int promoteMarked(int bucket) {
-        int marks = bucketState[bucket] & 0xFFFF & busyMask(bucket);
+        int marks = hitMarks(bucket) & busyMask(bucket);
         int moved = 0;
         int front = 0;
         while (marks != 0) {
@@ -860,8 +882,17 @@ public final class Segment<K, V> {
             }
             front++;
         }
-        bucketState[bucket] &= ~0xFFFF;
+        hitCounts[bucket] = 0;
         return moved;
+    }
+
+    /** Rotates the 2-bit field {@code from} to {@code to} and fields [to, from) up by one. */
+    private static int rotateCounts(int counts, int from, int to) {
+        long span = ((1L << (2 * from + 2)) - 1) & ~((1L << (2 * to)) - 1); // fields to..from
+        long c = counts & 0xFFFFFFFFL;
+        long moving = (c >>> 2 * from) & 3;
+        long shifted = ((c & span) << 2) & span; // field from falls off the top of the span
+        return (int) ((c & ~span) | shifted | moving << 2 * to);
     }
 
     /**
@@ -929,12 +960,10 @@ public final class Segment<K, V> {
         int movedToB = (a < b ? (bits & fieldA) << (b - a) : (bits & fieldA) >>> (a - b));
         int movedToA = (a < b ? (bits & fieldB) >>> (b - a) : (bits & fieldB) << (a - b));
         bitmaps[bucket] = (bits & ~(fieldA | fieldB)) | movedToA | movedToB;
-        if (bucket < regular) {
-            int state = bucketState[bucket];
-            int markA = (state >>> a) & 1;
-            int markB = (state >>> b) & 1;
-            bucketState[bucket] = (state & ~(1 << a | 1 << b)) | markA << b | markB << a;
-        }
+        int counts = hitCounts[bucket];
+        int countA = (counts >>> 2 * a) & 3;
+        int countB = (counts >>> 2 * b) & 3;
+        hitCounts[bucket] = (counts & ~(3 << 2 * a | 3 << 2 * b)) | countA << 2 * b | countB << 2 * a;
     }
 
     /**
@@ -956,10 +985,7 @@ public final class Segment<K, V> {
         int busy = (busyMask(bucket) << 1) & slotMask;
         int probe = (probeMask(bucket) << 1) & slotMask;
         bitmaps[bucket] = busy | probe << 16;
-        if (bucket < regular) {
-            int state = bucketState[bucket];
-            bucketState[bucket] = (state & ~0xFFFF) | (state << 1) & slotMask;
-        }
+        hitCounts[bucket] <<= 2; // slot 0 starts at 0; the last slot was emptied above
         return dropped;
     }
 
@@ -1223,7 +1249,8 @@ public final class Segment<K, V> {
         java.util.Arrays.fill(entries, null);
         java.util.Arrays.fill(bitmaps, 0);
         java.util.Arrays.fill(stashMeta, 0);
-        java.util.Arrays.fill(bucketState, 0);
+        java.util.Arrays.fill(overflow, 0);
+        java.util.Arrays.fill(hitCounts, 0);
         size = 0;
     }
 }

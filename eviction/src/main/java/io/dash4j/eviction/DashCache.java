@@ -252,7 +252,7 @@ public final class DashCache<K, V> implements Cache<K, V> {
 
     /**
      * False when a hit at {@code pos} would change nothing in the order (Dragonfly's: already
-     * first in its bucket; the default's: its hit mark is already set).
+     * first in its bucket; the default's: its hit counter is already 3).
      */
     boolean wouldBump(long pos) {
         return order.wouldChange(pos);

@@ -4,38 +4,41 @@ import io.dash4j.dashtable.DashTable;
 import io.dash4j.dashtable.Segment;
 
 /**
- * The default order: Dragonfly's 2Q on slots, with every bucket a small LRU list and a memory of
- * evicted keys.
+ * The default order: S3-FIFO's queues (Yang et al., SOSP 2023) inside Dragonfly's buckets. The
+ * slot order is the only order; a hit moves nothing, it only counts.
  *
  * <pre>
- *  regular bucket (protected)  [0][1] ... [6] ... [15]    hit: mark; marked entries move to the
- *                                                          front when the bucket must demote one
- *                                           ^        ^
- *                        returning ghost ---+        +--- second hit in probation enters here
- *  stash bucket (probation)    [0][1] ... [15] -&gt; out     new keys enter at the head; the tail
- *                                                          leaves and is remembered as a ghost
+ *  regular bucket (main)      [0][1] ... [15]     hit: count (2 bits a slot, 0..3), no move
+ *                              ^            |      before the bucket demotes its last entry: while
+ *      returning ghost --------+            |      that entry has counts left, it goes round to
+ *                              +-- count-1 -+      slot 0 with one count less (CLOCK reinsertion)
+ *
+ *  stash bucket (small)       [0][1] ... [15] -&gt;   new keys enter at the head; the tail, when it
+ *                                                  must leave: hit while in probation? then it
+ *                                                  enters its home bucket instead (last slot, or a
+ *                                                  free one); else it leaves, remembered as a ghost
  * </pre>
  *
  * <ul>
- *   <li><b>Hit in a regular bucket:</b> lazy move-to-front. The hit only sets its slot's mark
- *       ({@link Segment#markHit}: one bit, no entry moves). When a promotion is about to demote
- *       the last slot of a full home or neighbour, {@link Segment#promoteMarked} first moves
- *       that bucket's marked entries to the front, so stale entries have drifted to the last
- *       slot, which is demoted into probation. Same hit ratio as moving on every hit (46.64 vs
- *       46.62 on the ARC traces, docs/eviction.md), and a hit writes one bit instead of
- *       shifting the slots above it (CLOCK's and S3-FIFO's idea: order is fixed when something
- *       must leave).
- *   <li><b>Hit in probation</b> (a second use within it): the entry enters its home bucket at a
- *       free slot or, the bucket being full, at its last slot, swapping with the entry there
- *       (demoted into the stash slot it leaves: Dragonfly's {@code BumpUp}). A key seen twice
- *       in a short while may be a burst: it must be hit once more to outrank the bucket.
- *   <li><b>Ghosts:</b> the key evicted from a stash tail is remembered in a
- *       {@link FingerprintGhostFilter} (12 bits per cached entry). A new key it remembers has a
- *       reuse distance longer than probation: it is promoted out of probation at once and enters
- *       at slot {@value #GHOST_ENTRY_SLOT}.
+ *   <li><b>Every hit</b>, in probation or not, adds one to its slot's 2-bit counter
+ *       ({@link Segment#countHit}): one int written, no entry moves. So a hit's work does not
+ *       depend on where the entry is, and a concurrent cache can record it lossily.
+ *   <li><b>Probation is S3-FIFO's small queue, per stash bucket.</b> A stash bucket is a FIFO;
+ *       its tail is judged when a new key needs the slot: if it was hit during its whole stay it
+ *       moves to its home bucket (promoted), the entry that bucket demotes taking its stash slot
+ *       and being judged next; if not, it leaves and the ghost filter remembers it.
+ *   <li><b>A regular bucket is S3-FIFO's main queue, per bucket.</b> An entry enters it at a free
+ *       slot or its last slot (it must be hit there to stay). A promotion into a full bucket
+ *       demotes the bucket's last entry, but first, while that entry has hits counted, it goes
+ *       round to slot 0 with one count less and the next one becomes last: the entry demoted is
+ *       one nobody hit since its last pass. At most one pass over the bucket.
+ *   <li><b>Ghosts:</b> a new key that the {@link FingerprintGhostFilter} remembers (evicted from a
+ *       stash tail not long ago) skips probation and enters its home bucket at slot 0: its
+ *       reuse distance is longer than probation, as S3-FIFO's ghost queue sends it to main.
  * </ul>
- * Each rule was one measured step on the ARC traces (docs/eviction.md); the simulator keeps every
- * step as a policy of its own.
+ * Measured against the rest on the ARC traces in docs/eviction.md (issue 16); the simulator
+ * interprets the same rules as the preset {@code mark-lazy-fpghost-s8-w16}, and a test checks
+ * that interpreter and this order agree hit for hit.
  */
 final class DefaultOrder<K> extends SlotOrder<K> {
 
@@ -43,8 +46,8 @@ final class DefaultOrder<K> extends SlotOrder<K> {
     static final int STASH_PER_60 = 8;
     /** Ghost filter bits per cached entry. */
     static final int GHOST_BITS = 12;
-    /** Where a returning ghost enters its home bucket. */
-    static final int GHOST_ENTRY_SLOT = 6;
+    /** A 2-bit counter saturates here. */
+    static final int MAX_COUNT = 3;
 
     private final GhostFilter ghosts;
 
@@ -55,37 +58,15 @@ final class DefaultOrder<K> extends SlotOrder<K> {
 
     @Override
     public long onHit(long pos, long hash) {
-        Segment<K, Object> seg = cache.table().segmentAt(pos);
-        int bucket = DashTable.bucketAt(pos);
-        if (!seg.isStash(bucket)) {
-            seg.markHit(bucket, DashTable.slotAt(pos)); // the whole cost of a protected hit
-            return pos;
-        }
-        return promote(seg, pos, hash);
+        // the whole cost of a hit: one 2-bit counter, wherever the entry is; nothing moves
+        cache.table().segmentAt(pos).countHit(DashTable.bucketAt(pos), DashTable.slotAt(pos));
+        return pos;
     }
 
-    /** A protected hit changes something unless its mark is already set. */
+    /** A hit changes something unless its counter is saturated. */
     @Override
     public boolean wouldChange(long pos) {
-        Segment<K, Object> seg = cache.table().segmentAt(pos);
-        int bucket = DashTable.bucketAt(pos);
-        return seg.isStash(bucket) || (seg.hitMarks(bucket) & 1 << DashTable.slotAt(pos)) == 0;
-    }
-
-    /**
-     * A stash entry enters its home: the table's BumpUp lands it on a free home/neighbour slot or
-     * swaps it with the last slot of a full one, after that bucket's marked entries have moved
-     * to the front (so the entry demoted is one nobody hit since the last demotion there).
-     */
-    private long promote(Segment<K, Object> seg, long pos, long hash) {
-        int home = seg.homeBucket(hash);
-        int next = seg.nextBucket(home);
-        int full = seg.slotsPerBucket();
-        if (seg.bucketSize(home) == full && seg.bucketSize(next) == full && !cache.hasPins()) {
-            seg.promoteMarked(home);
-            seg.promoteMarked(next);
-        }
-        return cache.table().bumpUp(pos, hash);
+        return cache.table().segmentAt(pos).hitCount(DashTable.bucketAt(pos), DashTable.slotAt(pos)) < MAX_COUNT;
     }
 
     @Override
@@ -93,29 +74,81 @@ final class DefaultOrder<K> extends SlotOrder<K> {
         return ghosts.takeBack(hash);
     }
 
-    /** A returning key skips probation: promoted at once, then moved up to the ghost entry slot. */
+    /** A returning key skips probation: promoted at once, to slot 0 of the bucket it lands in. */
     @Override
     public boolean admitted(long pos, long hash, boolean returning) {
         if (!returning) {
             return false;
         }
         Segment<K, Object> seg = cache.table().segmentAt(pos);
-        if (!seg.isStash(DashTable.bucketAt(pos))) {
+        int bucket = DashTable.bucketAt(pos);
+        if (!seg.isStash(bucket)) {
             return false; // the table placed it in a regular bucket already
         }
-        long moved = promote(seg, pos, hash);
-        if (moved != pos) {
-            int slot = DashTable.slotAt(moved);
-            if (slot > GHOST_ENTRY_SLOT) {
-                moveUp(seg, moved, DashTable.bucketAt(moved), slot, GHOST_ENTRY_SLOT);
-            }
+        int moved = promote(seg, bucket, DashTable.slotAt(pos), hash);
+        if (Segment.bucketOf(moved) != bucket) {
+            moveUp(seg, (pos & ~0xFFFFL) | moved, Segment.bucketOf(moved), Segment.slotOf(moved), 0);
         }
         return true;
     }
 
+    /**
+     * S3-FIFO's small queue: while the stash tail was hit in probation it is promoted instead of
+     * leaving (the entry its home demotes takes its slot and is judged next); the first tail
+     * nobody hit leaves, remembered as a ghost. At most one pass over the stash bucket.
+     */
     @Override
-    public boolean retireTail(Segment<K, Object> segment, int stashBucket, K keep) {
-        return evictStashTail(segment, stashBucket, keep, ghosts);
+    public boolean retireTail(Segment<K, Object> seg, int stashBucket, K keep) {
+        int last = seg.slotsPerBucket() - 1;
+        for (int i = 0; i <= last && seg.isBusy(stashBucket, last) && seg.hitCount(stashBucket, last) > 0; i++) {
+            K tail = seg.keyAt(stashBucket, last);
+            if (tail == keep || cache.isPinned(seg.valueAt(stashBucket, last))) {
+                return false;
+            }
+            int moved = promote(seg, stashBucket, last, cache.table().hash(tail));
+            if (moved == Segment.position(stashBucket, last)) {
+                break; // nowhere to go (a pinned entry would have been demoted): it leaves
+            }
+            if (!seg.isBusy(stashBucket, last)) {
+                seg.shiftRight(stashBucket); // it took a free slot: the FIFO's tail is free
+                return true;
+            }
+        }
+        return evictStashTail(seg, stashBucket, keep, ghosts);
+    }
+
+    /**
+     * Moves a stash entry into its home (or neighbour) bucket with Dragonfly's BumpUp: a free slot,
+     * or else the last slot of a full one, whose entry is demoted into the stash slot it leaves.
+     * Before that demotion, both candidate buckets send their counted last entries round
+     * ({@link #reinsertCounted}). Returns the entry's new segment position (unchanged: not moved).
+     */
+    private int promote(Segment<K, Object> seg, int bucket, int slot, long hash) {
+        int home = seg.homeBucket(hash);
+        int next = seg.nextBucket(home);
+        int full = seg.slotsPerBucket();
+        if (seg.bucketSize(home) == full && seg.bucketSize(next) == full && !cache.hasPins()) {
+            reinsertCounted(seg, home);
+            reinsertCounted(seg, next);
+        }
+        return seg.bumpUp(bucket, slot, hash, cache.table().policy());
+    }
+
+    /**
+     * CLOCK on one full bucket, S3-FIFO's main-queue eviction: while its last entry has hits
+     * counted, it goes round to slot 0 with one count less. Invariant afterwards: the last slot
+     * holds an entry with no hit counted, unless every entry of the bucket went round once.
+     */
+    private static void reinsertCounted(Segment<?, ?> seg, int bucket) {
+        int last = seg.slotsPerBucket() - 1;
+        for (int i = 0; i <= last; i++) {
+            int c = seg.hitCount(bucket, last);
+            if (c == 0) {
+                return;
+            }
+            seg.rotateUp(bucket, last, 0);
+            seg.setHitCount(bucket, 0, c - 1);
+        }
     }
 
     @Override

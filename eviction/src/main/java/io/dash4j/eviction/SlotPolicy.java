@@ -15,11 +15,12 @@ import java.util.Objects;
  *   <li>{@link #DRAGONFLY}: Dragonfly's cache as its code does it — a hit swaps an entry with the
  *       slot above; a stash hit promotes it into its home bucket; the stash buckets are the
  *       probationary FIFOs, 4 of 60 buckets; no memory of evicted keys.
- *   <li>{@link #DEFAULT}: the best order measured on the ARC traces (docs/eviction.md) — each
- *       bucket a move-to-front LRU list; probation of 8 of 60 buckets; a second hit in probation
- *       enters its home bucket last, a key returning after eviction (remembered by a
- *       {@link FingerprintGhostFilter} of 12 bits per entry) enters at slot 6; 16-slot buckets
- *       wherever they fill the bound.
+ *   <li>{@link #DEFAULT}: the best order measured on the ARC traces (docs/eviction.md, issue 16) —
+ *       S3-FIFO's queues inside the buckets: a hit only counts (2 bits a slot), probation of 8 of
+ *       60 buckets whose tail enters its home bucket (last) if it was hit and else leaves, each
+ *       regular bucket a CLOCK that sends counted entries round before it demotes one, a key
+ *       returning after eviction (remembered by a {@link FingerprintGhostFilter} of 12 bits per
+ *       entry) entering at slot 0; 16-slot buckets wherever they fill the bound.
  * </ul>
  * The variants measured and rejected on the way are simulator policies (module {@code bench},
  * {@code sim --policies dash-<name>}), written against the same {@link SlotOrder} contract.
@@ -96,7 +97,7 @@ public abstract class SlotPolicy {
         }
     };
 
-    /** The default order ({@link DefaultOrder}); the simulator also calls it front-fpghost-s8-tail-w16. */
+    /** The default order ({@link DefaultOrder}); the simulator also calls it mark-lazy-fpghost-s8-w16. */
     public static final SlotPolicy DEFAULT = new SlotPolicy("default", DefaultOrder.STASH_PER_60, 16,
             DefaultOrder.GHOST_BITS) {
         @Override

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,8 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The default slot policy's own rules (docs/eviction.md): where a second hit and a returning ghost
- * enter, the fingerprint ghost filter, the bucket width, and the policy spec syntax.
+ * The default slot policy's own rules (docs/eviction.md), hand-worked: a hit only counts, a stash
+ * tail that was hit is promoted when it must leave, a counted last entry goes round instead of
+ * being demoted, a returning ghost enters at the front; the fingerprint ghost filter, the bucket
+ * width and the policy names. {@code DefaultOrderModelTest} checks the same rules against a model.
  */
 class DefaultSlotPolicyTest {
 
@@ -29,57 +32,133 @@ class DefaultSlotPolicyTest {
                 .slotPolicy(SlotPolicy.DEFAULT).removalListener(listener).buildSingleOwner();
     }
 
-    @Test
-    void secondHitInProbationEntersNearTheTailOfItsBucket() {
-        DashCache<Long, Long> cache = oneSegment(new RecordingListener<>());
-        for (long k = 0; k < 2_000; k++) {
+    /** Fills the one-segment cache until it has evicted once: every slot busy, every counter 0. */
+    private static void fillUntilFirstEviction(DashCache<Long, Long> cache, RecordingListener<Long, Long> evicted) {
+        for (long k = 0; evicted.count(RemovalCause.EVICTED) == 0; k++) {
             cache.put(k, k);
         }
+    }
+
+    private static long positionOf(DashCache<Long, Long> cache, Long key) {
+        return cache.table().locate(key, cache.hash(key));
+    }
+
+    /** Puts fresh keys (never seen: no ghost) until {@code key} has left stash bucket {@code stash}. */
+    private static long fillUntilItLeaves(DashCache<Long, Long> cache, Long key, int stash, long fresh) {
+        for (int i = 0; i < 100_000 && DashTable.bucketAt(positionOf(cache, key)) == stash; i++) {
+            cache.put(fresh, fresh);
+            fresh++;
+        }
+        return fresh;
+    }
+
+    /**
+     * Hand-worked: a key hit once in probation does not move; when the FIFO pushes it to the tail
+     * and a newcomer needs its slot, it enters its home bucket (or neighbour) at the last slot
+     * with its counter reset, the entry that bucket demoted taking its stash slot and leaving at
+     * once; an unhit key of the same FIFO leaves and becomes a ghost.
+     */
+    @Test
+    void aProbationHitOnlyCountsAndTheTailThatWasHitIsPromotedWhenItMustLeave() {
+        RecordingListener<Long, Long> evicted = new RecordingListener<>();
+        DashCache<Long, Long> cache = oneSegment(evicted);
+        fillUntilFirstEviction(cache, evicted);
         Segment<Long, Object> seg = cache.table().segment(0);
-        int stashBucket = WIDE.regularBuckets();
-        Long key = seg.keyAt(stashBucket, 4);
-        assertNotNull(key);
-        assertEquals(key, cache.getIfPresent(key));
-        long now = cache.table().locate(key, cache.hash(key));
-        int bucket = DashTable.bucketAt(now);
-        assertFalse(seg.isStash(bucket), "a second hit leaves probation");
-        assertEquals(WIDE.slots() - 1, DashTable.slotAt(now),
-                "it enters at the last slot, behind the bucket's established entries");
-        // a further hit in the protected region marks it where it is (lazy move-to-front) ...
-        assertEquals(key, cache.getIfPresent(key));
-        long marked = cache.table().locate(key, cache.hash(key));
-        assertEquals(now, marked, "a protected hit moves nothing");
-        assertTrue((seg.hitMarks(bucket) & 1 << DashTable.slotAt(marked)) != 0, "it sets the slot's mark");
-        // ... and the bucket's next demotion first moves marked entries to the front: the key
-        // is not demoted although it sat in the last slot
-        seg.promoteMarked(bucket);
-        long front = cache.table().locate(key, cache.hash(key));
-        assertEquals(bucket, DashTable.bucketAt(front));
-        assertTrue(DashTable.slotAt(front) < WIDE.slots() - 1, "marked entries move ahead of unmarked ones");
-        assertEquals(0, seg.hitMarks(bucket), "marks are cleared");
+        int stash = WIDE.regularBuckets();
+        Long hit = seg.keyAt(stash, 4);
+        Long unhit = seg.keyAt(stash, 5);
+        long before = positionOf(cache, hit);
+        assertEquals(hit, cache.getIfPresent(hit));
+        assertEquals(before, positionOf(cache, hit), "a hit in probation moves nothing");
+        assertEquals(1, seg.hitCount(stash, 4), "it counts");
+        assertEquals(hit, cache.getIfPresent(hit));
+        assertEquals(2, seg.hitCount(stash, 4));
+
+        long fresh = fillUntilItLeaves(cache, unhit, stash, 1_000_000L);
+        assertEquals(-1, positionOf(cache, unhit), "the unhit entry left");
+        assertTrue(evicted.keys(RemovalCause.EVICTED).contains(unhit));
+        assertEquals(stash, DashTable.bucketAt(positionOf(cache, hit)), "the hit one is still in probation");
+        assertEquals(WIDE.slots() - 1, DashTable.slotAt(positionOf(cache, hit)), "at its tail");
+
+        int home = seg.homeBucket(cache.hash(hit));
+        int next = seg.nextBucket(home);
+        Long lastOfHome = null;
+        Long lastOfNext = null;
+        while (DashTable.bucketAt(positionOf(cache, hit)) == stash) {
+            lastOfHome = seg.keyAt(home, WIDE.slots() - 1);
+            lastOfNext = seg.keyAt(next, WIDE.slots() - 1);
+            cache.put(fresh, fresh);
+            fresh++;
+        }
+        long now = positionOf(cache, hit);
+        assertTrue(now >= 0, "a tail that was hit is not evicted");
+        assertTrue(DashTable.bucketAt(now) == home || DashTable.bucketAt(now) == next,
+                "it left probation for its home bucket (or the neighbour)");
+        assertEquals(WIDE.slots() - 1, DashTable.slotAt(now), "it enters last: it must be hit there to stay");
+        assertEquals(0, seg.hitCount(DashTable.bucketAt(now), DashTable.slotAt(now)), "with no hits counted");
+        List<Long> gone = evicted.keys(RemovalCause.EVICTED);
+        Long demoted = gone.get(gone.size() - 1);
+        assertEquals(DashTable.bucketAt(now) == home ? lastOfHome : lastOfNext, demoted,
+                "the entry it displaced took its stash slot and left for the newcomer");
+    }
+
+    /**
+     * Hand-worked: a protected hit only counts; when a promotion makes its full bucket demote,
+     * a counted last entry goes round to slot 0 with one count less instead of being demoted.
+     */
+    @Test
+    void aCountedLastEntryGoesRoundInsteadOfBeingDemoted() {
+        RecordingListener<Long, Long> evicted = new RecordingListener<>();
+        DashCache<Long, Long> cache = oneSegment(evicted);
+        fillUntilFirstEviction(cache, evicted);
+        Segment<Long, Object> seg = cache.table().segment(0);
+        int stash = WIDE.regularBuckets();
+        int last = WIDE.slots() - 1;
+        // the stash tail, hit: its promotion will demote the last entry of its home or neighbour
+        Long tail = seg.keyAt(stash, last);
+        int home = seg.homeBucket(cache.hash(tail));
+        int next = seg.nextBucket(home);
+        Long lastOfHome = seg.keyAt(home, last);
+        Long lastOfNext = seg.keyAt(next, last);
+        assertEquals(tail, cache.getIfPresent(tail));
+        assertEquals(lastOfHome, cache.getIfPresent(lastOfHome));
+        assertEquals(lastOfNext, cache.getIfPresent(lastOfNext));
+        assertEquals(lastOfNext, cache.getIfPresent(lastOfNext));
+        assertEquals(last, DashTable.slotAt(positionOf(cache, lastOfHome)), "protected hits move nothing");
+        assertEquals(1, seg.hitCount(home, last));
+        assertEquals(2, seg.hitCount(next, last));
+        // a newcomer for this stash bucket: the tail is judged
+        long fresh = 1_000_000L;
+        while (DashTable.bucketAt(positionOf(cache, tail)) == stash) {
+            cache.put(fresh, fresh);
+            fresh++;
+        }
+        assertFalse(seg.isStash(DashTable.bucketAt(positionOf(cache, tail))));
+        assertEquals(0, DashTable.slotAt(positionOf(cache, lastOfHome)), "went round to slot 0");
+        assertEquals(0, seg.hitCount(home, 0), "with one count less");
+        assertEquals(0, DashTable.slotAt(positionOf(cache, lastOfNext)));
+        assertEquals(1, seg.hitCount(next, 0));
+        assertFalse(evicted.keys(RemovalCause.EVICTED).contains(lastOfHome));
+        assertFalse(evicted.keys(RemovalCause.EVICTED).contains(lastOfNext));
     }
 
     @Test
-    void keyReturningAfterEvictionSkipsProbationAndEntersMidBucket() {
+    void keyReturningAfterEvictionSkipsProbationAndEntersAtTheFront() {
         RecordingListener<Long, Long> evicted = new RecordingListener<>();
         DashCache<Long, Long> cache = oneSegment(evicted);
-        long k = 0;
-        while (evicted.count(RemovalCause.EVICTED) == 0) {
-            cache.put(k, k);
-            k++;
-        }
+        fillUntilFirstEviction(cache, evicted);
         Long ghost = evicted.removals(RemovalCause.EVICTED).get(0).key();
         long admissions = cache.ghostAdmissions();
         cache.put(ghost, ghost);
         assertEquals(admissions + 1, cache.ghostAdmissions());
-        long pos = cache.table().locate(ghost, cache.hash(ghost));
+        long pos = positionOf(cache, ghost);
         Segment<Long, Object> seg = cache.table().segment(0);
         assertFalse(seg.isStash(DashTable.bucketAt(pos)), "a returning key goes straight to its home bucket");
-        assertEquals(DefaultOrder.GHOST_ENTRY_SLOT, DashTable.slotAt(pos));
+        assertEquals(0, DashTable.slotAt(pos), "at the front");
         // a key never seen before still starts in probation
         long fresh = 1_000_000L;
         cache.put(fresh, fresh);
-        assertTrue(seg.isStash(DashTable.bucketAt(cache.table().locate(fresh, cache.hash(fresh)))));
+        assertTrue(seg.isStash(DashTable.bucketAt(positionOf(cache, fresh))));
     }
 
     @Test

@@ -77,6 +77,8 @@ public final class Call {
     private Replies.Int integer;
     /** The message that carries this call's single part to another shard and back (made on first hop). */
     private Shard.Remote hop;
+    /** In an {@link #awaitEvent} phase (a SAVE waiting for its dump): the connection does not hold replies for it. */
+    boolean waitsForEvent;
     /** The connection's free list links pooled calls. */
     Call nextFree;
     /** Came from a connection's pool: goes back there once its reply is written. */
@@ -156,6 +158,7 @@ public final class Call {
         outstanding = 0;
         done = false;
         argBytes = 0;
+        waitsForEvent = false;
         number = 0;
         entry = null;
         if (bulk != null) {
@@ -284,6 +287,7 @@ public final class Call {
      * ends the phase with the call's result.
      */
     public void awaitEvent() {
+        this.waitsForEvent = true;
         this.outstanding = 1;
         this.results = null;
         this.gather = null;
@@ -291,6 +295,7 @@ public final class Call {
 
     /** Ends the phase {@link #awaitEvent} opened, with {@code value} as the result (on the home thread). */
     public void eventArrived(Object value) {
+        waitsForEvent = false;
         complete(0, value);
     }
 

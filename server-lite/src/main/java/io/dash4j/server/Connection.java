@@ -425,14 +425,16 @@ public final class Connection implements CallOwner {
      * Writes queued output; keeps OP_WRITE while some remains; closes when the work is over.
      * One write per pipelined batch: while calls are still in flight (parts out on other shards)
      * and less than {@link #HOLD_BACK_LIMIT} is queued, the replies so far wait for them; the last
-     * call's completion marks the connection dirty again and the batch goes out in one write.
+     * call's completion marks the connection dirty again and the batch goes out in one write. A
+     * call waiting for an event (SAVE's dump) is not waited for: the replies before it go now.
      */
     void flush() {
         dirty = false;
         if (closed) {
             return;
         }
-        if (!inflight.isEmpty() && out.pending() < HOLD_BACK_LIMIT) {
+        Call blocker = inflight.peekFirst(); // the first call not done (those before it were written)
+        if (blocker != null && !blocker.waitsForEvent && out.pending() < HOLD_BACK_LIMIT) {
             interest(false); // no OP_WRITE meanwhile: a later completion flushes (callDone -> afterOutput)
             return;
         }

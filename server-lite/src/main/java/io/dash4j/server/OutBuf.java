@@ -155,6 +155,39 @@ public final class OutBuf {
         }
     }
 
+    /**
+     * A RESP bulk string {@code $len\r\n<bytes>\r\n} in one step: a small value is copied with
+     * its header into the tail chunk after a single room check; a large one is queued by reference
+     * between its header and CRLF.
+     */
+    public void bulk(byte[] a, int off, int len) {
+        if (len >= BY_REFERENCE) {
+            write('$');
+            decimal(len);
+            crlf();
+            write(a, off, len);
+            crlf();
+            return;
+        }
+        Chunk c = room(len + 9); // '$', at most 4 digits (len < BY_REFERENCE = 8192), two CRLFs
+        byte[] b = c.a;
+        int p = c.w;
+        b[p++] = '$';
+        int digits = len < 10 ? 1 : len < 100 ? 2 : len < 1000 ? 3 : 4;
+        for (int i = digits - 1, v = len; i >= 0; i--, v /= 10) {
+            b[p + i] = (byte) ('0' + v % 10);
+        }
+        p += digits;
+        b[p++] = '\r';
+        b[p++] = '\n';
+        System.arraycopy(a, off, b, p, len);
+        p += len;
+        b[p++] = '\r';
+        b[p++] = '\n';
+        pending += p - c.w;
+        c.w = p;
+    }
+
     public void crlf() {
         Chunk c = room(2);
         c.a[c.w++] = '\r';

@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * intrusive list through {@link Remote#next}, no allocation), and {@link #flushOutboxes} posts
  * each non-empty list as one inbox message at the end of the loop iteration, so a pipelined
  * batch of N commands for shard B costs one queue offer, at most one wake-up, and one poll on B.
- * Order holds: a list keeps send order, and any other message for the same target
- * ({@link #post}) first flushes that target's list.
+ * Order holds: a list keeps send order, and any other message this thread posts ({@link #post})
+ * first flushes all its lists, since it may start a chain through other shards (a transaction's
+ * lock baton) that must find this thread's earlier parts already queued wherever it arrives.
  */
 public final class Shard implements Runnable {
 
@@ -190,7 +191,10 @@ public final class Shard implements Runnable {
      */
     void post(Msg m) {
         if (Thread.currentThread() instanceof ShardThread st && st.shard != this) {
-            st.shard.flushOutbox(id); // what this thread sent to us before goes first
+            // Everything this thread sent before goes first, to every shard: a post may start a
+            // chain (a transaction's lock baton passes from shard to shard) that must not reach
+            // a shard before the parts this thread sent it earlier.
+            st.shard.flushOutboxes();
             inbox.offer(m);
             st.shard.hopsSent++;
             st.shard.wakeLater(this);

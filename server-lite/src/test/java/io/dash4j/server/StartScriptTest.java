@@ -10,14 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code bin/dash4j-server} rebuilds the jar when any module's source or pom.xml is newer than it,
- * and otherwise runs the jar as it is. The real script runs in a copy of the repository's layout
+ * and otherwise runs the jar as it is, with the JVM flags its dry run prints. The real script runs in a copy of the repository's layout
  * with stand-ins for {@code mvn} and {@code java} that record how they were called.
  */
 class StartScriptTest {
@@ -73,11 +75,20 @@ class StartScriptTest {
         executable(tools.resolve("java"), "echo \"java $*\" >> '" + calls + "'");
     }
 
+    /** Runs the launcher with fixed JVM options (the build decision is what these tests are about). */
     List<String> run() throws Exception {
+        return run(Map.of("DASH4J_JAVA_OPTS", "-Xmx64m"), "--port", "7000");
+    }
+
+    List<String> run(Map<String, String> env, String... args) throws Exception {
         Files.deleteIfExists(calls);
-        ProcessBuilder pb = new ProcessBuilder("bash", repo.resolve("bin/dash4j-server").toString(), "--port", "7000");
+        List<String> cmd = new ArrayList<>(List.of("bash", repo.resolve("bin/dash4j-server").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("PATH", repo.resolve("tools") + ":" + System.getenv("PATH"));
         pb.environment().remove("DASH4J_JAVA_OPTS");
+        pb.environment().remove("DASH4J_JAVA");
+        pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -86,7 +97,7 @@ class StartScriptTest {
         return Files.readAllLines(calls);
     }
 
-    static final String RUN = "java -jar server-lite/target/dash-server.jar --port 7000";
+    static final String RUN = "java -Xmx64m -jar server-lite/target/dash-server.jar --port 7000";
     static final String BUILD = "mvn -B -q -pl server-lite -am package -DskipTests";
 
     @Test
@@ -117,6 +128,28 @@ class StartScriptTest {
             file(pom, base);
             assertThat(run()).as("rebuilt after " + pom).containsExactly(RUN);
         }
+    }
+
+    /** Without DASH4J_JAVA_OPTS the JVM gets exactly the flags {@code --print-jvm-flags} shows. */
+    @Test
+    void runsTheJvmWithTheFlagsItPrints() throws Exception {
+        String[] args = {"--maxmemory", "512mb", "--threads", "2", "--port", "7000"};
+        List<String> printed = new ArrayList<>(List.of("--print-jvm-flags"));
+        printed.addAll(List.of(args));
+        Files.deleteIfExists(calls);
+        ProcessBuilder pb = new ProcessBuilder("bash", repo.resolve("bin/dash4j-server").toString());
+        pb.command().addAll(printed);
+        pb.environment().put("PATH", repo.resolve("tools") + ":" + System.getenv("PATH"));
+        pb.environment().remove("DASH4J_JAVA_OPTS");
+        pb.environment().remove("DASH4J_JAVA");
+        Process p = pb.start();
+        String line = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(line).startsWith("MALLOC_ARENA_MAX=2 java -XX:+UseSerialGC -Xmx832m");
+
+        List<String> ran = run(Map.of(), args);
+        // the last call is the server; before it, the launcher may ask the JVM whether it knows a flag
+        assertThat(ran.get(ran.size() - 1)).isEqualTo(line.substring("MALLOC_ARENA_MAX=2 ".length()));
     }
 
     @Test

@@ -29,6 +29,11 @@ public class Resp2Writer implements ReplyWriter {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** The reply of most writes: one copy of a constant. */
+    public void ok() {
+        out.write(OK);
+    }
+
     @Override
     public void simple(String text) {
         if (text.equals("OK")) {
@@ -62,11 +67,7 @@ public class Resp2Writer implements ReplyWriter {
 
     @Override
     public void bulk(byte[] a, int off, int len) {
-        out.write('$');
-        out.decimal(len);
-        out.crlf();
-        out.write(a, off, len);
-        out.crlf();
+        out.bulk(a, off, len);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.dash4j.server.command.ArgSlices;
 import io.dash4j.server.command.Args;
 import io.dash4j.server.command.CommandError;
 import io.dash4j.server.command.Dispatcher;
+import io.dash4j.server.command.Replies;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,7 +57,13 @@ public final class RespCodec extends Codec {
 
     @Override
     public void encode(Call call, OutBuf out) {
-        (call.proto == 3 ? resp3 : resp2).write(call.result);
+        Resp2Writer w = call.proto == 3 ? resp3 : resp2;
+        Object r = call.result;
+        if (r == Replies.OK) {
+            w.ok(); // a SET's reply: no type tests
+        } else {
+            w.write(r);
+        }
     }
 
     @Override
@@ -213,8 +220,8 @@ public final class RespCodec extends Codec {
         if (p < end && b[p] != '\r') {
             return COPY; // more than one digit: more than ArgSlices.MAX arguments
         }
-        if (n > ArgSlices.MAX) {
-            return COPY;
+        if (n > ArgSlices.MAX || n > conn.config().maxMultibulkLen) {
+            return COPY; // the copying parser refuses what max-multibulk-len refuses
         }
         if (p + 1 >= end) {
             return WAIT;

@@ -109,6 +109,8 @@ public final class CacheShardStore implements ShardStore {
 
     @SuppressWarnings("unchecked")
     private final DashCache<Object, byte[]>[] parts = new DashCache[PARTS];
+    /** Hashing and equality of entries and probes, with the write's hash hint (this store's own). */
+    private final EntryKeys entryKeys = new EntryKeys();
     /** Entries heavier than {@link #largeThreshold()}. */
     private DashCache<Object, byte[]> large;
     private long budget;
@@ -169,7 +171,7 @@ public final class CacheShardStore implements ShardStore {
             b.maximumSegments((int) Math.max(1, Math.min(1 << 20, bound / smallest / layout.capacity() + 1)));
         }
         return b
-                .keyStrategy(EntryKeys.INSTANCE)
+                .keyStrategy(entryKeys)
                 .layout(layout)
                 .slotPolicy(evicting ? policy : SlotPolicy.DRAGONFLY)
                 .maximumWeight(bound)
@@ -367,6 +369,8 @@ public final class CacheShardStore implements ShardStore {
         Entry.mark(entry, Entry.TTL, ttl);
         Entry.mark(entry, Entry.STICKY, sticky);
         try {
+            assert Entry.keyHash(entry) == key.hash : "an entry stored under another key";
+            entryKeys.hashing(entry, key.hash); // the probe's hash: the table need not hash the entry again
             c.put(entry, entry, ttlNanos);
         } catch (CacheFullException e) {
             // cache mode: every entry that could make room is pinned; store mode: only a
@@ -376,6 +380,8 @@ public final class CacheShardStore implements ShardStore {
             }
             throw evicting ? new StoreFullException(StoreFullException.Limit.ALL_PINNED,
                     "OOM cannot make room: every entry that could be evicted is pinned (STICK)") : storeFull();
+        } finally {
+            entryKeys.done();
         }
         onAdded(entry);
         changes++;

@@ -51,7 +51,7 @@ public final class Policies {
         register("dash2q-concurrent", "io.dash4j.eviction.ConcurrentDashCache, default policy (bumps recorded, applied in batches up to 16 hits late), one thread", n ->
                 new CachePolicy(DashCache.<Long, Long>builder().maximumSize(n).build()));
         // every slot-policy preset, side by side: dash-dragonfly is Dragonfly's own policy and
-        // dash-front-fpghost-s8-tail-w16-lazy the default (both the production orders); the others
+        // dash-mark-lazy-fpghost-s8-w16 the default (both the production orders); the others
         // are the simulator's interpreter of the rejected variants (SlotPolicySpec)
         for (SlotPolicySpec spec : SlotPolicySpec.presets()) {
             register("dash-" + spec.name(), slotPolicy(SlotPolicySpec.policy(spec.name())));

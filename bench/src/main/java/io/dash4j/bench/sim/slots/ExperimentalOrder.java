@@ -6,7 +6,6 @@ import io.dash4j.eviction.FingerprintGhostFilter;
 import io.dash4j.eviction.GhostFilter;
 import io.dash4j.eviction.SlotOrder;
 
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -27,11 +26,11 @@ import java.util.Map;
  *       evicts a protected entry instead, steered by a second ghost filter;
  *   <li>{@code bucketAging}: a "referenced" bit per bucket (kept here, beside the table), a
  *       second chance for the stash tail against a home bucket nobody hit;
- *   <li>{@code lazyPromotion} (the default's): a hit in a regular bucket only marks its slot
- *       ({@code Segment.markHit}); a bucket is reordered, marked entries first
+ *   <li>{@code lazyPromotion} (the default before issue 16): a hit in a regular bucket only marks its slot
+ *       ({@code Segment.countHit}: a counter above 0 is the mark); a bucket is reordered, marked entries first
  *       ({@code Segment.promoteMarked}), only when a promotion is about to demote its last slot;
  *   <li>{@code bump=MARK}: S3-FIFO's main queue per bucket — a protected hit only counts (0..3,
- *       kept here per key, beside the table), and a bucket about to demote first sends its
+ *       in the segment's 2-bit per-slot counters, {@code Segment.countHit}), and a bucket about to demote first sends its
  *       counted last entries round to slot 0, one count less each; {@code promoteHits} probation
  *       hits promote (S3-FIFO: 2); with {@code promoteFromStash=false} a probation hit only
  *       counts too, and the stash tail promotes itself when it must leave (S3-FIFO's small queue).
@@ -46,8 +45,6 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
     private final GhostFilter protectedGhosts;
     /** Adaptive specs only: probability that a full segment keeps its probationary tail. */
     private double keepTail;
-    /** Bump MARK only: each cached key's hit count, 0..3 (a 2-bit field of its slot in a real layout). */
-    private final Map<K, Integer> counts = new HashMap<>();
     /** Bucket aging only: per segment, one "a hit landed here since the last look" bit per bucket. */
     private final Map<Segment<K, Object>, long[]> referenced = new IdentityHashMap<>();
 
@@ -74,22 +71,27 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
         if (spec.bump() == SlotPolicySpec.Bump.MARK) {
             Segment<K, Object> seg = cache.table().segmentAt(pos);
             int bucket = DashTable.bucketAt(pos);
-            K key = seg.keyAt(bucket, DashTable.slotAt(pos));
-            int c = counts.merge(key, 1, (a, b) -> Math.min(3, a + b));
+            int slot = DashTable.slotAt(pos);
+            seg.countHit(bucket, slot);
+            int c = seg.hitCount(bucket, slot);
+            if (c > spec.countCap()) {
+                c = spec.countCap();
+                seg.setHitCount(bucket, slot, c);
+            }
             if (!seg.isStash(bucket) || !spec.promoteFromStash()) {
                 return pos; // moves nothing (promote=false: the stash tail promotes, retireTail)
             }
             if (c < spec.promoteHits()) {
                 return pos; // not yet: S3-FIFO promotes out of probation after promoteHits hits
             }
-            counts.put(key, 0); // enters the protected bucket with no hits counted
+            // the promotion below lands it in its bucket with no hits counted
         } else if (!spec.promoteFromStash() && cache.table().segmentAt(pos).isStash(DashTable.bucketAt(pos))) {
             return pos; // full 2Q: a probationary hit does not promote; only a returning ghost does
         } else if (spec.lazyPromotion()) {
             Segment<K, Object> seg = cache.table().segmentAt(pos);
             int bucket = DashTable.bucketAt(pos);
             if (!seg.isStash(bucket)) {
-                seg.markHit(bucket, DashTable.slotAt(pos));
+                seg.countHit(bucket, DashTable.slotAt(pos)); // a counter above 0 is the mark
                 return pos; // the order is fixed later, when this bucket must demote someone
             }
         }
@@ -118,9 +120,7 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
         }
         if (seg.isStash(bucket)) {
             if (spec.bump() == SlotPolicySpec.Bump.MARK) {
-                int home = seg.homeBucket(hash);
-                reinsertCounted(seg, home);
-                reinsertCounted(seg, seg.nextBucket(home));
+                reinsertBeforeDemotion(seg, hash);
             } else if (spec.lazyPromotion()) {
                 reorderBeforeDemotion(seg, hash);
             }
@@ -155,21 +155,26 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
      */
     private void reinsertCounted(Segment<K, Object> seg, int bucket) {
         int last = seg.slotsPerBucket() - 1;
-        if (seg.bucketSize(bucket) <= last) {
-            return; // a free slot: nobody is demoted
-        }
         for (int i = 0; i <= last; i++) {
-            if (cache.hasPins()) {
+            int c = seg.hitCount(bucket, last);
+            if (c == 0) {
                 return;
             }
-            K k = seg.keyAt(bucket, last);
-            Integer c = counts.get(k);
-            if (c == null || c == 0) {
-                return;
-            }
-            counts.put(k, c - 1);
             seg.rotateUp(bucket, last, 0);
+            seg.setHitCount(bucket, 0, c - 1);
         }
+    }
+
+    /** Reinsertion in the home and neighbour of {@code hash} when both are full (a promotion will demote). */
+    private void reinsertBeforeDemotion(Segment<K, Object> seg, long hash) {
+        int home = seg.homeBucket(hash);
+        int next = seg.nextBucket(home);
+        int slots = seg.slotsPerBucket();
+        if (cache.hasPins() || seg.bucketSize(home) < slots || seg.bucketSize(next) < slots) {
+            return; // a free slot takes the promotion: nobody is demoted
+        }
+        reinsertCounted(seg, home);
+        reinsertCounted(seg, next);
     }
 
     // ------------------------------------------------------------------ admission
@@ -192,15 +197,26 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
 
     @Override
     public boolean admitted(long pos, long hash, boolean returning) {
-        if (spec.bump() == SlotPolicySpec.Bump.MARK) {
-            counts.remove(cache.table().segmentAt(pos).keyAt(DashTable.bucketAt(pos), DashTable.slotAt(pos)));
-        }
         if (!returning || !cache.table().segmentAt(pos).isStash(DashTable.bucketAt(pos))) {
             return false;
         }
+        if (spec.ghostGate() && spec.bump() == SlotPolicySpec.Bump.MARK && allCounted(cache.table().segmentAt(pos), hash)) {
+            return false; // everyone it would displace is in use: it starts in probation instead
+        }
         // a key evicted from probation not long ago is back: skip probation (2Q's A1out rule)
-        promote(pos, hash, spec.ghostEntrySlot());
+        long moved = promote(pos, hash, spec.ghostEntrySlot());
+        if (spec.ghostCount() > 0 && moved != pos) {
+            cache.table().segmentAt(moved).setHitCount(DashTable.bucketAt(moved), DashTable.slotAt(moved), spec.ghostCount());
+        }
         return true;
+    }
+
+    /** Home and neighbour of {@code hash} are full and every entry in them has a hit counted. */
+    private boolean allCounted(Segment<K, Object> seg, long hash) {
+        int home = seg.homeBucket(hash);
+        int next = seg.nextBucket(home);
+        int all = (1 << seg.slotsPerBucket()) - 1;
+        return seg.hitMarks(home) == all && seg.hitMarks(next) == all;
     }
 
     /**
@@ -242,15 +258,13 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
         int last = seg.slotsPerBucket() - 1;
         for (int i = 0; i <= last && seg.isBusy(stashBucket, last); i++) {
             K k = seg.keyAt(stashBucket, last);
-            Integer c = counts.get(k);
-            if (k == keep || c == null || c < spec.promoteHits() || cache.isPinned(seg.valueAt(stashBucket, last))) {
+            if (k == keep || seg.hitCount(stashBucket, last) < spec.promoteHits()
+                    || cache.isPinned(seg.valueAt(stashBucket, last))) {
                 return false;
             }
-            counts.put(k, 0);
             long h = cache.table().hash(k);
-            int home = seg.homeBucket(h);
-            reinsertCounted(seg, home);
-            reinsertCounted(seg, seg.nextBucket(home));
+            int counted = seg.hitCount(stashBucket, last);
+            reinsertBeforeDemotion(seg, h);
             int moved = seg.bumpUp(stashBucket, last, h, cache.table().policy());
             if (moved == Segment.position(stashBucket, last)) {
                 return false; // could not move (pinned demotion target): let it leave
@@ -260,6 +274,13 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
             int slot = Segment.slotOf(moved);
             if (slot > to && !cache.hasPins()) {
                 seg.rotateUp(bucket, slot, to); // the spec's entry slot (15: stays last)
+                slot = to;
+            }
+            if (spec.carryCount()) {
+                seg.setHitCount(bucket, slot, counted - 1);
+            }
+            if (spec.demoteToStashHead() && seg.isBusy(stashBucket, last)) {
+                seg.rotateUp(stashBucket, last, 0); // the demoted entry gets a whole probation
             }
         }
         if (!seg.isBusy(stashBucket, last)) {
@@ -281,8 +302,10 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
         if (retireTail(seg, regular + first, null)) {
             return true;
         }
+        boolean judgeTails = spec.bump() == SlotPolicySpec.Bump.MARK && !spec.promoteFromStash();
         for (int i = 1; i < stash; i++) {
-            if (evictStashTail(seg, regular + (first + i) % stash, null, ghosts)) {
+            int other = regular + (first + i) % stash;
+            if (judgeTails ? retireTail(seg, other, null) : evictStashTail(seg, other, null, ghosts)) {
                 return true;
             }
         }
@@ -396,7 +419,6 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
             protectedGhosts.clear();
         }
         referenced.clear();
-        counts.clear();
     }
 
     @Override

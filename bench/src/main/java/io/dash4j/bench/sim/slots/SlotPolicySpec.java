@@ -12,7 +12,7 @@ import java.util.Objects;
  * {@link SlotPolicy#DEFAULT}, rejected ones included, as one record of parameters that
  * {@link ExperimentalOrder} interprets with an {@code if} per parameter. The production cache
  * carries none of this: it has two lean orders, and {@link #policy} hands those out for the two
- * presets equal to them ({@code dragonfly}, {@code front-fpghost-s8-tail-w16-lazy} = the default), so
+ * presets equal to them ({@code dragonfly}, {@code mark-lazy-fpghost-s8-w16} = the default), so
  * the simulator measures the production code wherever it can. A test checks that this
  * interpreter and the production orders agree hit for hit.
  *
@@ -25,7 +25,9 @@ import java.util.Objects;
  *                          promotes, when it must leave, if it was hit {@code promoteHits} times)
  * @param demoteToStashHead a stash hit that promotes by swapping sends the demoted entry to the
  *                          head (slot 0) of the stash bucket, a fresh probation, instead of
- *                          Dragonfly's "same slot the promoted entry left"
+ *                          Dragonfly's "same slot the promoted entry left" (with {@link Bump#MARK}
+ *                          and no stash-hit promotion: the entry a self-promoting tail demotes,
+ *                          which otherwise leaves at once)
  * @param stashPer60        stash buckets per 60 buckets of a segment (Dragonfly: 4, i.e. 6.7 %)
  * @param ghostBitsPerEntry bits per cached entry of the filter remembering keys evicted from the
  *                          stash (0 = no filter); a returning key goes straight to its home bucket
@@ -62,12 +64,26 @@ import java.util.Objects;
  *                          are then split between the two ghost filters.
  * @param promoteHits       with {@link Bump#MARK}: hits in probation that promote an entry (S3-FIFO
  *                          moves its small queue's tail to the main queue after 2); counted per key
+ * @param countCap          with {@link Bump#MARK}: the highest hit count an entry keeps (1..3; 3 = the
+ *                          2-bit counter's full range, S3-FIFO's; 1 = CLOCK's single reference bit):
+ *                          an entry counted {@code c} survives {@code c} reinsertion passes
+ * @param ghostGate         with {@link Bump#MARK}: a returning ghost skips probation only when its
+ *                          promotion would demote an entry with no hit counted (home or neighbour
+ *                          has a free slot or an uncounted entry); when every entry there was hit
+ *                          since its last pass, the ghost starts in probation like a new key, so
+ *                          a working set that is all in use (a loop that barely fits) is not
+ *                          flushed by keys that come back after it
+ * @param carryCount        with {@link Bump#MARK}: a stash tail promoted because it was hit enters
+ *                          its bucket with its probation count minus one (0 = S3-FIFO's reset)
+ * @param ghostCount        with {@link Bump#MARK}: the count a returning ghost enters its bucket with
+ *                          (0..3; 0 = none, so it is the first to go round)
  */
 public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, boolean demoteToStashHead,
                          int stashPer60, int ghostBitsPerEntry, double ghostGeneration,
                          boolean ghostEvictsProtected, double adaptiveStep, int promoteToSlot,
                          int ghostToSlot, GhostKind ghostKind, boolean bucketAging, int bucketSlots,
-                             boolean lazyPromotion, int promoteHits) {
+                             boolean lazyPromotion, int promoteHits, int countCap, boolean ghostGate,
+                             boolean carryCount, int ghostCount) {
 
     /** What a hit does to an entry in a regular bucket. */
     public enum Bump {
@@ -99,7 +115,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
      * else swaps it with the last slot of its pointer's bucket. No memory of evicted keys.
      */
     public static final SlotPolicySpec DRAGONFLY = new SlotPolicySpec("dragonfly", Bump.SWAP, true, false, 4, 0, 0,
-            false, 0, 0, -1, GhostKind.BLOOM, false, 14, false, 1);
+            false, 0, 0, -1, GhostKind.BLOOM, false, 14, false, 1, 3, false, false, 0);
 
     /** Dragonfly's order with move-to-front bumps (stale protected entries now age out). */
     public static final SlotPolicySpec FRONT = DRAGONFLY.with(p -> p.bump = Bump.FRONT).withName("front");
@@ -160,7 +176,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
     /**
      * The (eager) default with S3-FIFO's lazy main queue in every protected bucket ({@link Bump#MARK}):
      * hits only count, a returning ghost enters at the front, and a full bucket's victim is found
-     * by reinsertion. Counted per key beside the table here (2 bits a slot in a real layout).
+     * by reinsertion. Counted in the segment's 2-bit per-slot hit counters.
      */
     public static final SlotPolicySpec MARK_S3 = FRONT_FPGHOST_S8_TAIL_W16.with(p -> {
         p.bump = Bump.MARK;
@@ -181,7 +197,7 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
      * {@link #MARK_TAIL} whose probation is S3-FIFO's small queue too: a hit in a stash bucket only
      * counts as well, and the stash tail, when it must leave, moves to its home bucket instead if
      * it was hit there ({@code promote=false} with {@link Bump#MARK}). No hit moves anything.
-     * Mean over the 9 ARC points 46.85 (S3-FIFO 46.81); with 14 ghost bits 46.88.
+     * The default since issue 16 ({@code DefaultOrder}); numbers in docs/eviction.md.
      */
     public static final SlotPolicySpec MARK_LAZY = MARK_TAIL.with(p -> p.promoteFromStash = false)
             .withName("mark-lazy-fpghost-s8-w16");
@@ -197,14 +213,14 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
     /**
      * {@link #FRONT_FPGHOST_S8_TAIL_W16} with lazy promotion: a hit in a regular bucket moves
      * nothing, it marks its slot; marked entries move to the front of their bucket only before
-     * it demotes one. Same hit ratio (46.64 against 46.62), a cheaper hit: the default since
-     * 2026-11-29.
+     * it demotes one. Same hit ratio (46.64 against 46.62), a cheaper hit: the default from
+     * 2026-11-29 until {@link #MARK_LAZY} (issue 16).
      */
     public static final SlotPolicySpec FRONT_FPGHOST_S8_TAIL_W16_LAZY = FRONT_FPGHOST_S8_TAIL_W16
             .with(p -> p.lazyPromotion = true).withName("front-fpghost-s8-tail-w16-lazy");
 
     /** The parameters of {@link SlotPolicy#DEFAULT}, the best of the variants (docs/eviction.md). */
-    public static final SlotPolicySpec DEFAULT = FRONT_FPGHOST_S8_TAIL_W16_LAZY;
+    public static final SlotPolicySpec DEFAULT = MARK_LAZY;
 
     /** Tried and rejected: the (eager) default plus a per-bucket second chance ({@code bucketAging}). */
     public static final SlotPolicySpec AGING = FRONT_FPGHOST_S8_TAIL_W16.with(p -> p.bucketAging = true)
@@ -228,6 +244,12 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
         }
         if (promoteHits < 1 || promoteHits > 3) {
             throw new IllegalArgumentException("promoting hits must be in [1, 3]: " + promoteHits);
+        }
+        if (ghostCount < 0 || ghostCount > 3) {
+            throw new IllegalArgumentException("ghost count must be in [0, 3]: " + ghostCount);
+        }
+        if (countCap < 1 || countCap > 3) {
+            throw new IllegalArgumentException("count cap must be in [1, 3]: " + countCap);
         }
         if (bucketSlots < 10 || bucketSlots > 16) {
             throw new IllegalArgumentException("bucket slots must be in [10, 16]: " + bucketSlots);
@@ -280,7 +302,10 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
      * (bloom|fingerprints), {@code evictprot} (true|false), {@code adapt} (step), {@code mid}
      * (promote-to slot), {@code ghostmid} (ghost-to slot), {@code aging} (true|false), {@code lazy} (true|false),
      * {@code width} (preferred bucket slots), {@code hits} (probation hits that promote, with
-     * {@code bump=mark}). The result is named after the spec, so the
+     * {@code bump=mark}), {@code cap} (highest hit count kept, with {@code bump=mark}), {@code gate} (true|false:
+     * a returning ghost skips probation only if its promotion would demote an uncounted entry),
+     * {@code carry} (true|false: a promoted tail keeps its count minus one), {@code ghostcount}
+     * (0..3: the count a returning ghost enters with). The result is named after the spec, so the
      * simulator can run any point of the design space side by side with the presets.
      */
     public static SlotPolicySpec parse(String spec) {
@@ -313,6 +338,10 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
                     case "lazy" -> b.lazyPromotion = Boolean.parseBoolean(v);
                     case "width" -> b.bucketSlots = Integer.parseInt(v);
                     case "hits" -> b.promoteHits = Integer.parseInt(v);
+                    case "cap" -> b.countCap = Integer.parseInt(v);
+                    case "gate" -> b.ghostGate = Boolean.parseBoolean(v);
+                    case "carry" -> b.carryCount = Boolean.parseBoolean(v);
+                    case "ghostcount" -> b.ghostCount = Integer.parseInt(v);
                     default -> throw new IllegalArgumentException("unknown slot policy parameter " + k + " in " + spec);
                 }
             });
@@ -375,6 +404,10 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
         public boolean lazyPromotion;
         public int bucketSlots;
         public int promoteHits;
+        public int countCap;
+        public boolean ghostGate;
+        public boolean carryCount;
+        public int ghostCount;
 
         private Draft(SlotPolicySpec p) {
             name = p.name;
@@ -393,12 +426,16 @@ public record SlotPolicySpec(String name, Bump bump, boolean promoteFromStash, b
             lazyPromotion = p.lazyPromotion;
             bucketSlots = p.bucketSlots;
             promoteHits = p.promoteHits;
+            countCap = p.countCap;
+            ghostGate = p.ghostGate;
+            carryCount = p.carryCount;
+            ghostCount = p.ghostCount;
         }
 
         private SlotPolicySpec build() {
             return new SlotPolicySpec(name, bump, promoteFromStash, demoteToStashHead, stashPer60, ghostBitsPerEntry,
                     ghostGeneration, ghostEvictsProtected, adaptiveStep, promoteToSlot, ghostToSlot, ghostKind,
-                    bucketAging, bucketSlots, lazyPromotion, promoteHits);
+                    bucketAging, bucketSlots, lazyPromotion, promoteHits, countCap, ghostGate, carryCount, ghostCount);
         }
     }
 }

@@ -82,9 +82,9 @@ class SlotPolicySpecTest {
     @Test
     void productionPresetsRunTheProductionOrders() {
         assertSame(SlotPolicy.DEFAULT, SlotPolicySpec.policy("default"));
-        assertSame(SlotPolicy.DEFAULT, SlotPolicySpec.policy("front-fpghost-s8-tail-w16-lazy"));
-        assertEquals("front-fpghost-s8-tail-w16", SlotPolicySpec.policy("front-fpghost-s8-tail-w16").name(),
-                "the eager order, default until 2026-11-29, is a simulator preset");
+        assertSame(SlotPolicy.DEFAULT, SlotPolicySpec.policy("mark-lazy-fpghost-s8-w16"));
+        assertEquals("front-fpghost-s8-tail-w16-lazy", SlotPolicySpec.policy("front-fpghost-s8-tail-w16-lazy").name(),
+                "the lazy move-to-front order, default until issue 16, is a simulator preset");
         assertSame(SlotPolicy.DRAGONFLY, SlotPolicySpec.policy("dragonfly"));
         assertEquals("default:stash=10", SlotPolicySpec.policy("default:stash=10").name());
     }
@@ -133,7 +133,7 @@ class SlotPolicySpecTest {
     }
 
     static Stream<String> productionSpecs() {
-        return Stream.of("dragonfly", "front-fpghost-s8-tail-w16-lazy");
+        return Stream.of("dragonfly", "mark-lazy-fpghost-s8-w16");
     }
 
     /**
