@@ -151,26 +151,6 @@ public final class Segment<K, V> {
     }
 
     /**
-     * {@link #beforeChange} for every bucket an insert of {@code hash} may write: the home, its
-     * neighbour, the bucket after it (displacement 1), the one before home (displacement 2) and
-     * the stash buckets.
-     */
-    private void beforeInsert(long hash) {
-        if (owner.snapshotEpoch == 0) {
-            return;
-        }
-        int home = homeBucket(hash);
-        int next = nextBucket(home);
-        beforeChange(prevBucket(home));
-        beforeChange(home);
-        beforeChange(next);
-        beforeChange(nextBucket(next));
-        for (int s = regular; s < regular + stash; s++) {
-            beforeChange(s);
-        }
-    }
-
-    /**
      * Serializes {@code bucket} into {@code sink} and marks it visited for {@code epoch}, unless
      * it already is. Returns the number of entries emitted (the snapshot walk and the hook).
      */
@@ -550,8 +530,7 @@ public final class Segment<K, V> {
      *               PR #318; {@link #splitInto} copies slot for slot when even that fails)
      */
     public int insert(K key, V value, long hash, boolean spread) {
-        beforeInsert(hash);
-        int p = insertUniq(key, value, hash, spread);
+        int p = insertUniq(key, value, hash, spread); // its steps preserve the buckets they change
         if (p >= 0) {
             owner.sizeChanged(1);
         }
@@ -580,7 +559,12 @@ public final class Segment<K, V> {
         return p;
     }
 
-    /** {@link #insert} without telling the table: split moves keys between its own segments. */
+    /**
+     * {@link #insert} without telling the table: split moves keys between its own segments.
+     * Snapshot invariant: each step calls {@link #beforeChange} on exactly the buckets whose
+     * entries it is about to change (the bucket that receives the key; both ends of a
+     * displacement), so an insert preserves one to three buckets, not every bucket it might use.
+     */
     private int insertUniq(K key, V value, long hash, boolean spread) {
         int fp = fingerprint(hash);
         int home = homeBucket(hash);
@@ -621,6 +605,7 @@ public final class Segment<K, V> {
     }
 
     private int placeNew(int bucket, int slot, Object key, Object value, int fp, boolean probe) {
+        beforeChange(bucket);
         place(bucket, slot, key, value, fp, probe);
         size++;
         return position(bucket, slot);
@@ -638,6 +623,8 @@ public final class Segment<K, V> {
         }
         int src = Integer.numberOfTrailingZeros(mask);
         int i = from * slots + src;
+        beforeChange(from); // the moved item is emitted once, from where it was
+        beforeChange(to);
         // an owned item of `from` probes in from+1; a probing item of `from` returns home to from-1
         place(to, dst, entries[2 * i], entries[2 * i + 1], fingerprints[i] & 0xFF, ownItems);
         clearSlot(from, src);

@@ -352,13 +352,13 @@ public final class Shard implements Runnable {
      * Fixes this shard's point-in-time image for {@code job} (between two commands) and starts
      * walking it in slices; {@code startChanges} learns the change counter the image covers.
      */
-    void startSaving(io.dash4j.server.persist.SnapshotJob job, boolean compress, java.util.function.LongConsumer startChanges) {
+    void startSaving(io.dash4j.server.persist.SnapshotJob job, java.util.function.LongConsumer startChanges) {
         if (saver != null) {
             saver.abort(); // a failed save's part that has not noticed yet
             saver = null;
         }
         try {
-            saver = new ShardSaver(this, job, compress);
+            saver = new ShardSaver(this, job);
             startChanges.accept(saver.changesAtStart);
         } catch (RuntimeException e) {
             job.fail("shard " + id + " cannot snapshot its store: " + e.getMessage());
@@ -383,10 +383,13 @@ public final class Shard implements Runnable {
                 int handled = drainInbox();
                 if (saver != null) {
                     // commands first: a short slice when this iteration had work, a long one when idle
-                    if (saver.step(handled > 0 || servedLastRound)) {
+                    ShardSaver.Progress p = saver.step(handled > 0 || servedLastRound);
+                    if (p == ShardSaver.Progress.DONE) {
                         saver = null;
                     }
-                    handled++; // a save in progress keeps the loop from sleeping
+                    if (p != ShardSaver.Progress.WAITING) {
+                        handled++; // a walk in progress keeps the loop from sleeping; a waiting one is woken
+                    }
                 }
                 long mono = System.nanoTime();
                 if (mono - nextTickNanos >= 0) {

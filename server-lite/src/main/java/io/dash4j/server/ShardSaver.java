@@ -7,69 +7,87 @@ import io.dash4j.server.store.StoreSnapshot;
 
 /**
  * One shard's part of a BGSAVE: it fixes the shard's point-in-time image when created (on the
- * shard's thread, between two commands), encodes the entries the snapshot yields as RDB records,
- * and hands chunks to the {@link SnapshotJob}. The shard calls {@link #step} once per loop
- * iteration, so the walk proceeds in slices between commands ({@link #BUCKETS_WHEN_BUSY} buckets
- * when the shard is serving, {@link #BUCKETS_WHEN_IDLE} when it is idle); entries that writers
- * preserve ahead of the walk are encoded inside those writes.
+ * shard's thread, while the save holds every shard), collects the entries the snapshot yields
+ * into batches of references for the {@link SnapshotJob}'s writer thread, and walks the image in
+ * slices between commands ({@link #step}). Entries that writers preserve ahead of the walk join
+ * the same batches from inside those writes.
+ *
+ * <p>A slice is measured in time, not buckets: while the shard serves commands it walks for
+ * about {@link #BUSY_SLICE_NANOS} per loop iteration (commands come first), while idle for about
+ * {@link #IDLE_SLICE_NANOS}. The shard's cost per entry is a reference and a deadline (encoding
+ * happens on the writer thread, {@link #encode}), so a busy slice covers a few thousand entries.
  */
 final class ShardSaver {
 
-    /** Buckets walked per loop iteration while the shard serves commands: about a hundred entries. */
-    static final int BUCKETS_WHEN_BUSY = 8;
-    /** Buckets walked per loop iteration while the shard is idle: a few thousand entries. */
-    static final int BUCKETS_WHEN_IDLE = 256;
+    /** Walk time per loop iteration while the shard serves commands. */
+    static final long BUSY_SLICE_NANOS = 50_000;
+    /** Walk time per loop iteration while the shard is idle. */
+    static final long IDLE_SLICE_NANOS = 2_000_000;
+    /** Buckets walked between two looks at the clock. */
+    static final int BUCKETS_PER_CHECK = 16;
+
+    /** What a slice did. */
+    enum Progress { WALKED, WAITING, DONE }
 
     private final SnapshotJob job;
     private final StoreSnapshot snapshot;
-    private final RdbEncoder encoder;
+    private SnapshotJob.Batch batch;
     /** The store's change counter when the image was fixed (what a successful save covers). */
     final long changesAtStart;
-    private long pending;
 
-    ShardSaver(Shard shard, SnapshotJob job, boolean compress) {
+    ShardSaver(Shard shard, SnapshotJob job) {
         this.job = job;
-        this.encoder = new RdbEncoder(0, compress);
-        encoder.swap(job.buffer());
+        this.batch = job.batch();
         this.changesAtStart = shard.store.changes();
-        this.snapshot = shard.store.startSnapshot(this::write);
+        this.snapshot = shard.store.startSnapshot(this::add);
         job.partStarted(snapshot.keysAtStart(), snapshot.expiringAtStart());
     }
 
-    /** The snapshot's sink: one RDB record per entry (memcached flags and CAS are not kept). */
-    private void write(byte[] e, long expireAtMillis) {
-        encoder.stringRecord(e, Entry.keyOffset(e), Entry.keyLength(e), e, Entry.valueOffset(e),
-                Entry.valueLength(e), expireAtMillis);
-        pending++;
-        if (encoder.size() >= SnapshotJob.CHUNK_BYTES) {
-            handOver();
+    /**
+     * The snapshot's sink (from the walk or from inside a write): the entry's reference joins the
+     * batch. Safe to hand to another thread: an entry array never changes once stored, except
+     * for its TTL and STICKY header bits, which {@link #encode} does not read.
+     */
+    private void add(byte[] entry, long expireAtMillis) {
+        if (batch.add(entry, expireAtMillis)) {
+            job.offer(batch);
+            batch = job.batch();
         }
     }
 
-    private void handOver() {
-        int length = encoder.size();
-        job.offer(encoder.swap(job.buffer()), length, pending);
-        pending = 0;
+    /** On the writer thread: one entry's records, its memcached flags and CAS first if it has any. */
+    static void encode(byte[] e, long expireAtMillis, RdbEncoder out) {
+        if (Entry.has(e, Entry.FLAGS | Entry.CAS)) {
+            out.memcachedMeta(Entry.flags(e), Entry.cas(e));
+        }
+        out.stringRecord(e, Entry.keyOffset(e), Entry.keyLength(e), e, Entry.valueOffset(e),
+                Entry.valueLength(e), expireAtMillis);
     }
 
     /**
-     * One slice, short when the shard is {@code busy} serving commands; true when this shard's
-     * part is over (complete, or abandoned after a failure).
+     * One slice, short when the shard is {@code busy} serving commands. WAITING when the writer is
+     * behind (the job wakes the shard when it catches up), DONE when this shard's part is over
+     * (complete, or abandoned after a failure).
      */
-    boolean step(boolean busy) {
+    Progress step(boolean busy) {
         if (job.failed()) {
             snapshot.abort();
             job.partFinished();
-            return true;
+            return Progress.DONE;
         }
-        if (!snapshot.step(busy ? BUCKETS_WHEN_BUSY : BUCKETS_WHEN_IDLE)) {
-            return false;
-        }
-        if (encoder.size() > 0) {
-            handOver();
-        }
-        job.partFinished();
-        return true;
+        long deadline = System.nanoTime() + (busy ? BUSY_SLICE_NANOS : IDLE_SLICE_NANOS);
+        do {
+            if (!job.walkMayProceed()) {
+                return Progress.WAITING;
+            }
+            if (snapshot.step(BUCKETS_PER_CHECK)) {
+                job.offer(batch);
+                batch = null;
+                job.partFinished();
+                return Progress.DONE;
+            }
+        } while (System.nanoTime() - deadline < 0);
+        return Progress.WALKED;
     }
 
     /** Abandons the part (the shard is stopping). */

@@ -61,7 +61,7 @@ class PersistenceTest {
     /** The dump's keys and values as our reader sees them (and their deadlines in ms, -1 = none). */
     static Map<String, String> readDump(Path file, Map<String, Long> deadlines) throws Exception {
         Map<String, String> out = new HashMap<>();
-        RdbReader.read(file, (k, v, at) -> {
+        RdbReader.read(file, (k, v, at, flags, cas) -> {
             String key = new String(k, StandardCharsets.ISO_8859_1);
             assertNull(out.put(key, new String(v, StandardCharsets.ISO_8859_1)), "twice: " + key);
             if (deadlines != null) {
@@ -309,5 +309,91 @@ class PersistenceTest {
         }
         assertTrue(t.awaitTermination(20, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals(Map.of("a", "1", "b", "2", "c", "3"), readDump(dir.resolve("dump.rdb"), null));
+    }
+    /** A memcached {@code gets}: "VALUE key flags bytes cas" and the data, or null on a miss. */
+    static String[] memcachedGets(TestServers.Raw mc, String key) throws Exception {
+        String head = mc.send("gets " + key + "\r\n").line();
+        if (head.equals("END\r\n")) {
+            return null;
+        }
+        String[] f = head.trim().split(" ");
+        String data = mc.read(Integer.parseInt(f[3]) + 2);
+        assertEquals("END\r\n", mc.line());
+        return new String[] {f[2], f[4], data.substring(0, data.length() - 2)};
+    }
+
+    @Test
+    @Timeout(60)
+    void memcachedFlagsAndCasSurviveARestartAndNewCasUniquesDoNotRepeatLoadedOnes(@TempDir Path dir) throws Exception {
+        Map<String, String[]> before = new HashMap<>();
+        try (Server s = server(dir, c -> { });
+             TestServers.Raw mc = new TestServers.Raw(s.memcachedPort());
+             Jedis j = new Jedis("127.0.0.1", s.port())) {
+            for (int i = 0; i < 300; i++) {
+                int flags = i % 3 == 0 ? 0 : (i % 3 == 1 ? i * 977 : -1 - i); // 0, small, above 2^31
+                String v = "v" + i + "x".repeat(i % 40);
+                assertEquals("STORED\r\n", mc.send("set mc:" + i + " " + Integer.toUnsignedString(flags)
+                        + " " + (i % 5 == 0 ? 3600 : 0) + " " + v.length() + "\r\n" + v + "\r\n").line());
+            }
+            for (int i = 0; i < 300; i++) {
+                before.put("mc:" + i, memcachedGets(mc, "mc:" + i));
+            }
+            j.set("resp", "plain"); // written through RESP: neither flags nor CAS
+            assertEquals("OK", j.save());
+        }
+        try (Server s = server(dir, c -> { });
+             TestServers.Raw mc = new TestServers.Raw(s.memcachedPort());
+             Jedis j = new Jedis("127.0.0.1", s.port())) {
+            long maxCas = 0;
+            for (Map.Entry<String, String[]> e : before.entrySet()) {
+                assertArrayEquals(e.getValue(), memcachedGets(mc, e.getKey()), e.getKey());
+                maxCas = Math.max(maxCas, Long.parseLong(e.getValue()[1]));
+            }
+            assertEquals("plain", j.get("resp"));
+            assertEquals("0", memcachedGets(mc, "resp")[0]);
+            // a CAS taken before the restart still works, once
+            String[] one = before.get("mc:7");
+            assertEquals("STORED\r\n", mc.send("cas mc:7 5 0 3 " + one[1] + "\r\nnew\r\n").line());
+            assertEquals("EXISTS\r\n", mc.send("cas mc:7 5 0 3 " + one[1] + "\r\nold\r\n").line());
+            // every shard hands out uniques above every one in the dump
+            for (int i = 0; i < 30; i++) {
+                mc.send("set fresh:" + i + " 0 0 1\r\nx\r\n").line();
+                assertThat(Long.parseLong(memcachedGets(mc, "fresh:" + i)[1])).isGreaterThan(maxCas);
+            }
+            assertThat(j.ttl("mc:5")).isBetween(3000L, 3600L);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void temporaryFilesOfKilledSavesAreRemovedAtStartUp(@TempDir Path dir) throws Exception {
+        try (Server s = server(dir, c -> { }); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            j.set("a", "1");
+            assertEquals("OK", j.save());
+        }
+        byte[] dump = Files.readAllBytes(dir.resolve("dump.rdb"));
+        // what a process killed in the middle of a save leaves: half a dump under its temp name
+        // (pid 2^22 + 1 is above Linux's pid_max, so no live process has it)
+        Path stale = dir.resolve("temp-4194305-3.rdb");
+        Files.write(stale, java.util.Arrays.copyOf(dump, dump.length / 2));
+        Path ours = dir.resolve("temp-" + ProcessHandle.current().pid() + "-1.rdb"); // a pid reused by us
+        Files.write(ours, new byte[] {1, 2, 3});
+        Path other = dir.resolve("temp-notes.rdb"); // not a name a save uses
+        Files.write(other, new byte[] {4});
+        try (Server s = server(dir, c -> { }); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            assertEquals("1", j.get("a"));
+            assertEquals("2", info(j, "rdb_stale_temp_files_removed"));
+            assertTrue(Files.notExists(stale));
+            assertTrue(Files.notExists(ours));
+            assertTrue(Files.exists(other));
+            assertEquals("OK", j.save());
+        }
+        // a temp file of a live process (another server saving into the same directory) stays
+        Path alive = dir.resolve("temp-" + ProcessHandle.current().parent().orElseThrow().pid() + "-9.rdb");
+        Files.write(alive, new byte[] {5});
+        try (Server s = server(dir, c -> { }); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            assertEquals("0", info(j, "rdb_stale_temp_files_removed"));
+            assertTrue(Files.exists(alive));
+        }
     }
 }

@@ -158,4 +158,37 @@ class RdbRedisInteropTest {
         assertThat(e.getMessage()).contains(dir.resolve("dump.rdb").toString()).contains("\"user:1\"")
                 .contains("hash (listpack)").contains("dash4j stores strings only");
     }
+    @Test
+    @Timeout(120)
+    void memcachedFlagsAndCasAreAuxFieldsThatRedisToolsIgnore(@TempDir Path dir) throws Exception {
+        Path checker = tool("redis-check-rdb");
+        tool("redis-server");
+        try (Server s = PersistenceTest.server(dir, c -> { });
+             TestServers.Raw mc = new TestServers.Raw(s.memcachedPort());
+             Jedis j = new Jedis("127.0.0.1", s.port())) {
+            for (int i = 0; i < 200; i++) {
+                String v = "mc value " + i + " " + "z".repeat(i % 30);
+                assertEquals("STORED\r\n", mc.send("set mc:" + i + " " + (i * 65_537L % 4_294_967_296L) + " "
+                        + (i % 4 == 0 ? 3600 : 0) + " " + v.length() + "\r\n" + v + "\r\n").line());
+            }
+            j.set("resp", "plain");
+            assertEquals("OK", j.save());
+        }
+        ExternalTools.Result check = ExternalTools.run(List.of(checker.toString(), dir.resolve("dump.rdb").toString()), 60);
+        assertEquals(0, check.exitCode(), check.output());
+        assertThat(check.output()).contains("RDB looks OK").contains("201 keys read").contains("50 expires")
+                .contains("AUX FIELD dash4j-mc");
+        try (RedisServer redis = new RedisServer(dir, "dump.rdb"); Jedis j = new Jedis("127.0.0.1", redis.port)) {
+            assertEquals(201, j.dbSize());
+            assertEquals("plain", j.get("resp"));
+            for (int i = 0; i < 200; i++) {
+                assertEquals("mc value " + i + " " + "z".repeat(i % 30), j.get("mc:" + i));
+                if (i % 4 == 0) {
+                    assertThat(j.ttl("mc:" + i)).isBetween(3000L, 3600L);
+                } else {
+                    assertEquals(-1L, j.ttl("mc:" + i));
+                }
+            }
+        }
+    }
 }

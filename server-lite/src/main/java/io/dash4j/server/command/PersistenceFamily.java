@@ -2,9 +2,8 @@ package io.dash4j.server.command;
 
 import io.dash4j.server.Call;
 import io.dash4j.server.Persistence;
+import io.dash4j.server.Shard;
 import io.dash4j.server.persist.SnapshotJob;
-
-import java.util.function.Consumer;
 
 import static io.dash4j.server.command.Args.is;
 
@@ -28,55 +27,31 @@ public final class PersistenceFamily {
     }
 
     /**
-     * Starts a save whose images are fixed on every shard before the call completes: a command
-     * pipelined after it on any connection reaches each shard after its image was fixed.
-     * {@code whenDone} gets the outcome; false when a save is already running.
+     * Starts a save and ends the call when its images are fixed on every shard, at one instant
+     * ({@link Persistence#fixImagesTogether}): a command sent after the reply, on any connection,
+     * is not in the image. With {@code untilOnDisk} the call waits for the dump to be on disk
+     * instead and answers its outcome (SAVE). False when a save is already running.
      */
-    private static boolean startFixed(Call c, Consumer<SnapshotJob.Outcome> whenDone, Object reply) {
+    private static boolean start(Call c, boolean untilOnDisk, Object reply) {
         Persistence p = c.client.server().persistence();
+        Shard home = c.owner.home();
         SnapshotJob job;
         try {
-            job = p.begin(whenDone);
+            job = p.begin(untilOnDisk ? o -> home.postTask(() -> c.eventArrived(reply(o))) : null);
         } catch (IllegalStateException e) {
-            c.then = null;
             throw CommandError.err("ERR " + e.getMessage()).exception();
         }
         if (job == null) {
             return false;
         }
-        c.onAllShards((s, call, part) -> {
-            p.fixImage(s, job);
-            return null;
-        }, call -> reply);
+        c.awaitEvent(); // ended on the home thread by the outcome (SAVE) or by the fixed images
+        p.fixImagesTogether(job, home, untilOnDisk ? () -> { } : () -> c.eventArrived(reply));
         return true;
     }
 
-    /**
-     * SAVE: the images are fixed on every shard (phase 1, as BGSAVE), then the call waits for the
-     * dump to be on disk (phase 2, an event). The outcome may come back before phase 1 has
-     * gathered (a tiny dataset): both run on the caller's home thread, so a holder settles it.
-     */
+    /** SAVE: the images are fixed as for BGSAVE, and the call answers when the dump is on disk. */
     private static void save(Call c) {
-        Object[] outcome = {null};
-        boolean[] waiting = {false};
-        c.then = () -> { // set first: with one shard the parts are all back inside startFixed
-            if (outcome[0] != null) {
-                Object r = outcome[0];
-                c.gather = call -> r;
-            } else {
-                waiting[0] = true;
-                c.awaitEvent();
-            }
-        };
-        boolean started = startFixed(c, o -> c.owner.home().postTask(() -> {
-            if (waiting[0]) {
-                c.eventArrived(reply(o));
-            } else {
-                outcome[0] = reply(o);
-            }
-        }), null);
-        if (!started) {
-            c.then = null;
+        if (!start(c, true, null)) {
             throw CommandError.err("ERR Background save already in progress").exception();
         }
     }
@@ -86,7 +61,7 @@ public final class PersistenceFamily {
         if (c.argv.length > 2 || (c.argv.length == 2 && !schedule)) {
             throw CommandError.SYNTAX.exception();
         }
-        if (startFixed(c, null, new Replies.Status("Background saving started"))) {
+        if (start(c, false, new Replies.Status("Background saving started"))) {
             return;
         }
         if (!schedule) {

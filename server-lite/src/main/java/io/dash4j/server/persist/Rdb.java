@@ -8,7 +8,7 @@ package io.dash4j.server.persist;
  *  AUX (0xFA) name value        ... redis-ver, redis-bits, ctime, used-mem, aof-base
  *  SELECTDB (0xFE) db
  *  RESIZEDB (0xFB) keys expires
- *  [EXPIRETIME_MS (0xFC) 8-byte LE ms] type key value   ... one record per key
+ *  [AUX "dash4j-mc" "flags cas"] [EXPIRETIME_MS (0xFC) 8-byte LE ms] type key value   ... per key
  *  EOF (0xFF) 8-byte LE CRC-64/Jones of everything before it
  * </pre>
  *
@@ -36,6 +36,13 @@ public final class Rdb {
     public static final int OP_EOF = 255;
 
     public static final int TYPE_STRING = 0;
+
+    /**
+     * dash4j's AUX field carrying the memcached client flags and CAS unique of the key record
+     * that follows it ({@code "<flags> <cas>"}, unsigned decimal); written only for keys that have
+     * them. Redis ignores AUX fields it does not know, so such a dump still loads there.
+     */
+    public static final String AUX_MEMCACHED = "dash4j-mc";
 
     static final int LEN_6BIT = 0;
     static final int LEN_14BIT = 1;

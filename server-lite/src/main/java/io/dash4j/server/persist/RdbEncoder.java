@@ -9,8 +9,8 @@ import java.util.Arrays;
  * as an integer when they are the canonical text of one that fits in 32 bits, LZF-compressed when
  * longer than 20 bytes and compression saves at least 4 bytes ({@link Lzf}), raw otherwise.
  *
- * <p>One encoder per writer (a shard's snapshot, or the file header): not thread-safe. The buffer
- * is handed out with {@link #take} and the encoder starts again empty.
+ * <p>One encoder per writer (a save's writer thread, or the file header): not thread-safe. Its
+ * bytes are read in place ({@link #buffer}, then {@link #reset}) or copied out ({@link #take}).
  */
 public final class RdbEncoder {
 
@@ -32,16 +32,14 @@ public final class RdbEncoder {
         return size;
     }
 
-    /**
-     * Hands over the buffer holding the bytes written so far (the first {@link #size()} of it)
-     * and continues, empty, in {@code fresh}: chunks move to the writer without a copy, and the
-     * writer gives the buffers back for reuse.
-     */
-    public byte[] swap(byte[] fresh) {
-        byte[] full = buf;
-        buf = fresh;
+    /** The buffer holding the bytes written so far (the first {@link #size()} of it). */
+    public byte[] buffer() {
+        return buf;
+    }
+
+    /** Empties the encoder, keeping its buffer. */
+    public void reset() {
         size = 0;
-        return full;
     }
 
     /** The bytes written since the last take; the encoder is empty afterwards. */
@@ -97,6 +95,43 @@ public final class RdbEncoder {
         string(value, valueOff, valueLen);
     }
 
+    /**
+     * The memcached metadata of the string record that follows: an AUX field
+     * {@code dash4j-mc = "<flags> <cas>"} (both unsigned decimal). Redis and redis-check-rdb
+     * ignore AUX fields they do not know, wherever they are, so the key still loads there as a
+     * plain string; dash4j's reader gives the pair to the next key ({@link Rdb#AUX_MEMCACHED}).
+     * Written raw, without an allocation: a record of the hot path.
+     */
+    public void memcachedMeta(int flags, long cas) {
+        u8(Rdb.OP_AUX);
+        length(MEMCACHED_AUX_NAME.length);
+        raw(MEMCACHED_AUX_NAME);
+        int n = unsignedDecimal(flags & 0xFFFFFFFFL, digits, 0);
+        digits[n++] = ' ';
+        n = unsignedDecimal(cas, digits, n);
+        length(n);
+        ensure(n);
+        System.arraycopy(digits, 0, buf, size, n);
+        size += n;
+    }
+
+    private static final byte[] MEMCACHED_AUX_NAME = Rdb.AUX_MEMCACHED.getBytes(StandardCharsets.US_ASCII);
+    /** Scratch for {@link #memcachedMeta}: 10 digits, a space, 20 digits. */
+    private final byte[] digits = new byte[32];
+
+    /** Writes {@code v} (unsigned) in decimal at {@code out[at]}; returns the index after it. */
+    private static int unsignedDecimal(long v, byte[] out, int at) {
+        int len = 1;
+        for (long t = Long.divideUnsigned(v, 10); t != 0; t = Long.divideUnsigned(t, 10)) {
+            len++;
+        }
+        for (int i = at + len - 1; i >= at; i--) {
+            out[i] = (byte) ('0' + Long.remainderUnsigned(v, 10));
+            v = Long.divideUnsigned(v, 10);
+        }
+        return at + len;
+    }
+
     // ------------------------------------------------------------------ primitives
 
     public void string(byte[] s) {
@@ -111,12 +146,14 @@ public final class RdbEncoder {
             if (lzf == null) {
                 lzf = new Lzf();
             }
-            byte[] packed = lzf.compress(s, off, len);
-            if (packed != null) {
+            int packed = lzf.compress(s, off, len);
+            if (packed >= 0) {
                 u8(Rdb.ENC_VALUE << 6 | Rdb.ENC_LZF);
-                length(packed.length);
+                length(packed);
                 length(len);
-                raw(packed);
+                ensure(packed);
+                System.arraycopy(lzf.output(), 0, buf, size, packed);
+                size += packed;
                 return;
             }
         }

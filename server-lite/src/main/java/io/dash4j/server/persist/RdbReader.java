@@ -24,8 +24,12 @@ public final class RdbReader {
     /** Receives the keys of a dump, in file order. */
     @FunctionalInterface
     public interface Visitor {
-        /** A string key; {@code expireAtMillis} is epoch ms, -1 when it has none. */
-        void string(byte[] key, byte[] value, long expireAtMillis) throws IOException;
+        /**
+         * A string key; {@code expireAtMillis} is epoch ms, -1 when it has none; {@code flags} and
+         * {@code cas} are its memcached metadata (0 when the dump has none for it: Redis's dumps,
+         * keys written through RESP).
+         */
+        void string(byte[] key, byte[] value, long expireAtMillis, int flags, long cas) throws IOException;
     }
 
     /** What a load found besides the keys. */
@@ -43,6 +47,9 @@ public final class RdbReader {
     /** Bytes consumed from the start of the file. */
     private long offset;
     private long crc;
+    /** The memcached metadata announced for the next key ({@link Rdb#AUX_MEMCACHED}). */
+    private int mcFlags;
+    private long mcCas;
 
     private RdbReader(String name, InputStream in) {
         this.name = name;
@@ -111,7 +118,16 @@ public final class RdbReader {
                     }
                     return new Summary(version, keys, expiring, aux);
                 }
-                case Rdb.OP_AUX -> aux.put(text(string()), text(string()));
+                case Rdb.OP_AUX -> {
+                    String name = text(string());
+                    long valueAt = offset;
+                    byte[] value = string();
+                    if (name.equals(Rdb.AUX_MEMCACHED)) {
+                        parseMemcachedMeta(value, valueAt); // for the next key
+                    } else {
+                        aux.put(name, text(value));
+                    }
+                }
                 case Rdb.OP_SELECTDB -> db = length();
                 case Rdb.OP_RESIZEDB -> {
                     length();
@@ -140,14 +156,30 @@ public final class RdbReader {
                                 + ": dash4j serves database 0 only");
                     }
                     byte[] value = string();
-                    visitor.string(key, value, expireAt);
+                    visitor.string(key, value, expireAt, mcFlags, mcCas);
                     keys++;
                     if (expireAt >= 0) {
                         expiring++;
                     }
                     expireAt = -1;
+                    mcFlags = 0;
+                    mcCas = 0;
                 }
             }
+        }
+    }
+
+    /** Reads {@code "<flags> <cas>"} (unsigned decimal) of a {@link Rdb#AUX_MEMCACHED} field. */
+    private void parseMemcachedMeta(byte[] value, long at) throws RdbFormatException {
+        String v = new String(value, StandardCharsets.US_ASCII);
+        int space = v.indexOf(' ');
+        try {
+            mcFlags = Integer.parseUnsignedInt(v.substring(0, Math.max(0, space)));
+            mcCas = Long.parseUnsignedLong(v.substring(space + 1));
+        } catch (NumberFormatException e) {
+            offset = at;
+            throw error("bad " + Rdb.AUX_MEMCACHED + " field \"" + printable(value)
+                    + "\" (expected \"<flags> <cas>\", unsigned decimal)");
         }
     }
 

@@ -500,6 +500,11 @@ public final class CacheShardStore implements ShardStore {
         return ++casUnique;
     }
 
+    @Override
+    public void casAbove(long unique) {
+        casUnique = Math.max(casUnique, unique);
+    }
+
     // ------------------------------------------------------------------ iteration
 
     private static final long TABLE_CURSOR_BITS = (1L << 40) - 1;

@@ -105,6 +105,12 @@ public interface ShardStore {
      */
     long nextCas();
 
+    /**
+     * Makes every later {@link #nextCas()} larger than {@code unique} (a dump loaded at start-up
+     * brings CAS uniques handed out by an earlier process: a new one must not repeat them).
+     */
+    void casAbove(long unique);
+
     /** Resets the counters CONFIG RESETSTAT / {@code stats reset} zero (hits, misses). */
     void resetStats();
 
