@@ -92,13 +92,36 @@ public final class MemcachedOps {
                     CommandError.TOO_BIG_ITEM, newCas);
             return n < 0 ? WriteStatus.NOT_STORED : WriteStatus.STORED;
         }
+        return StringOps.set(st, k, data, off, len, setArgs(mode, flags, exptime, cas), newCas);
+    }
+
+    /**
+     * {@link #store} of a data block read straight into an entry built on the connection's thread
+     * ({@code entry}: key, flags, room for the CAS unique, value), so a set allocates that array
+     * and nothing else. set/add/replace/cas store the entry itself with {@code newCas} filled in;
+     * append/prepend take its value.
+     */
+    public static WriteStatus storeEntry(ShardStore st, Key k, StoreMode mode, byte[] entry, long exptime, long cas,
+                                         long newCas, long itemSizeMax) {
+        if (mode == StoreMode.APPEND || mode == StoreMode.PREPEND) {
+            int vo = Entry.valueOffset(entry);
+            return store(st, k, mode, entry, vo, entry.length - vo, 0, exptime, cas, newCas, itemSizeMax);
+        }
+        Entry.putCas(entry, newCas);
+        return StringOps.setEntry(st, k, entry, setArgs(mode, 0, exptime, cas)); // the entry carries its flags
+    }
+
+    /** The {@link SetArgs} of set/add/replace/cas (a plain set shares {@link SetArgs#PLAIN}). */
+    private static SetArgs setArgs(StoreMode mode, int flags, long exptime, long cas) {
         SetArgs.Condition cond = switch (mode) {
             case ADD -> SetArgs.Condition.IF_ABSENT;
             case REPLACE -> SetArgs.Condition.IF_PRESENT;
             case CAS -> SetArgs.Condition.IF_CAS;
             default -> SetArgs.Condition.ALWAYS;
         };
-        return StringOps.set(st, k, data, off, len, new SetArgs(cond, cas, false, expiry(exptime), flags), newCas);
+        Expiry when = expiry(exptime);
+        return cond == SetArgs.Condition.ALWAYS && flags == 0 && when == null ? SetArgs.PLAIN
+                : new SetArgs(cond, cas, false, when, flags);
     }
 
     /** Marks "key not found" for {@link #arith}. */

@@ -8,7 +8,9 @@ import io.dash4j.server.Shard;
 import io.dash4j.server.ShardSnapshot;
 import io.dash4j.server.codec.Codec;
 import io.dash4j.server.codec.InputBuffer;
+import io.dash4j.server.ShardFn;
 import io.dash4j.server.command.CommandError;
+import io.dash4j.server.command.Handler;
 import io.dash4j.server.command.KeyOps;
 import io.dash4j.server.command.MemcachedOps;
 import io.dash4j.server.command.MemcachedOps.StoreMode;
@@ -17,7 +19,6 @@ import io.dash4j.server.store.Entry;
 import io.dash4j.server.store.Key;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -30,6 +31,18 @@ import static io.dash4j.server.memcache.McStats.*;
  * matching {@link MemcachedOps} operation on its key's owner; this class only turns the typed
  * results ({@link WriteStatus}, entries, counters, {@link CommandError}) into memcached's lines.
  * Items share the keyspace with RESP (a RESP string reads as flags 0).
+ *
+ * <p><b>What a get or a set costs.</b> The line is split in place ({@link CommandLine}: offsets
+ * into the input buffer, numbers read from those bytes, the verb matched without a String). A
+ * call comes from the connection's pool; its key is copied into the call's own buffer
+ * ({@link Call#ownKey}: another shard may run the command after the input buffer moved on), its
+ * parsed arguments ride in {@link Call#opts}, {@link Call#number} and {@link Call#entry}, and it
+ * runs a shared handler and shard function, so a get hit allocates nothing. A storage command's
+ * data block is read straight into the entry it stores (key, flags and a CAS field the owner
+ * fills in), that entry being the write's one allocation. A single-key get runs as one part on
+ * its owner and answers the entry itself; a get of several keys fans out once per owning shard
+ * ({@link Call#onKeys}). The VALUE line and the data are written from the stored entry straight
+ * into the output buffer.
  */
 public final class McTextCodec extends Codec {
 
@@ -73,32 +86,42 @@ public final class McTextCodec extends Codec {
 
     private static final Form LINE = form(Kind.LINE, false, false, false);
 
-    /** A storage command waiting for (or swallowing) its data block. */
-    private static final class Pending {
-        final StoreMode mode;
-        final byte[] key;
-        final int flags;
-        final long exptime;
-        final long cas;
-        final boolean noreply;
-        final int length; // data bytes, without the CRLF
-        byte[] data;
-        int fill;
-        boolean swallow;
+    /**
+     * A storage command's mode and exptime: the call's opts (its key is the call's, its flags, CAS
+     * field and data are in the entry {@link Call#entry}, the expected CAS of a cas in
+     * {@link Call#number}). Shared per mode when the exptime is 0, so a plain set allocates none.
+     */
+    private record StoreSpec(StoreMode mode, long exptime) {
+    }
 
-        Pending(StoreMode mode, byte[] key, int flags, long exptime, long cas, boolean noreply, int length) {
-            this.mode = mode;
-            this.key = key;
-            this.flags = flags;
-            this.exptime = exptime;
-            this.cas = cas;
-            this.noreply = noreply;
-            this.length = length;
+    private static final StoreSpec[] NO_EXPTIME = new StoreSpec[StoreMode.values().length];
+
+    static {
+        for (StoreMode m : StoreMode.values()) {
+            NO_EXPTIME[m.ordinal()] = new StoreSpec(m, 0);
         }
     }
 
-    private Pending pending;
+    /** A get/gets/gat/gats: whether it answers CAS uniques, and gat's new exptime. */
+    private record Retrieve(boolean withCas, boolean touch, long exptime) {
+    }
+
+    private static final Retrieve GET_PLAIN = new Retrieve(false, false, 0);
+    private static final Retrieve GETS_PLAIN = new Retrieve(true, false, 0);
+
+    /**
+     * The storage command whose data block is arriving: its call (key, spec, entry) or null while
+     * a refused command's block is swallowed; {@link #dataLength} bytes plus CRLF, {@link #fill}
+     * of them read so far.
+     */
+    private Call pendingCall;
+    private boolean pending;
+    private int dataLength;
+    private int fill;
+    private boolean badChunkEnd;
     private final Shard shard;
+    /** The line being handled, split in place (reused for every line). */
+    private final CommandLine line = new CommandLine();
 
     public McTextCodec(Connection conn) {
         super(conn);
@@ -118,7 +141,8 @@ public final class McTextCodec extends Codec {
     public void protocolError(String message) {
         conn.countProtocolError();
         conn.replyNow(message, LINE);
-        pending = null;
+        pending = false;
+        pendingCall = null;
         conn.input().discard();
         conn.closeAfterReplies();
     }
@@ -151,7 +175,19 @@ public final class McTextCodec extends Codec {
                     });
                 }
             }
-            case RETRIEVE -> values(out, c.slots, f);
+            case RETRIEVE -> {
+                if (c.slots == null) {
+                    // a single-key get: the result is the entry (or null)
+                    long hits = r == null ? 0 : 1;
+                    if (r != null) {
+                        value(out, (byte[]) r, f.withCas());
+                    }
+                    out.write(END);
+                    countRetrieved(f, hits, 1);
+                } else {
+                    values(out, c.slots, f);
+                }
+            }
             case DELETE -> {
                 boolean hit = r == Boolean.TRUE;
                 shard.memcachedStats[hit ? DELETE_HITS : DELETE_MISSES]++;
@@ -212,32 +248,39 @@ public final class McTextCodec extends Codec {
     private void values(OutBuf out, Object[] slots, Form f) {
         long hits = 0;
         for (Object o : slots) {
-            byte[] e = (byte[]) o;
-            if (e == null) {
-                continue;
+            if (o != null) {
+                hits++;
+                value(out, (byte[]) o, f.withCas());
             }
-            hits++;
-            int vo = Entry.valueOffset(e);
-            out.write(VALUE);
-            out.write(e, Entry.keyOffset(e), Entry.keyLength(e));
-            out.write(' ');
-            out.unsigned(Entry.flags(e) & 0xFFFFFFFFL);
-            out.write(' ');
-            out.decimal(e.length - vo);
-            if (f.withCas()) {
-                out.write(' ');
-                out.unsigned(Entry.cas(e));
-            }
-            out.crlf();
-            out.write(e, vo, e.length - vo);
-            out.crlf();
         }
         out.write(END);
+        countRetrieved(f, hits, slots.length);
+    }
+
+    /** {@code VALUE key flags bytes [cas]} and the data, written from the stored entry {@code e}. */
+    private static void value(OutBuf out, byte[] e, boolean withCas) {
+        int vo = Entry.valueOffset(e);
+        out.write(VALUE);
+        out.write(e, Entry.keyOffset(e), Entry.keyLength(e));
+        out.write(' ');
+        out.unsigned(Entry.flags(e) & 0xFFFFFFFFL);
+        out.write(' ');
+        out.decimal(e.length - vo);
+        if (withCas) {
+            out.write(' ');
+            out.unsigned(Entry.cas(e));
+        }
+        out.crlf();
+        out.write(e, vo, e.length - vo);
+        out.crlf();
+    }
+
+    private void countRetrieved(Form f, long hits, int keys) {
         shard.memcachedStats[GET_HITS] += hits;
-        shard.memcachedStats[GET_MISSES] += slots.length - hits;
+        shard.memcachedStats[GET_MISSES] += keys - hits;
         if (f.touch()) {
             shard.memcachedStats[TOUCH_HITS] += hits;
-            shard.memcachedStats[TOUCH_MISSES] += slots.length - hits;
+            shard.memcachedStats[TOUCH_MISSES] += keys - hits;
         }
     }
 
@@ -245,7 +288,7 @@ public final class McTextCodec extends Codec {
 
     @Override
     public boolean parseOne() {
-        if (pending != null) {
+        if (pending) {
             return data();
         }
         InputBuffer in = conn.input();
@@ -257,212 +300,150 @@ public final class McTextCodec extends Codec {
             return false;
         }
         int end = nl > in.rpos && in.bytes[nl - 1] == '\r' ? nl - 1 : nl;
-        List<byte[]> tokens = tokenize(in.bytes, in.rpos, end);
+        line.split(in.bytes, in.rpos, end);
+        // the tokens stay valid while this line is handled: nothing reads into the buffer meanwhile
         in.rpos = nl + 1;
-        if (tokens.isEmpty()) {
-            conn.replyNow(ERROR, LINE);
-            return true;
+        try {
+            if (line.count() == 0) {
+                conn.replyNow(ERROR, LINE);
+            } else {
+                command();
+            }
+        } finally {
+            line.release();
         }
-        command(tokens);
         return true;
     }
 
-    static List<byte[]> tokenize(byte[] a, int from, int to) {
-        List<byte[]> t = new ArrayList<>();
-        int i = from;
-        while (i < to) {
-            while (i < to && a[i] == ' ') {
-                i++;
-            }
-            int s = i;
-            while (i < to && a[i] != ' ') {
-                i++;
-            }
-            if (i > s) {
-                t.add(Arrays.copyOfRange(a, s, i));
-            }
-        }
-        return t;
-    }
-
-    /** Copies the data block of the pending storage command; runs it once complete. */
+    /**
+     * Reads the data block of the pending storage command straight into its entry's value (or
+     * skips it for a refused command), checks the CRLF after it, and runs the command once the
+     * block is complete.
+     */
     private boolean data() {
         InputBuffer in = conn.input();
-        Pending p = pending;
-        int need = p.length + 2 - p.fill;
-        int take = Math.min(need, in.available());
-        if (!p.swallow && take > 0) {
-            System.arraycopy(in.bytes, in.rpos, p.data, p.fill, take);
+        Call c = pendingCall;
+        int take = Math.min(dataLength + 2 - fill, in.available());
+        if (c != null) {
+            byte[] e = c.entry;
+            int into = Math.min(take, Math.max(0, dataLength - fill));
+            if (into > 0) { // past the data (only its CRLF left) the offset would point beyond the entry
+                System.arraycopy(in.bytes, in.rpos, e, Entry.valueOffset(e) + fill, into);
+            }
+            for (int i = into; i < take; i++) {
+                // the two bytes after the data must be CRLF
+                int at = fill + i - dataLength;
+                badChunkEnd |= in.bytes[in.rpos + i] != (at == 0 ? '\r' : '\n');
+            }
         }
-        p.fill += take;
+        fill += take;
         in.rpos += take;
-        if (p.fill < p.length + 2) {
+        if (fill < dataLength + 2) {
             return false;
         }
-        pending = null;
-        if (p.swallow) {
+        pending = false;
+        pendingCall = null;
+        if (c == null) {
             return true; // the error was answered when the command line arrived
         }
-        conn.account(-p.data.length);
-        if (p.data[p.length] != '\r' || p.data[p.length + 1] != '\n') {
+        conn.account(-c.entry.length);
+        if (badChunkEnd) {
             conn.replyNow("CLIENT_ERROR bad data chunk", LINE);
             return true;
         }
-        store(p);
+        shard.memcachedStats[CMD_SET]++;
+        conn.dispatch(c, STORE);
         return true;
     }
 
     // ------------------------------------------------------------------ commands
 
-    private static boolean is(byte[] t, String s) {
-        return Arrays.equals(t, s.getBytes(StandardCharsets.US_ASCII));
-    }
-
-    private void command(List<byte[]> t) {
-        String name = new String(t.get(0), StandardCharsets.US_ASCII);
-        conn.setLastCommand(name);
-        switch (name) {
-            case "get", "gets" -> retrieve(t, 1, name.equals("gets"), false, 0);
-            case "gat", "gats" -> {
-                if (t.size() < 3) {
+    private void command() {
+        CommandLine t = line;
+        TextVerb verb = TextVerb.of(t);
+        if (verb == null) {
+            conn.setLastCommand(t.text(0));
+            conn.replyNow(ERROR, LINE);
+            return;
+        }
+        conn.setLastCommand(verb.wireName);
+        switch (verb) {
+            case GET -> retrieve(1, GET_PLAIN);
+            case GETS -> retrieve(1, GETS_PLAIN);
+            case GAT, GATS -> {
+                if (t.count() < 3) {
                     conn.replyNow(ERROR, LINE);
                     return;
                 }
-                Long exp = signed(t.get(1));
-                if (exp == null) {
+                long exp = t.signed(1);
+                if (exp == CommandLine.NOT_A_NUMBER) {
                     conn.replyNow("CLIENT_ERROR invalid exptime argument", LINE);
                     return;
                 }
-                retrieve(t, 2, name.equals("gats"), true, exp);
+                retrieve(2, new Retrieve(verb == TextVerb.GATS, true, exp));
             }
-            case "set" -> storage(t, StoreMode.SET);
-            case "add" -> storage(t, StoreMode.ADD);
-            case "replace" -> storage(t, StoreMode.REPLACE);
-            case "append" -> storage(t, StoreMode.APPEND);
-            case "prepend" -> storage(t, StoreMode.PREPEND);
-            case "cas" -> storage(t, StoreMode.CAS);
-            case "delete" -> delete(t);
-            case "incr", "decr" -> arith(t, name.equals("incr"));
-            case "touch" -> touch(t);
-            case "flush_all" -> flushAll(t);
-            case "stats" -> stats(t);
-            case "version" -> conn.replyNow("VERSION " + McStats.VERSION, LINE);
-            case "verbosity" -> {
+            case SET -> storage(StoreMode.SET);
+            case ADD -> storage(StoreMode.ADD);
+            case REPLACE -> storage(StoreMode.REPLACE);
+            case APPEND -> storage(StoreMode.APPEND);
+            case PREPEND -> storage(StoreMode.PREPEND);
+            case CAS -> storage(StoreMode.CAS);
+            case DELETE -> delete();
+            case INCR, DECR -> arith(verb == TextVerb.INCR);
+            case TOUCH -> touch();
+            case FLUSH_ALL -> flushAll();
+            case STATS -> stats();
+            case VERSION -> conn.replyNow("VERSION " + McStats.VERSION, LINE);
+            case VERBOSITY -> {
                 // memcached: "verbosity [level] [noreply]" takes 1 or 2 arguments; "verbosity noreply" is a silent no-op
-                boolean noreply = noreply(t);
-                if (t.size() < 2 || t.size() > 3) {
+                boolean noreply = t.noreply();
+                if (t.count() < 2 || t.count() > 3) {
                     conn.replyNow(ERROR, LINE);
                     return;
                 }
                 conn.replyNow(noreply ? null : OK, LINE);
             }
-            case "quit" -> {
+            case QUIT -> {
                 conn.stopReading();
                 conn.replyNow(null, LINE);
             }
-            case "shutdown" -> conn.replyNow("ERROR: shutdown not enabled", LINE);
-            default -> conn.replyNow(ERROR, LINE);
+            case SHUTDOWN -> conn.replyNow("ERROR: shutdown not enabled", LINE);
         }
     }
 
-    private static boolean noreply(List<byte[]> t) {
-        return t.size() > 1 && is(t.get(t.size() - 1), "noreply");
-    }
-
-    /**
-     * A valid key: 1..250 bytes. Like memcached itself, any byte but the separators (space, and the
-     * line end, which the tokenizer already consumed) is accepted: memcaslap, for one, sends keys
-     * with a binary prefix.
-     */
-    static boolean validKey(byte[] k) {
-        return k.length > 0 && k.length <= KEY_MAX;
-    }
-
-    /** An unsigned decimal that fits {@code bits} bits, or null. */
-    static Long unsigned(byte[] a, int bits) {
-        if (a.length == 0 || a.length > 20) {
-            return null;
-        }
-        long v = 0;
-        for (byte b : a) {
-            if (b < '0' || b > '9') {
-                return null;
-            }
-            long d = b - '0';
-            if (Long.compareUnsigned(v, Long.divideUnsigned(-1L - d, 10)) > 0) {
-                return null; // overflows 64 bits
-            }
-            v = v * 10 + d;
-        }
-        if (bits < 64 && Long.compareUnsigned(v, (1L << bits) - 1) > 0) {
-            return null;
-        }
-        return v;
-    }
-
-    /** A signed 32-bit decimal, or null. */
-    static Long signed(byte[] a) {
-        if (a.length == 0 || a.length > 11) {
-            return null;
-        }
-        int i = 0;
-        boolean neg = false;
-        if (a[0] == '-' || a[0] == '+') {
-            neg = a[0] == '-';
-            i = 1;
-            if (a.length == 1) {
-                return null;
-            }
-        }
-        long v = 0;
-        for (; i < a.length; i++) {
-            if (a[i] < '0' || a[i] > '9') {
-                return null;
-            }
-            v = v * 10 + (a[i] - '0');
-        }
-        v = neg ? -v : v;
-        return v < Integer.MIN_VALUE || v > Integer.MAX_VALUE ? null : v;
-    }
-
-    private void storage(List<byte[]> t, StoreMode mode) {
-        boolean noreply = noreply(t);
-        int n = t.size() - (noreply ? 1 : 0);
+    private void storage(StoreMode mode) {
+        CommandLine t = line;
+        boolean noreply = t.noreply();
+        int n = t.count() - (noreply ? 1 : 0);
         if (n != (mode == StoreMode.CAS ? 6 : 5)) {
             conn.replyNow(ERROR, LINE);
             return;
         }
-        byte[] key = t.get(1);
-        Long flags = unsigned(t.get(2), 32);
-        Long exptime = signed(t.get(3));
-        Long len = signed(t.get(4));
-        Long cas = mode == StoreMode.CAS ? unsigned(t.get(5), 64) : Long.valueOf(0);
-        if (!validKey(key) || flags == null || exptime == null || len == null || len < 0 || cas == null) {
+        long flags = t.unsigned(2, 32);
+        boolean flagsOk = t.numberOk();
+        long exptime = t.signed(3);
+        long len = t.signed(4);
+        long cas = mode == StoreMode.CAS ? t.unsigned(5, 64) : 0;
+        boolean casOk = mode != StoreMode.CAS || t.numberOk();
+        boolean lenOk = len != CommandLine.NOT_A_NUMBER && len >= 0;
+        if (!t.validKey(1) || !flagsOk || exptime == CommandLine.NOT_A_NUMBER || !lenOk || !casOk) {
             conn.replyNow(BAD_FORMAT, LINE);
-            if (len != null && len >= 0) {
-                // the data block still follows: skip it so it is not read as commands
-                Pending skip = new Pending(mode, key, 0, 0, 0, true, (int) Math.min(len, Integer.MAX_VALUE - 2));
-                skip.swallow = true;
-                pending = skip;
+            if (lenOk) {
+                expectData(null, len); // the data block still follows: skip it so it is not read as commands
             }
             return;
         }
-        Pending p = new Pending(mode, key, (int) (long) flags, exptime, cas, noreply, (int) (long) len);
-        if (MemcachedOps.valueTooLarge(key.length, len, conn.config().itemSizeMax)) {
+        if (MemcachedOps.valueTooLarge(t.length(1), len, conn.config().itemSizeMax)) {
             // answered now, the data swallowed; a set also drops the old value (as memcached does)
-            p.swallow = true;
-            pending = p;
             if (mode == StoreMode.SET) {
-                Call c = new Call(conn, null);
+                Call c = conn.obtainCall();
                 c.render = LINE;
-                Key k = new Key(key);
-                conn.dispatch(c, call -> call.onKey(k, (s, cl, part) -> {
-                    KeyOps.delete(s.store, k);
-                    return CommandError.TOO_BIG_ITEM;
-                }));
+                t.ownKey(c, 1);
+                conn.dispatch(c, DROP_TOO_LARGE);
             } else {
                 conn.replyNow(TOO_LARGE, LINE);
             }
+            expectData(null, len);
             return;
         }
         if (!conn.mayHold(len + 2)) {
@@ -470,134 +451,181 @@ public final class McTextCodec extends Codec {
             protocolError(OOM);
             return;
         }
-        p.data = new byte[(int) (len + 2)];
-        conn.account(p.data.length);
-        pending = p;
+        Call c = conn.obtainCall();
+        Key key = t.ownKey(c, 1);
+        c.render = form(mode == StoreMode.CAS ? Kind.CAS : Kind.STORE, noreply, false, false);
+        c.opts = exptime == 0 ? NO_EXPTIME[mode.ordinal()] : new StoreSpec(mode, exptime);
+        c.number = cas;
+        // the entry is the write's one allocation: the data block is read into its value, and the
+        // owner shard fills in the CAS unique (1 here only reserves the field)
+        c.entry = Entry.allocate(key, (int) flags, 1, (int) len);
+        conn.account(c.entry.length);
+        expectData(c, len);
     }
 
-    private void store(Pending p) {
-        Call c = new Call(conn, null);
-        c.render = form(p.mode == StoreMode.CAS ? Kind.CAS : Kind.STORE, p.noreply, false, false);
-        shard.memcachedStats[CMD_SET]++;
-        Key key = new Key(p.key);
-        long itemSizeMax = conn.config().itemSizeMax;
-        conn.dispatch(c, call -> call.onKey(key, (s, cl, part) -> {
-            WriteStatus w = MemcachedOps.store(s.store, key, p.mode, p.data, 0, p.length, p.flags, p.exptime, p.cas,
-                    MemcachedOps.nextCas(s), itemSizeMax);
-            if (w == WriteStatus.STORED) {
-                s.memcachedStats[TOTAL_ITEMS]++;
-            }
-            return w;
-        }));
+    /** The next {@code len} bytes and CRLF are {@code c}'s data block (or, with no call, are skipped). */
+    private void expectData(Call c, long len) {
+        pending = true;
+        pendingCall = c;
+        dataLength = (int) Math.min(len, Integer.MAX_VALUE - 2);
+        fill = 0;
+        badChunkEnd = false;
     }
 
-    private void retrieve(List<byte[]> t, int first, boolean withCas, boolean touch, long exptime) {
-        if (t.size() <= first) {
+    // The shard side of each command: a shared handler and shard function reading the call's opts
+    // (a Store, a Key, a Retrieve...), so starting a command allocates no lambda.
+
+    private static final ShardFn DROP_TOO_LARGE_FN = (s, cl, part) -> {
+        KeyOps.delete(s.store, cl.key);
+        return CommandError.TOO_BIG_ITEM;
+    };
+    private static final Handler DROP_TOO_LARGE = call -> call.onKey(call.key, DROP_TOO_LARGE_FN);
+
+    private static final ShardFn STORE_FN = (s, cl, part) -> {
+        StoreSpec spec = (StoreSpec) cl.opts;
+        WriteStatus w = MemcachedOps.storeEntry(s.store, cl.key, spec.mode(), cl.entry, spec.exptime(), cl.number,
+                MemcachedOps.nextCas(s), s.server().config().itemSizeMax);
+        if (w == WriteStatus.STORED) {
+            s.memcachedStats[TOTAL_ITEMS]++;
+        }
+        return w;
+    };
+    private static final Handler STORE = call -> call.onKey(call.key, STORE_FN);
+
+    /** One key: the entry (or null) is the call's result. */
+    private static final ShardFn RETRIEVE_ONE_FN = (s, cl, part) -> {
+        Retrieve r = (Retrieve) cl.opts;
+        return MemcachedOps.retrieve(s, cl.key, r.withCas(), r.touch(), r.exptime());
+    };
+    private static final Handler RETRIEVE_ONE = call -> call.onKey(call.key, RETRIEVE_ONE_FN);
+
+    /** Several keys: one part per owning shard fills the slots of its keys. */
+    private static final ShardFn RETRIEVE_GROUP_FN = (s, cl, part) -> {
+        Retrieve r = (Retrieve) cl.opts;
+        for (int i : cl.groups[part]) {
+            cl.slots[i] = MemcachedOps.retrieve(s, cl.keys[i], r.withCas(), r.touch(), r.exptime());
+        }
+        return null;
+    };
+    private static final Handler RETRIEVE_MANY = call -> call.onKeys(RETRIEVE_GROUP_FN, null);
+
+    private void retrieve(int first, Retrieve how) {
+        CommandLine t = line;
+        int n = t.count() - first;
+        if (n <= 0) {
             conn.replyNow(ERROR, LINE);
             return;
         }
-        Key[] keys = new Key[t.size() - first];
-        for (int i = 0; i < keys.length; i++) {
-            byte[] k = t.get(first + i);
-            if (!validKey(k)) {
+        for (int i = first; i < t.count(); i++) {
+            if (!t.validKey(i)) {
                 conn.replyNow(BAD_FORMAT, LINE);
                 return;
             }
-            keys[i] = new Key(k);
         }
-        shard.memcachedStats[touch ? CMD_TOUCH : CMD_GET] += keys.length;
-        if (touch) {
-            shard.memcachedStats[CMD_GET] += keys.length;
+        shard.memcachedStats[how.touch() ? CMD_TOUCH : CMD_GET] += n;
+        if (how.touch()) {
+            shard.memcachedStats[CMD_GET] += n;
         }
-        Call c = new Call(conn, null);
-        c.keys = keys;
-        c.render = form(Kind.RETRIEVE, false, withCas, touch);
-        conn.dispatch(c, call -> call.onKeys((s, cl, part) -> {
-            for (int i : cl.groups[part]) {
-                cl.slots[i] = MemcachedOps.retrieve(s, cl.keys[i], withCas, touch, exptime);
-            }
-            return null;
-        }, null));
+        Call c = conn.obtainCall();
+        if (n == 1) {
+            t.ownKey(c, first); // the call's own key: no object per key
+        } else {
+            c.keys = t.keys(first); // views of one copy of the keys: kept until every owner answered
+        }
+        c.opts = how;
+        c.render = form(Kind.RETRIEVE, false, how.withCas(), how.touch());
+        conn.dispatch(c, n == 1 ? RETRIEVE_ONE : RETRIEVE_MANY);
     }
 
-    private void delete(List<byte[]> t) {
-        boolean noreply = noreply(t);
-        int n = t.size() - (noreply ? 1 : 0);
-        if (n < 2 || n > 3 || (n == 3 && !is(t.get(2), "0"))) {
+    private static final ShardFn DELETE_FN = (s, cl, part) -> KeyOps.delete(s.store, cl.key);
+    private static final Handler DELETE = call -> call.onKey(call.key, DELETE_FN);
+
+    private void delete() {
+        CommandLine t = line;
+        boolean noreply = t.noreply();
+        int n = t.count() - (noreply ? 1 : 0);
+        if (n < 2 || n > 3 || (n == 3 && !t.is(2, ZERO))) {
             conn.replyNow(n == 3 ? "CLIENT_ERROR bad command line format.  Usage: delete <key> [noreply]" : ERROR,
                     LINE);
             return;
         }
-        byte[] k = t.get(1);
-        if (!validKey(k)) {
+        if (!t.validKey(1)) {
             conn.replyNow(BAD_FORMAT, LINE);
             return;
         }
-        Call c = new Call(conn, null);
+        Call c = conn.obtainCall();
         c.render = form(Kind.DELETE, noreply, false, false);
-        Key key = new Key(k);
-        conn.dispatch(c, call -> call.onKey(key, (s, cl, part) -> KeyOps.delete(s.store, key)));
+        t.ownKey(c, 1);
+        conn.dispatch(c, DELETE);
     }
 
-    private void arith(List<byte[]> t, boolean incr) {
-        boolean noreply = noreply(t);
-        int n = t.size() - (noreply ? 1 : 0);
+    private static final byte[] ZERO = ascii("0");
+
+    /** incr/decr: the delta is the call's number, the direction its reply form's kind. */
+    private static final ShardFn ARITH_FN = (s, cl, part) -> MemcachedOps.arith(s.store, cl.key,
+            ((Form) cl.render).kind() == Kind.INCR, cl.number, MemcachedOps.nextCas(s));
+    private static final Handler ARITH = call -> call.onKey(call.key, ARITH_FN);
+
+    private void arith(boolean incr) {
+        CommandLine t = line;
+        boolean noreply = t.noreply();
+        int n = t.count() - (noreply ? 1 : 0);
         if (n != 3) {
             conn.replyNow(ERROR, LINE);
             return;
         }
-        byte[] k = t.get(1);
-        if (!validKey(k)) {
+        if (!t.validKey(1)) {
             conn.replyNow(BAD_FORMAT, LINE);
             return;
         }
-        Long delta = unsigned(t.get(2), 64);
-        if (delta == null) {
+        long delta = t.unsigned(2, 64);
+        if (!t.numberOk()) {
             conn.replyNow("CLIENT_ERROR invalid numeric delta argument", LINE);
             return;
         }
-        Key key = new Key(k);
-        Call c = new Call(conn, null);
+        Call c = conn.obtainCall();
         c.render = form(incr ? Kind.INCR : Kind.DECR, noreply, false, false);
-        conn.dispatch(c, call -> call.onKey(key,
-                (s, cl, part) -> MemcachedOps.arith(s.store, key, incr, delta, MemcachedOps.nextCas(s))));
+        t.ownKey(c, 1);
+        c.number = delta;
+        conn.dispatch(c, ARITH);
     }
 
-    private void touch(List<byte[]> t) {
-        boolean noreply = noreply(t);
-        int n = t.size() - (noreply ? 1 : 0);
+    private void touch() {
+        CommandLine t = line;
+        boolean noreply = t.noreply();
+        int n = t.count() - (noreply ? 1 : 0);
         if (n != 3) {
             conn.replyNow(ERROR, LINE);
             return;
         }
-        byte[] k = t.get(1);
-        Long exp = signed(t.get(2));
-        if (!validKey(k)) {
+        long exp = t.signed(2);
+        if (!t.validKey(1)) {
             conn.replyNow(BAD_FORMAT, LINE);
             return;
         }
-        if (exp == null) {
+        if (exp == CommandLine.NOT_A_NUMBER) {
             conn.replyNow("CLIENT_ERROR invalid exptime argument", LINE);
             return;
         }
-        Key key = new Key(k);
+        Key key = t.key(1);
         shard.memcachedStats[CMD_TOUCH]++;
-        Call c = new Call(conn, null);
+        Call c = conn.obtainCall();
         c.render = form(Kind.TOUCH, noreply, false, false);
         conn.dispatch(c, call -> call.onKey(key, (s, cl, part) -> MemcachedOps.touch(s.store, key, exp)));
     }
 
-    private void flushAll(List<byte[]> t) {
-        boolean noreply = noreply(t);
-        int n = t.size() - (noreply ? 1 : 0);
+    private void flushAll() {
+        CommandLine t = line;
+        boolean noreply = t.noreply();
+        int n = t.count() - (noreply ? 1 : 0);
         if (n > 2) {
             conn.replyNow(ERROR, LINE);
             return;
         }
         long delay = 0;
         if (n == 2) {
-            Long d = signed(t.get(1));
-            if (d == null || d < 0) {
+            long d = t.signed(1);
+            if (d == CommandLine.NOT_A_NUMBER || d < 0) {
                 conn.replyNow("CLIENT_ERROR invalid exptime argument", LINE);
                 return;
             }
@@ -606,7 +634,7 @@ public final class McTextCodec extends Codec {
         shard.memcachedStats[CMD_FLUSH]++;
         long now = conn.config().clock.getAsLong();
         long at = MemcachedOps.flushDeadline(delay, now);
-        Call c = new Call(conn, null);
+        Call c = conn.obtainCall();
         c.render = form(Kind.FLUSH, noreply, false, false);
         conn.dispatch(c, call -> call.onAllShards((s, cl, part) -> {
             MemcachedOps.flush(s, at);
@@ -614,12 +642,12 @@ public final class McTextCodec extends Codec {
         }, null));
     }
 
-    private void stats(List<byte[]> t) {
-        if (t.size() > 1) {
-            String sub = new String(t.get(1), StandardCharsets.US_ASCII);
-            switch (sub) {
+    private void stats() {
+        CommandLine t = line;
+        if (t.count() > 1) {
+            switch (t.text(1)) {
                 case "reset" -> {
-                    Call c = new Call(conn, null);
+                    Call c = conn.obtainCall();
                     c.render = LINE;
                     conn.dispatch(c, call -> call.onAllShards((s, cl, part) -> {
                         s.resetStats();
@@ -633,7 +661,7 @@ public final class McTextCodec extends Codec {
             return;
         }
         Server server = conn.server();
-        Call c = new Call(conn, null);
+        Call c = conn.obtainCall();
         c.render = LINE;
         conn.dispatch(c, call -> call.onAllShards((s, cl, part) -> s.snapshot(), cl -> {
             ShardSnapshot[] snaps = Arrays.stream(cl.results).map(ShardSnapshot.class::cast).toArray(ShardSnapshot[]::new);

@@ -89,6 +89,21 @@ public final class Entry {
         return v;
     }
 
+    /**
+     * Writes the CAS unique of an entry built with room for one ({@link #CAS} set) but not yet
+     * stored: a memcached write builds its entry on the connection's thread and its owner shard,
+     * which hands out the uniques, fills it in just before storing it.
+     */
+    public static void putCas(byte[] e, long cas) {
+        if ((e[0] & CAS) == 0) {
+            throw new IllegalArgumentException("entry has no CAS field");
+        }
+        int o = metaOffset(e) + ((e[0] & FLAGS) != 0 ? 4 : 0);
+        for (int i = 7; i >= 0; i--) {
+            e[o++] = (byte) (cas >>> (8 * i));
+        }
+    }
+
     public static boolean has(byte[] e, int bit) {
         return (e[0] & bit) != 0;
     }

@@ -37,6 +37,12 @@ public final class BinaryRequest {
     public final long delta;
     /** INCREMENT/DECREMENT value stored when the key is missing, unsigned 64 bits. */
     public final long initial;
+    /**
+     * The CAS unique a successful write gave its item: set by the owner shard while it runs the
+     * request, read on the connection's thread when the answer is encoded (the hand-off back
+     * orders the two), so the result needs no boxed {@code Long}.
+     */
+    public long storedCas;
 
     public BinaryRequest(Opcode opcode, int opaque, long cas, byte[] key, byte[] value, int flags, int expiration,
                          long delta, long initial) {

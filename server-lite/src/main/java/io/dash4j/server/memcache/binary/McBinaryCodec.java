@@ -5,6 +5,7 @@ import io.dash4j.server.Connection;
 import io.dash4j.server.OutBuf;
 import io.dash4j.server.Server;
 import io.dash4j.server.Shard;
+import io.dash4j.server.ShardFn;
 import io.dash4j.server.ShardSnapshot;
 import io.dash4j.server.codec.Codec;
 import io.dash4j.server.codec.InputBuffer;
@@ -21,7 +22,6 @@ import io.dash4j.server.store.Key;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 import static io.dash4j.server.memcache.McStats.*;
 
@@ -37,8 +37,9 @@ import static io.dash4j.server.memcache.McStats.*;
  * memcached's choice of status per failure ({@link #failure}).
  *
  * <p>A call's {@link Call#render} is the {@link BinaryRequest} (or a {@link Refusal}); its
- * {@link Call#result} is typed: an entry or null (gets), the new CAS unique as a {@link Long}
- * (writes), a {@link Counter}, a {@link WriteStatus} or {@link CommandError} (failures).
+ * {@link Call#result} is typed: an entry or null (gets), {@link WriteStatus#STORED} (writes, whose
+ * new CAS unique the owner shard leaves in {@link BinaryRequest#storedCas}), a {@link Counter}, a
+ * {@link WriteStatus} or {@link CommandError} (failures).
  */
 public final class McBinaryCodec extends Codec {
 
@@ -104,6 +105,12 @@ public final class McBinaryCodec extends Codec {
         }
 
         @Override
+        public void get(Opcode op, int opaque, long cas, byte[] in, int keyOffset, int keyLength) {
+            delivered = true;
+            getFast(op, opaque, in, keyOffset, keyLength);
+        }
+
+        @Override
         public void refuse(BinaryRequest r, int opcode, int status, boolean close) {
             delivered = true;
             conn.countProtocolError();
@@ -115,10 +122,10 @@ public final class McBinaryCodec extends Codec {
             }
             if (status == Status.VALUE_TOO_LARGE && r.opcode != null && r.opcode.kind == Opcode.Kind.SET) {
                 // as memcached (and the text protocol): a refused set does not leave the old value behind
-                Key key = new Key(r.key);
-                Call c = new Call(conn, null);
+                Call c = conn.obtainCall();
                 c.render = new Refusal(opcode, r.opaque, status, Status.message(status));
-                conn.dispatch(c, call -> call.onKey(key, (s, cl, part) -> KeyOps.delete(s.store, key)));
+                c.ownKey(r.key, 0, r.key.length);
+                conn.dispatch(c, call -> call.onKey(call.key, (s, cl, part) -> KeyOps.delete(s.store, cl.key)));
                 return;
             }
             conn.replyNow(null, new Refusal(opcode, r.opaque, status, Status.message(status)));
@@ -137,7 +144,7 @@ public final class McBinaryCodec extends Codec {
     // ------------------------------------------------------------------ requests
 
     private void start(BinaryRequest r) {
-        conn.setLastCommand(r.opcode.name().toLowerCase(Locale.ROOT));
+        conn.setLastCommand(r.opcode.wireName);
         switch (r.opcode.kind) {
             case GET, GAT, TOUCH -> retrieve(r);
             case SET, ADD, REPLACE, APPEND, PREPEND -> store(r);
@@ -154,21 +161,42 @@ public final class McBinaryCodec extends Codec {
     }
 
     private Call call(BinaryRequest r) {
-        Call c = new Call(conn, null);
+        Call c = conn.obtainCall();
         c.render = r;
         return c;
     }
 
     /**
-     * Runs {@code onOwner} for {@code r}: the call carries the request as its render and the key as
-     * its opts, so the handlers and shard functions below are shared constants and a request
-     * allocates no lambda.
+     * Runs {@code onOwner} for {@code r}: the call (from the connection's pool) carries the request
+     * as its render and the key as its own key, so the handlers and shard functions below are
+     * shared constants and a request allocates no lambda, call or key object.
      */
     private void onKeyOwner(BinaryRequest r, Handler onOwner) {
         Call c = call(r);
-        c.opts = new Key(r.key);
+        c.ownKey(r.key, 0, r.key.length);
         conn.dispatch(c, onOwner);
     }
+
+    /**
+     * GET/GETQ/GETK/GETKQ without a {@link BinaryRequest}: the pooled call's render is the opcode
+     * (a shared constant), its number the opaque, its key its own copy; so a get allocates nothing.
+     */
+    private void getFast(Opcode op, int opaque, byte[] in, int keyOffset, int keyLength) {
+        conn.setLastCommand(op.wireName);
+        shard.memcachedStats[CMD_GET]++;
+        Call c = conn.obtainCall();
+        c.render = op;
+        c.number = opaque;
+        c.ownKey(in, keyOffset, keyLength);
+        conn.dispatch(c, GET_FAST);
+    }
+
+    private static final ShardFn GET_FAST_FN = (s, cl, part) -> {
+        byte[] e = MemcachedOps.retrieve(s, cl.key, true, false, 0);
+        s.memcachedStats[e != null ? GET_HITS : GET_MISSES]++;
+        return e;
+    };
+    private static final Handler GET_FAST = call -> call.onKey(call.key, GET_FAST_FN);
 
     private void retrieve(BinaryRequest r) {
         if (r.opcode.kind != Opcode.Kind.TOUCH) {
@@ -195,15 +223,15 @@ public final class McBinaryCodec extends Codec {
 
     // the shard side: each reads its request from call.render and its key from call.opts
 
-    private static final Handler RETRIEVE = call -> call.onKey((Key) call.opts, (s, cl, part) -> {
+    private static final Handler RETRIEVE = call -> call.onKey(call.key, (s, cl, part) -> {
         BinaryRequest r = (BinaryRequest) cl.render;
         boolean touch = r.opcode.kind != Opcode.Kind.GET;
-        return counted(s, r, MemcachedOps.retrieve(s, (Key) cl.opts, true, touch, r.exptime()));
+        return counted(s, r, MemcachedOps.retrieve(s, cl.key, true, touch, r.exptime()));
     });
 
-    private static final Handler STORE = call -> call.onKey((Key) call.opts, (s, cl, part) -> {
+    private static final Handler STORE = call -> call.onKey(call.key, (s, cl, part) -> {
         BinaryRequest r = (BinaryRequest) cl.render;
-        Key key = (Key) cl.opts;
+        Key key = cl.key;
         StoreMode mode = storeMode(r);
         if (mode != StoreMode.CAS && MemcachedOps.casMismatch(s.store, key, r.cas)) {
             return WriteStatus.EXISTS; // append/prepend with a CAS
@@ -211,25 +239,25 @@ public final class McBinaryCodec extends Codec {
         long cas = MemcachedOps.nextCas(s);
         WriteStatus w = MemcachedOps.store(s.store, key, mode, r.value, 0, r.value.length, r.flags, r.exptime(),
                 r.cas, cas, s.server().config().itemSizeMax);
-        if (w != WriteStatus.STORED) {
-            return counted(s, r, w);
+        if (w == WriteStatus.STORED) {
+            s.memcachedStats[TOTAL_ITEMS]++;
+            r.storedCas = cas; // the answer carries it; no boxed result
         }
-        s.memcachedStats[TOTAL_ITEMS]++;
-        return counted(s, r, cas);
+        return counted(s, r, w);
     });
 
-    private static final Handler DELETE = call -> call.onKey((Key) call.opts, (s, cl, part) -> {
+    private static final Handler DELETE = call -> call.onKey(call.key, (s, cl, part) -> {
         BinaryRequest r = (BinaryRequest) cl.render;
-        Key key = (Key) cl.opts;
+        Key key = cl.key;
         if (MemcachedOps.casMismatch(s.store, key, r.cas)) {
             return WriteStatus.EXISTS;
         }
         return counted(s, r, KeyOps.delete(s.store, key) ? WriteStatus.STORED : WriteStatus.NOT_FOUND);
     });
 
-    private static final Handler COUNTER = call -> call.onKey((Key) call.opts, (s, cl, part) -> {
+    private static final Handler COUNTER = call -> call.onKey(call.key, (s, cl, part) -> {
         BinaryRequest r = (BinaryRequest) cl.render;
-        Key key = (Key) cl.opts;
+        Key key = cl.key;
         if (MemcachedOps.casMismatch(s.store, key, r.cas)) {
             return WriteStatus.EXISTS;
         }
@@ -299,6 +327,10 @@ public final class McBinaryCodec extends Codec {
             writer.error(out, f.opcode, f.status, f.opaque, f.text);
             return;
         }
+        if (call.render instanceof Opcode op) {
+            encodeGet(call, op, out);
+            return;
+        }
         BinaryRequest r = (BinaryRequest) call.render;
         Opcode op = r.opcode;
         Object result = call.result;
@@ -336,7 +368,7 @@ public final class McBinaryCodec extends Codec {
             }
             case SET, ADD, REPLACE, APPEND, PREPEND -> {
                 if (!op.quiet) {
-                    writer.empty(out, op.code, r.opaque, (Long) result);
+                    writer.empty(out, op.code, r.opaque, r.storedCas);
                 }
             }
             case VERSION -> writer.text(out, op.code, r.opaque, McStats.VERSION);
@@ -354,6 +386,30 @@ public final class McBinaryCodec extends Codec {
                 }
             }
         }
+    }
+
+    /** The answer of a get framed without a request object ({@link #getFast}). */
+    private void encodeGet(Call call, Opcode op, OutBuf out) {
+        int opaque = (int) call.number;
+        if (call.result instanceof CommandError e) {
+            writer.error(out, op.code, statusOf(e), opaque);
+            return;
+        }
+        byte[] e = (byte[]) call.result;
+        if (e == null) {
+            if (op.quiet) {
+                return; // quiet gets answer only hits
+            }
+            if (op.returnsKey) {
+                writer.missWithKey(out, op.code, opaque, call.key.bytes, call.key.off, call.key.len);
+            } else {
+                writer.error(out, op.code, Status.KEY_NOT_FOUND, opaque);
+            }
+            return;
+        }
+        int vo = Entry.valueOffset(e);
+        writer.item(out, op.code, opaque, Entry.cas(e), Entry.flags(e), e, Entry.keyOffset(e), Entry.keyLength(e),
+                op.returnsKey, vo, e.length - vo);
     }
 
     /**
@@ -388,7 +444,7 @@ public final class McBinaryCodec extends Codec {
             }
             case SET, ADD, REPLACE -> {
                 if (r.cas != 0) {
-                    if (result instanceof Long) {
+                    if (result == WriteStatus.STORED) {
                         st[CAS_HITS]++;
                     } else if (result == WriteStatus.EXISTS) {
                         st[CAS_BADVAL]++;

@@ -97,6 +97,8 @@ public enum Opcode {
     public final boolean quiet;
     /** The response carries the key (GETK, GETKQ, GATK, GATKQ). */
     public final boolean returnsKey;
+    /** The opcode's name in lower case (CLIENT LIST's {@code cmd=}), made once. */
+    public final String wireName = name().toLowerCase(java.util.Locale.ROOT);
 
     private static final Opcode[] BY_CODE = new Opcode[256];
 

@@ -47,6 +47,17 @@ public final class RequestFramer {
         void request(BinaryRequest request);
 
         /**
+         * A well-formed GET, GETQ, GETK or GETKQ (no extras, no value), its key
+         * {@code in[keyOffset, keyOffset + keyLength)} valid only during this call: a sink that
+         * copies what it keeps answers a get without a {@link BinaryRequest}. By default, the
+         * request as {@link #request} takes it.
+         */
+        default void get(Opcode opcode, int opaque, long cas, byte[] in, int keyOffset, int keyLength) {
+            request(new BinaryRequest(opcode, opaque, cas, Arrays.copyOfRange(in, keyOffset, keyOffset + keyLength),
+                    NONE, 0, 0, 0, 0));
+        }
+
+        /**
          * A request refused before its value was read. {@code request} has the header's opcode
          * (null when unknown), opaque and CAS, and the key when it was read (else empty). When
          * {@code close} is true the stream cannot be framed any further.
@@ -139,6 +150,10 @@ public final class RequestFramer {
             return 0; // at most 24 + 255 + 250 bytes: wait for them in place
         }
         int x = from + HEADER;
+        if (op.kind == Opcode.Kind.GET) {
+            sink.get(op, opaque, cas, in, x + extrasLength, keyLength); // the hot read: nothing framed into objects
+            return head;
+        }
         int flags = 0;
         int expiration = 0;
         long delta = 0;

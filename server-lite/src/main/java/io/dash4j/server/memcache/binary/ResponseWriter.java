@@ -57,8 +57,13 @@ public final class ResponseWriter {
 
     /** A miss of GETK/GATK: "not found" carrying the key instead of a text. */
     public void missWithKey(OutBuf out, int opcode, int opaque, byte[] key) {
-        header(out, opcode, Status.KEY_NOT_FOUND, key.length, 0, key.length, opaque, 0, 0);
-        out.write(key);
+        missWithKey(out, opcode, opaque, key, 0, key.length);
+    }
+
+    /** {@link #missWithKey(OutBuf, int, int, byte[])} of the key {@code key[off, off + len)}. */
+    public void missWithKey(OutBuf out, int opcode, int opaque, byte[] key, int off, int len) {
+        header(out, opcode, Status.KEY_NOT_FOUND, len, 0, len, opaque, 0, 0);
+        out.write(key, off, len);
     }
 
     /**
