@@ -288,6 +288,10 @@ public final class Connection implements CallOwner {
     // ------------------------------------------------------------------ I/O
 
     void onReadable() {
+        if (lingering) {
+            dropInput();
+            return;
+        }
         if (closed || closeAfterFlush || inputEnded) {
             return;
         }
@@ -448,10 +452,72 @@ public final class Connection implements CallOwner {
         }
         syncOutputMemory();
         if (out.isEmpty() && inflight.isEmpty() && (closeAfterFlush || inputDrained)) {
-            close();
+            if (closeAfterFlush && !inputEnded) {
+                linger();
+            } else {
+                close();
+            }
             return;
         }
         updateInterest();
+    }
+
+    // ------------------------------------------------------------------ lingering close
+
+    /** Input dropped after the last reply, at most this much, before the socket closes. */
+    static final int LINGER_BYTES = 4 << 20;
+    /** ... and for at most this long (the shard's tick closes a connection lingering longer). */
+    static final long LINGER_MILLIS = 2_000;
+    private boolean lingering;
+    private long lingerLeft;
+
+    /**
+     * The server closes while the client may still be sending (a refused oversized value, a
+     * protocol error, QUIT followed by more commands): closing a socket with unread input makes
+     * the kernel answer with a reset, which can destroy our last reply before the client reads it.
+     * So the output is shut down after the reply (the client sees EOF after it) and what still
+     * arrives is read and dropped until the client closes, {@link #LINGER_BYTES} or
+     * {@link #LINGER_MILLIS}.
+     */
+    private void linger() {
+        try {
+            ch.shutdownOutput();
+        } catch (IOException e) {
+            close();
+            return;
+        }
+        lingering = true;
+        lingerLeft = LINGER_BYTES;
+        lastActive = shard.server.config.clock.getAsLong();
+        shard.lingering++;
+        if (key != null && key.isValid()) {
+            key.interestOps(SelectionKey.OP_READ);
+        }
+        dropInput();
+    }
+
+    private void dropInput() {
+        try {
+            while (!closed) {
+                in.rpos = 0;
+                in.wpos = 0;
+                int n = ch.read(readView());
+                if (n < 0 || (lingerLeft -= Math.max(0, n)) <= 0) {
+                    close();
+                    return;
+                }
+                if (n == 0) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            close();
+        }
+    }
+
+    /** A lingering close that has waited long enough. */
+    boolean lingeredUntil(long now) {
+        return lingering && now - lastActive > LINGER_MILLIS;
     }
 
     private void updateInterest() {
@@ -480,6 +546,9 @@ public final class Connection implements CallOwner {
             return;
         }
         closed = true;
+        if (lingering) {
+            shard.lingering--;
+        }
         shard.connections.remove(this);
         if (key != null) {
             key.cancel();

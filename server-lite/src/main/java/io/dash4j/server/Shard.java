@@ -118,6 +118,8 @@ public final class Shard implements Runnable {
     long clientMemoryDisconnections;
     long protocolErrors;
     long idleDisconnections;
+    /** Connections in a lingering close (Connection#linger): the tick ends those that wait too long. */
+    int lingering;
     long netInput;
     long netOutput;
     /** Inbox messages this shard posted to other shards (a batch of parts is one). */
@@ -515,6 +517,13 @@ public final class Shard implements Runnable {
             opsSamples[opsSampleIdx++ & 15] = (commands - lastSampleCommands) * 1000 / dt;
             lastSampleAt = now;
             lastSampleCommands = commands;
+        }
+        if (lingering > 0) {
+            for (Connection c : new ArrayList<>(connections)) {
+                if (c.lingeredUntil(now)) {
+                    c.close();
+                }
+            }
         }
         int timeout = server.config.timeout;
         if (timeout > 0 && now >= nextIdleCheck) {
