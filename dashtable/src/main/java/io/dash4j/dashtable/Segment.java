@@ -839,6 +839,23 @@ public final class Segment<K, V> {
     }
 
     /**
+     * CLOCK on one full bucket, S3-FIFO's main-queue eviction: while its last entry has hits
+     * counted, it goes round to slot 0 with one count less. Invariant afterwards: the last slot
+     * holds an entry with no hit counted, unless every entry of the bucket went round once.
+     */
+    public void reinsertCounted(int bucket) {
+        int last = slots - 1;
+        for (int i = 0; i <= last; i++) {
+            int c = hitCount(bucket, last);
+            if (c == 0) {
+                return;
+            }
+            rotateUp(bucket, last, 0);
+            setHitCount(bucket, 0, c - 1);
+        }
+    }
+
+    /**
      * One hit on slot {@code slot} of {@code bucket}: its counter goes up by one, saturating at 3.
      * The whole cost of a hit for an order that counts: one int read and written, nothing moves.
      */

@@ -121,34 +121,17 @@ final class DefaultOrder<K> extends SlotOrder<K> {
      * Moves a stash entry into its home (or neighbour) bucket with Dragonfly's BumpUp: a free slot,
      * or else the last slot of a full one, whose entry is demoted into the stash slot it leaves.
      * Before that demotion, both candidate buckets send their counted last entries round
-     * ({@link #reinsertCounted}). Returns the entry's new segment position (unchanged: not moved).
+     * ({@link Segment#reinsertCounted}). Returns the entry's new segment position (unchanged: not moved).
      */
     private int promote(Segment<K, Object> seg, int bucket, int slot, long hash) {
         int home = seg.homeBucket(hash);
         int next = seg.nextBucket(home);
         int full = seg.slotsPerBucket();
         if (seg.bucketSize(home) == full && seg.bucketSize(next) == full && !cache.hasPins()) {
-            reinsertCounted(seg, home);
-            reinsertCounted(seg, next);
+            seg.reinsertCounted(home);
+            seg.reinsertCounted(next);
         }
         return seg.bumpUp(bucket, slot, hash, cache.table().policy());
-    }
-
-    /**
-     * CLOCK on one full bucket, S3-FIFO's main-queue eviction: while its last entry has hits
-     * counted, it goes round to slot 0 with one count less. Invariant afterwards: the last slot
-     * holds an entry with no hit counted, unless every entry of the bucket went round once.
-     */
-    private static void reinsertCounted(Segment<?, ?> seg, int bucket) {
-        int last = seg.slotsPerBucket() - 1;
-        for (int i = 0; i <= last; i++) {
-            int c = seg.hitCount(bucket, last);
-            if (c == 0) {
-                return;
-            }
-            seg.rotateUp(bucket, last, 0);
-            seg.setHitCount(bucket, 0, c - 1);
-        }
     }
 
     @Override

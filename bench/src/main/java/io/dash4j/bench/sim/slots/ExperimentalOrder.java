@@ -148,23 +148,6 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
         return moveUp(seg, pos, bucket, slot, 0);
     }
 
-    /**
-     * CLOCK on one full protected bucket, S3-FIFO's main-queue eviction: while its last entry has
-     * hits counted, that entry goes round to slot 0 with one count less; the first uncounted
-     * entry stays last, where the promotion's swap demotes it. At most one pass of the bucket.
-     */
-    private void reinsertCounted(Segment<K, Object> seg, int bucket) {
-        int last = seg.slotsPerBucket() - 1;
-        for (int i = 0; i <= last; i++) {
-            int c = seg.hitCount(bucket, last);
-            if (c == 0) {
-                return;
-            }
-            seg.rotateUp(bucket, last, 0);
-            seg.setHitCount(bucket, 0, c - 1);
-        }
-    }
-
     /** Reinsertion in the home and neighbour of {@code hash} when both are full (a promotion will demote). */
     private void reinsertBeforeDemotion(Segment<K, Object> seg, long hash) {
         int home = seg.homeBucket(hash);
@@ -173,8 +156,8 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
         if (cache.hasPins() || seg.bucketSize(home) < slots || seg.bucketSize(next) < slots) {
             return; // a free slot takes the promotion: nobody is demoted
         }
-        reinsertCounted(seg, home);
-        reinsertCounted(seg, next);
+        seg.reinsertCounted(home);
+        seg.reinsertCounted(next);
     }
 
     // ------------------------------------------------------------------ admission
