@@ -67,7 +67,7 @@ public final class Main {
         ServerConfig c = server.config();
         long heap = Runtime.getRuntime().maxMemory();
         return String.format(Locale.ROOT, """
-                dash4j server-lite %s — Dragonfly-style Dashtable store, RESP2 + memcached text
+                dash4j server-lite %s — Dragonfly-style Dashtable store, RESP2/RESP3 + memcached text and binary
                   resp        %s:%d
                   memcached   %s
                   threads     %d shards (one keyspace partition and one event loop each)
