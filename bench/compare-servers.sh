@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dash4j, Redis and memcached side by side on loopback, in one command:
-#   bench/compare-servers.sh            the full run for docs/results-servers.md (~20 minutes)
+#   bench/compare-servers.sh            the full run for docs/results-servers.md (~10 minutes on a quiet 2-core machine)
 #   bench/compare-servers.sh --quick    a short run to check the script (~4 minutes); writes its
 #                                       report into the work directory, not into docs/
 # 1. installs Debian's redis-server, redis-tools, memcached and libmemcached-tools when missing

@@ -868,7 +868,7 @@ public final class ServersReport {
         }
 
         void reproduce() {
-            md.append("## Reproduce\n\n```sh\nbench/compare-servers.sh            # the full run (~20 minutes): THREADS=2 REPEAT=3\n")
+            md.append("## Reproduce\n\n```sh\nbench/compare-servers.sh            # the full run (~10 minutes): THREADS=2 REPEAT=3\n")
                     .append("bench/compare-servers.sh --quick    # a check of the script (~4 minutes), report in /tmp\n")
                     .append("THREADS=4 REPEAT=5 bench/compare-servers.sh\n```\n\n")
                     .append("The script installs the Debian packages it needs when they are missing (redis-server, ")
