@@ -278,6 +278,37 @@ class ShardStoreTest {
     }
 
     @Test
+    void anOverwriteHoldsOnlyTheNewEntry() {
+        for (boolean evicting : new boolean[] {false, true}) {
+            CacheShardStore store = new CacheShardStore(64L << 20, evicting);
+            for (int i = 0; i < 5_000; i++) {
+                store.put(key("o" + i), entry("o" + i, 40, 1), i % 3 == 0 ? 60_000 : 0);
+            }
+            long used = store.usedMemory();
+            Map<String, byte[]> latest = new HashMap<>();
+            for (int i = 0; i < 5_000; i++) {
+                byte[] e = entry("o" + i, 40, 2);
+                store.put(key("o" + i), e, ShardStore.KEEP_TTL);
+                latest.put("o" + i, e);
+            }
+            assertThat(store.size()).isEqualTo(5_000);
+            assertThat(store.usedMemory()).as("same sizes, same memory (evicting=%s)", evicting).isEqualTo(used);
+            int[] seen = {0};
+            long cursor = 0;
+            do {
+                cursor = store.scan(cursor, 500, e -> {
+                    String k = new String(e, Entry.keyOffset(e), Entry.keyLength(e), StandardCharsets.US_ASCII);
+                    assertThat(e).as("the slot holds the new entry of %s, not the old", k).isSameAs(latest.get(k));
+                    seen[0]++;
+                });
+            } while (cursor != 0);
+            assertThat(seen[0]).isEqualTo(5_000);
+            assertThat(store.ttl(key("o3"))).as("KEEP_TTL kept the TTL").isPositive();
+            assertThat(store.ttl(key("o1"))).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void casUniquesOnlyGrow() {
         CacheShardStore store = new CacheShardStore(1 << 20, true);
         long a = store.nextCas();
