@@ -380,13 +380,14 @@ public final class DashCache<K, V> implements Cache<K, V> {
             evictions++;
             return;
         }
-        if (weightedSize - weigh(key, oldValue) + w > maximumWeight) {
+        int oldW = weigh(key, oldValue);
+        if (weightedSize - oldW + w > maximumWeight) {
             if (!evicting) {
                 throw new CacheFullException("store is full: replacing would exceed the weight bound " + maximumWeight);
             }
             // make room before writing (never this key): a heavier value that cannot fit because
             // every other entry is pinned is refused and the old one stays
-            while (weightedSize - weigh(key, oldValue) + w > maximumWeight) {
+            while (weightedSize - oldW + w > maximumWeight) {
                 if (evictOneFor(hash, key) == 0) {
                     throw new CacheFullException("cache is full and every evictable entry is pinned");
                 }
@@ -402,7 +403,7 @@ public final class DashCache<K, V> implements Cache<K, V> {
         // the newest key object is kept with the value: a key that lives inside its value (the
         // server's entries) must not pin the value it replaced
         table.setEntryAt(pos, key, stored);
-        weightedSize += w - weigh(key, oldValue);
+        weightedSize += w - oldW;
         notify(key, oldValue, RemovalCause.REPLACED);
     }
 
@@ -722,6 +723,11 @@ public final class DashCache<K, V> implements Cache<K, V> {
         }
         sweepScratch.clear();
         sweepCursor = table.scan(sweepCursor, sweepCollector);
+        removeSwept();
+    }
+
+    /** Removes the expired keys a scan collected into {@code sweepScratch} (after the scan: no removal mid-walk). */
+    private void removeSwept() {
         for (int i = 0; i < sweepScratch.size(); i++) {
             K k = sweepScratch.get(i);
             long pos = table.locate(k, table.hash(k));
@@ -970,14 +976,7 @@ public final class DashCache<K, V> implements Cache<K, V> {
             sweepCursor = table.scan(sweepCursor, expirySampler);
             buckets++;
         } while (sweepCursor != 0 && sampledWithTtl < sample && buckets < maxBuckets);
-        for (int i = 0; i < sweepScratch.size(); i++) {
-            K k = sweepScratch.get(i);
-            long pos = table.locate(k, table.hash(k));
-            if (pos >= 0) {
-                remove(pos, RemovalCause.EXPIRED);
-            }
-        }
-        sweepScratch.clear();
+        removeSwept();
         return sampledWithTtl;
     }
 

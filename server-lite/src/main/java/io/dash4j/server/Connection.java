@@ -516,7 +516,7 @@ public final class Connection implements CallOwner {
     }
 
     /** A lingering close that has waited long enough. */
-    boolean lingeredUntil(long now) {
+    boolean lingeredTooLong(long now) {
         return lingering && now - lastActive > LINGER_MILLIS;
     }
 

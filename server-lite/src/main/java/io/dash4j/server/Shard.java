@@ -520,7 +520,7 @@ public final class Shard implements Runnable {
         }
         if (lingering > 0) {
             for (Connection c : new ArrayList<>(connections)) {
-                if (c.lingeredUntil(now)) {
+                if (c.lingeredTooLong(now)) {
                     c.close();
                 }
             }
