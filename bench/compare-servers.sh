@@ -298,22 +298,12 @@ done
 for s in "${RESP_SERVERS[@]}"; do stop "$s"; done
 
 # ------------------------------------------------------------------ memcaslap
-cat >"$WORK/memaslap.cfg" <<'EOF'
-# memcaslap workload: 16-byte keys (its minimum), 64-byte values (-X 64), 10 % sets, 90 % gets
-key
-16 16 1
-value
-64 64 1
-cmd
-0 0.1
-1 0.9
-EOF
 log "memcaslap: starting dash4j (memcached port) and memcached -t $THREADS"
 start_dash4j dash4j "$D4J_PORT" "$D4J_MC_PORT" "$THREADS"
 start_memcached
 declare -A MC_SERVER_PORT=([dash4j]=$D4J_MC_PORT [memcached]=$MC_PORT)
 for s in dash4j memcached; do
-  timeout 60 "$MEMASLAP" -s "127.0.0.1:${MC_SERVER_PORT[$s]}" -c 50 -X 64 -F "$WORK/memaslap.cfg" -t 3s -T "$THREADS" \
+  timeout 60 "$MEMASLAP" -s "127.0.0.1:${MC_SERVER_PORT[$s]}" -c 50 -X 64 -F "$ROOT/bench/memaslap-90get.cfg" -t 3s -T "$THREADS" \
     >"$WORK/raw/memaslap-$s-rwarm.txt" 2>&1 || die "memcaslap warm-up against $s failed"
 done
 secs=${MEMASLAP_TIME%s}
@@ -321,7 +311,7 @@ for rep in $(seq 1 "$REPEAT"); do
   for s in dash4j memcached; do
     log "memcaslap $s (run $rep/$REPEAT, -t $MEMASLAP_TIME)"
     measured "$s" "$WORK/raw/memaslap-$s-r$rep.txt" -- timeout $((secs + 60)) "$MEMASLAP" \
-      -s "127.0.0.1:${MC_SERVER_PORT[$s]}" -c 50 -X 64 -F "$WORK/memaslap.cfg" -t "$MEMASLAP_TIME" \
+      -s "127.0.0.1:${MC_SERVER_PORT[$s]}" -c 50 -X 64 -F "$ROOT/bench/memaslap-90get.cfg" -t "$MEMASLAP_TIME" \
       -S "$MEMASLAP_TIME" -T "$THREADS" || die "memcaslap against $s failed (see $WORK/raw/memaslap-$s-r$rep.txt)"
   done
 done

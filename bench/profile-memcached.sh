@@ -15,6 +15,7 @@
 #   OUT_DIR=/tmp/dash4j-mcprofile
 set -euo pipefail
 cd "$(dirname "$0")/.."
+WORKLOAD=$PWD/bench/memaslap-90get.cfg  # 16-byte keys, 64-byte values, 90 % gets (compare-servers.sh uses it too)
 SERVER=${1:-dash4j}
 shift || true
 THREADS=${THREADS:-2}
@@ -29,15 +30,6 @@ MEMASLAP=$(command -v memcaslap || command -v memaslap || true)
 [ -n "$MEMASLAP" ] || { echo "memcaslap missing (Debian: libmemcached-tools)" >&2; exit 1; }
 command -v perf >/dev/null || { echo "perf missing (Debian: linux-perf)" >&2; exit 1; }
 mkdir -p "$OUT_DIR"
-cat >"$OUT_DIR/memaslap.cfg" <<'EOF'
-key
-16 16 1
-value
-64 64 1
-cmd
-0 0.1
-1 0.9
-EOF
 
 if [ "$SERVER" = dash4j ]; then
   [ -f "$JAR" ] || { echo "$JAR missing: mvn -B -q -pl server-lite -am package -DskipTests" >&2; exit 1; }
@@ -51,13 +43,13 @@ WRAPPER=$!
 trap 'kill "$WRAPPER" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null && break; sleep 0.2; done
 PID=$(pgrep -P "$WRAPPER" | head -1)
-slap() { timeout $(($1 + 30)) "$MEMASLAP" -s "127.0.0.1:$PORT" -c 64 -X 64 -F "$OUT_DIR/memaslap.cfg" -T 2 -t "${1}s" "${@:2}"; }
+slap() { timeout $(($1 + 30)) "$MEMASLAP" -s "127.0.0.1:$PORT" -c 64 -X 64 -F "$WORKLOAD" -T 2 -t "${1}s" "${@:2}"; }
 commands() { printf 'stats\r\nquit\r\n' | timeout 5 nc -q1 127.0.0.1 "$PORT" | awk '/STAT cmd_get |STAT cmd_set /{s+=$3} END{print s}'; }
 
 slap "$WARM" "$@" >/dev/null 2>&1
 C0=$(commands)
 perf stat -x, -o "$OUT_DIR/perf-stat.txt" -p "$PID" -e task-clock,context-switches,syscalls:sys_enter_read,syscalls:sys_enter_writev,syscalls:sys_enter_sendmsg,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_write,syscalls:sys_enter_futex -- \
-  timeout $((RUN + 30)) "$MEMASLAP" -s "127.0.0.1:$PORT" -c 64 -X 64 -F "$OUT_DIR/memaslap.cfg" -T 2 -t "${RUN}s" "$@" \
+  timeout $((RUN + 30)) "$MEMASLAP" -s "127.0.0.1:$PORT" -c 64 -X 64 -F "$WORKLOAD" -T 2 -t "${RUN}s" "$@" \
   >"$OUT_DIR/memaslap.txt" 2>&1
 C1=$(commands)
 N=$((C1 - C0))
