@@ -83,6 +83,18 @@ public final class Call {
     Call nextFree;
     /** Came from a connection's pool: goes back there once its reply is written. */
     final boolean pooled;
+    /**
+     * The command's reply is small and its encoding needs no connection state (GET, SET and the
+     * INCR family framed in place): the shard owning its key may write it ({@link OwnerReplies}).
+     */
+    boolean ownerMayReply;
+    /**
+     * Non-null when the key's owner writes this call's reply itself, with this encoding: decided
+     * on the home thread just before the part leaves ({@link Connection#ownerReplyEncoding}).
+     */
+    io.dash4j.server.codec.ReplyEncoding ownerEncoding;
+    /** Who finishes an owner-written reply: {@link OwnerReplies}' states, set by both threads. */
+    volatile int ownerReply;
 
     public Call(Connection client, byte[][] argv) {
         this(client, argv, false);
@@ -171,6 +183,11 @@ public final class Call {
             keyBuf = null; // a huge key once does not stay pinned by the pool
         }
         key.set(NO_KEY, 0, 0);
+        ownerMayReply = false;
+        ownerEncoding = null;
+        if (ownerReply != OwnerReplies.PENDING) {
+            ownerReply = OwnerReplies.PENDING; // the owner is done with the call (OwnerReplies' invariant)
+        }
     }
 
     private static final byte[] NO_KEY = new byte[0];

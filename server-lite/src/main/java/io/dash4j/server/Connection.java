@@ -91,8 +91,15 @@ public final class Connection implements CallOwner {
         return closed;
     }
 
+    /** Calls not yet answered (the idle check: a connection waiting for a reply is not idle). */
     int inflightCount() {
+        settleOwnerWrites();
         return inflight.size();
+    }
+
+    /** The socket, for a shard that writes a reply of this connection ({@link OwnerReplies}). */
+    SocketChannel channel() {
+        return ch;
     }
 
     public InputBuffer input() {
@@ -132,6 +139,7 @@ public final class Connection implements CallOwner {
     public void dispatch(Call call, io.dash4j.server.command.InPlaceHandler handler,
                          io.dash4j.server.command.ArgSlices args) {
         enqueue(call);
+        call.ownerMayReply = true; // GET, SET, the INCR family: a constant, an integer or one bulk
         try {
             handler.start(call, args);
         } catch (CommandException e) {
@@ -217,17 +225,8 @@ public final class Connection implements CallOwner {
     /** A call finished: writes every finished reply at the head of the queue. */
     @Override
     public void callDone(Call c) {
-        if (closed) {
+        if (closed || !writeFinishedHead(true)) {
             return;
-        }
-        while (!inflight.isEmpty() && inflight.peekFirst().done) {
-            Call h = inflight.pollFirst();
-            if (!h.silent) {
-                codec.encode(h, out);
-            }
-            account(-h.argBytes);
-            h.argBytes = 0;
-            recycle(h);
         }
         afterOutput();
         if (readPaused && inflight.size() <= config().maxInflight / 2 && !processing) {
@@ -235,6 +234,66 @@ public final class Connection implements CallOwner {
             updateInterest();
             process();
         }
+    }
+
+    /**
+     * Encodes the replies of the finished calls at the head of the queue, in order, and retires
+     * the calls whose reply their key's owner wrote ({@link OwnerReplies}). When the head is such a
+     * call and its owner has not finished, {@code mustKnow} (replies or a close wait behind it)
+     * asks the owner to post its completion here. False when the connection closed meanwhile.
+     */
+    private boolean writeFinishedHead(boolean mustKnow) {
+        while (!inflight.isEmpty()) {
+            Call h = inflight.peekFirst();
+            boolean byOwner = h.ownerEncoding != null;
+            if (!h.done && !(byOwner && OwnerReplies.finishedByOwner(h, mustKnow))) {
+                break;
+            }
+            inflight.pollFirst();
+            if (!byOwner) {
+                if (!h.silent) {
+                    codec.encode(h, out);
+                }
+            } else if (h.done && h.result instanceof OwnerReplies.Rest rest) {
+                if (rest.bytes == null) {
+                    close(); // the owner's write failed: as a failed write here
+                    return false;
+                }
+                out.prepend(rest.bytes); // out is empty: nothing after this call was encoded yet
+            }
+            account(-h.argBytes);
+            h.argBytes = 0;
+            recycle(h);
+        }
+        return true;
+    }
+
+    /**
+     * Retires the calls at the head whose owner finished writing their reply, without asking
+     * (the lazy half of {@link OwnerReplies}); encodes what was waiting behind them.
+     */
+    private void settleOwnerWrites() {
+        Call h = inflight.peekFirst();
+        if (h == null || h.ownerEncoding == null || h.done || closed) {
+            return;
+        }
+        long before = out.pending();
+        if (writeFinishedHead(false) && out.pending() != before) {
+            afterOutput();
+        }
+    }
+
+    /**
+     * The encoding the owner of {@code c}'s key may write its reply with, or null when the result
+     * must come back here: {@code c} is the head of the queue with nothing before it unwritten,
+     * and the connection is in no state that needs its own thread to see the reply.
+     */
+    io.dash4j.server.codec.ReplyEncoding ownerReplyEncoding(Call c) {
+        if (!config().ownerReplies || c.owner != this || c.then != null || inflight.peekFirst() != c
+                || !out.isEmpty() || multi != null || heldForTransaction || closeAfterFlush || closed || lingering) {
+            return null;
+        }
+        return codec.replyEncoding();
     }
 
     /** Output was queued (or work ended): checks the limits and schedules a flush. */
@@ -373,6 +432,7 @@ public final class Connection implements CallOwner {
         }
         processing = true;
         try {
+            settleOwnerWrites(); // a call its owner answered goes back to the pool for this input
             while (!closed && !closeAfterFlush && !heldForTransaction && in.rpos < in.wpos) {
                 if (inflight.size() >= config().maxInflight) {
                     if (!readPaused) {
@@ -438,6 +498,17 @@ public final class Connection implements CallOwner {
             return;
         }
         Call blocker = inflight.peekFirst(); // the first call not done (those before it were written)
+        if (blocker != null && blocker.ownerEncoding != null) {
+            // its owner writes it: retire it if it is finished; ask to be told when a close waits for it
+            if (!writeFinishedHead(closeAfterFlush || inputEnded)) {
+                return;
+            }
+            if (out.pending() > config().clientOutputBufferLimit) {
+                afterOutput(); // closes for the limit
+                return;
+            }
+            blocker = inflight.peekFirst();
+        }
         if (blocker != null && !blocker.waitsForEvent && out.pending() < HOLD_BACK_LIMIT) {
             interest(false); // no OP_WRITE meanwhile: a later completion flushes (callDone -> afterOutput)
             return;

@@ -158,7 +158,9 @@ public final class Info {
         long hops = 0;
         long parts = 0;
         long wakeups = 0;
+        long ownerReplies = 0;
         for (ShardSnapshot x : snaps) {
+            ownerReplies += x.ownerReplies();
             hops += x.hopsSent();
             parts += x.batchParts();
             wakeups += x.wakeupsSent();
@@ -166,6 +168,7 @@ public final class Info {
         d.put("shard_hops", hops);
         d.put("shard_hop_parts", parts);
         d.put("shard_wakeups", wakeups);
+        d.put("shard_owner_replies", ownerReplies);
         for (ShardSnapshot x : snaps) {
             StoreStats ss = x.store();
             d.put("shard_" + x.shard(), "keys=" + ss.keys() + ",expires=" + ss.expires() + ",segments=" + ss.segments()

@@ -92,6 +92,11 @@ public final class OutBuf {
             held += len;
             return;
         }
+        copy(a, off, len);
+    }
+
+    /** Copies {@code len} bytes into the chunks, whatever their size. */
+    private void copy(byte[] a, int off, int len) {
         while (len > 0) {
             Chunk c = room(Math.min(len, CHUNK));
             int n = Math.min(len, c.a.length - c.w);
@@ -251,6 +256,50 @@ public final class OutBuf {
                 tail = null;
             }
         }
+    }
+
+    /**
+     * Moves everything still queued into a new buffer and leaves this one empty (its small tail
+     * chunk kept for reuse): slices of stored values move by reference (entries handed out are
+     * never changed), bytes this buffer copied are copied, since its chunks serve again.
+     */
+    public OutBuf takeRest() {
+        OutBuf rest = new OutBuf();
+        for (Chunk c : chunks) {
+            if (c.w == c.r) {
+                continue;
+            }
+            if (c.shared) {
+                Chunk moved = new Chunk(c.a, c.r, c.w, true);
+                rest.chunks.addLast(moved);
+                rest.tail = moved;
+                rest.pending += c.w - c.r;
+                rest.held += moved.size;
+            } else {
+                rest.copy(c.a, c.r, c.w - c.r);
+            }
+        }
+        consume(pending);
+        return rest;
+    }
+
+    /**
+     * Puts everything queued in {@code first} before this buffer's bytes and empties {@code first}:
+     * the rest of a reply that must reach the socket before the replies queued here.
+     */
+    public void prepend(OutBuf first) {
+        if (first.chunks.isEmpty()) {
+            return;
+        }
+        for (java.util.Iterator<Chunk> it = first.chunks.descendingIterator(); it.hasNext(); ) {
+            chunks.addFirst(it.next());
+        }
+        if (tail == null) {
+            tail = first.tail;
+        }
+        pending += first.pending;
+        held += first.held;
+        first.clear();
     }
 
     /** Drops everything queued (connection closed). */

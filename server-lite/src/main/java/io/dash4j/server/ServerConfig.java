@@ -52,6 +52,11 @@ public final class ServerConfig {
     public volatile String slotPolicy = SlotPolicy.DEFAULT.name();
     /** Makes each shard's store (tests may substitute one). */
     public ShardStoreFactory storeFactory = ShardStoreFactory.DASH;
+    /**
+     * The shard that owns a key writes the reply of a single-key GET/SET/INCR sent from another
+     * shard's connection itself, instead of sending the result back (runtime; see OwnerReplies).
+     */
+    public volatile boolean ownerReplies = true;
     /** Commands one connection may have in flight (pipelined) before the server stops reading it. */
     public int maxInflight = 1024;
     /** Wall clock in epoch milliseconds (tests may substitute one). */
@@ -146,6 +151,7 @@ public final class ServerConfig {
                 case "max-inflight" -> maxInflight = positive(value);
                 case "slot-policy" -> slotPolicy = policyNamed(value).name();
                 case "verbose" -> verbose = parseBool(value);
+                case "owner-replies" -> ownerReplies = parseBool(value);
                 case "dir" -> dir = value;
                 case "dbfilename" -> dbfilename = dbfilename(value);
                 case "save" -> save = SaveRules.parse(value);
@@ -298,6 +304,8 @@ public final class ServerConfig {
                   --save "SECS CHANGES ..." BGSAVE after SECS seconds and CHANGES key changes;
                                            "" = never (default in cache mode); store mode's
                                            default is Redis's "3600 1 300 100 60 10000"
-                  --rdbcompression yes|no  LZF-compress long strings in the dump (default yes)""";
+                  --rdbcompression yes|no  LZF-compress long strings in the dump (default yes)
+                  --owner-replies yes|no   a key's owner shard writes a cross-shard GET/SET/INCR
+                                           reply itself, saving the hop back (default yes)""";
     }
 }

@@ -130,6 +130,8 @@ public final class Shard implements Runnable {
     long wakeupsSent;
     /** Client buffer bytes of this shard's connections. */
     long clientMemory;
+    /** Replies this shard writes for other shards' connections (its scratch buffer, INFO's count). */
+    private final OwnerReplies ownerReplies = new OwnerReplies(this);
     private long lastSampleAt;
     private long lastSampleCommands;
     private final long[] opsSamples = new long[16];
@@ -294,7 +296,14 @@ public final class Shard implements Runnable {
         if (target == id) {
             runPart(call, part, fn, null);
         } else {
-            send(server.shard(target), call.outstanding == 1 ? call.hop(part, fn) : new Remote(call, part, fn));
+            if (call.outstanding == 1) {
+                if (call.ownerMayReply) {
+                    call.ownerEncoding = call.client.ownerReplyEncoding(call); // null: the result comes back
+                }
+                send(server.shard(target), call.hop(part, fn));
+            } else {
+                send(server.shard(target), new Remote(call, part, fn));
+            }
         }
     }
 
@@ -312,10 +321,15 @@ public final class Shard implements Runnable {
         }
     }
 
-    /** The part's result goes back to the call's home thread (inline when this is it). */
+    /**
+     * The part's result goes back to the call's home thread (inline when this is it), or, when
+     * the home let this shard write the reply, goes to the client ({@link OwnerReplies}).
+     */
     void deliver(Call call, int part, Object result, Remote remote) {
         if (remote == null) {
             call.complete(part, result);
+        } else if (call.ownerEncoding != null) {
+            ownerReplies.write(call, result, remote);
         } else {
             remote.result = result;
             send(call.owner.home(), remote);
@@ -611,7 +625,7 @@ public final class Shard implements Runnable {
         return new ShardSnapshot(id, store.stats(), commands, opsPerSec(), connections.size(), connectionsAccepted,
                 clientMemory, netInput, netOutput, protocolErrors, outputLimitDisconnections,
                 clientMemoryDisconnections, idleDisconnections, memcachedStats.clone(), hopsSent, batchParts,
-                wakeupsSent);
+                wakeupsSent, ownerReplies.written);
     }
 
     /** CLIENT LIST lines of this shard's connections (call on its thread). */
@@ -637,6 +651,7 @@ public final class Shard implements Runnable {
         hopsSent = 0;
         batchParts = 0;
         wakeupsSent = 0;
+        ownerReplies.written = 0;
         java.util.Arrays.fill(opsSamples, 0);
         java.util.Arrays.fill(memcachedStats, 0);
         store.resetStats();

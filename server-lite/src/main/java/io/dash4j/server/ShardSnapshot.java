@@ -20,5 +20,6 @@ public record ShardSnapshot(
         long[] memcached,
         long hopsSent,
         long batchParts,
-        long wakeupsSent) {
+        long wakeupsSent,
+        long ownerReplies) {
 }

@@ -34,6 +34,14 @@ public abstract class Codec {
     /** Writes the reply of a finished call ({@link Call#result}, {@link Call#render}) to {@code out}. */
     public abstract void encode(Call call, OutBuf out);
 
+    /**
+     * This protocol's stateless reply encoding, or null (the default) when encoding a reply reads
+     * the connection's state: then only the connection's own thread encodes its replies.
+     */
+    public ReplyEncoding replyEncoding() {
+        return null;
+    }
+
     /** Answers a framing error in this protocol, drops the input, and closes after the replies. */
     public abstract void protocolError(String message);
 

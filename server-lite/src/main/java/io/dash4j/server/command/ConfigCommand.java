@@ -57,6 +57,7 @@ final class ConfigCommand {
         m.put("requirepass", "");
         m.put("protected-mode", "no");
         m.put("verbose", cfg.verbose ? "yes" : "no");
+        m.put("owner-replies", cfg.ownerReplies ? "yes" : "no");
         return m;
     }
 
@@ -126,7 +127,7 @@ final class ConfigCommand {
                     }
                     storeChange |= policy || name.equals("maxmemory") || name.equals("cache-mode");
                 }
-                case "save", "dir", "dbfilename", "rdbcompression" -> {
+                case "save", "dir", "dbfilename", "rdbcompression", "owner-replies" -> {
                     if (name.equals("dir") && !java.nio.file.Files.isDirectory(java.nio.file.Path.of(v))) {
                         throw CommandError.err("ERR CONFIG SET failed (possibly related to argument 'dir') - "
                                 + "No such file or directory").exception();

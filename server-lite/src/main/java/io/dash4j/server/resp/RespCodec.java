@@ -5,6 +5,7 @@ import io.dash4j.server.Connection;
 import io.dash4j.server.OutBuf;
 import io.dash4j.server.codec.Codec;
 import io.dash4j.server.codec.InputBuffer;
+import io.dash4j.server.codec.ReplyEncoding;
 import io.dash4j.server.command.ArgSlices;
 import io.dash4j.server.command.Args;
 import io.dash4j.server.command.CommandError;
@@ -26,8 +27,14 @@ public final class RespCodec extends Codec {
     /** Bulk arguments above this size grow as their bytes arrive instead of being allocated up front. */
     private static final int EAGER_BULK = 1024 * 1024;
 
-    private final Resp2Writer resp2;
-    private final Resp3Writer resp3;
+    /**
+     * RESP replies depend on the call alone (its result and RESP version), so any thread may encode
+     * them into a buffer of its own.
+     */
+    public static final ReplyEncoding ENCODING = Writers::new;
+
+    /** This connection's encoder, on its output buffer. */
+    private final ReplyEncoding.Encoder replies;
     private int multibulk;
     private byte[][] argv;
     private int argc;
@@ -46,8 +53,7 @@ public final class RespCodec extends Codec {
 
     public RespCodec(Connection conn) {
         super(conn);
-        this.resp2 = new Resp2Writer(conn.output());
-        this.resp3 = new Resp3Writer(conn.output());
+        this.replies = ENCODING.open(conn.output());
     }
 
     @Override
@@ -57,12 +63,33 @@ public final class RespCodec extends Codec {
 
     @Override
     public void encode(Call call, OutBuf out) {
-        Resp2Writer w = call.proto == 3 ? resp3 : resp2;
-        Object r = call.result;
-        if (r == Replies.OK) {
-            w.ok(); // a SET's reply: no type tests
-        } else {
-            w.write(r);
+        replies.encode(call);
+    }
+
+    @Override
+    public ReplyEncoding replyEncoding() {
+        return ENCODING;
+    }
+
+    /** A RESP2 and a RESP3 writer on one buffer: each call is encoded in its own version. */
+    private static final class Writers implements ReplyEncoding.Encoder {
+        private final Resp2Writer resp2;
+        private final Resp3Writer resp3;
+
+        Writers(OutBuf out) {
+            this.resp2 = new Resp2Writer(out);
+            this.resp3 = new Resp3Writer(out);
+        }
+
+        @Override
+        public void encode(Call call) {
+            Resp2Writer w = call.proto == 3 ? resp3 : resp2;
+            Object r = call.result;
+            if (r == Replies.OK) {
+                w.ok(); // a SET's reply: no type tests
+            } else {
+                w.write(r);
+            }
         }
     }
 

@@ -1,0 +1,23 @@
+package io.dash4j.server.codec;
+
+import io.dash4j.server.OutBuf;
+
+/**
+ * A protocol's reply encoding when it needs no connection state: a finished call's
+ * {@link io.dash4j.server.Call#result} (and {@link io.dash4j.server.Call#proto}) is all it reads.
+ * Such a protocol lets the shard that owns a call's key write the reply itself (the owner-written
+ * reply, {@code io.dash4j.server.OwnerReplies}): that shard opens one {@link Encoder} per encoding
+ * on its own scratch buffer and uses it for every connection speaking the protocol.
+ */
+@FunctionalInterface
+public interface ReplyEncoding {
+
+    /** An encoder writing into {@code out}, for the one thread that owns {@code out}. */
+    Encoder open(OutBuf out);
+
+    /** Encodes finished calls into the buffer it was opened on. */
+    @FunctionalInterface
+    interface Encoder {
+        void encode(io.dash4j.server.Call call);
+    }
+}
