@@ -159,8 +159,10 @@ public final class Info {
         long parts = 0;
         long wakeups = 0;
         long ownerReplies = 0;
+        long ownerReplyPosts = 0;
         for (ShardSnapshot x : snaps) {
             ownerReplies += x.ownerReplies();
+            ownerReplyPosts += x.ownerReplyPosts();
             hops += x.hopsSent();
             parts += x.batchParts();
             wakeups += x.wakeupsSent();
@@ -169,6 +171,7 @@ public final class Info {
         d.put("shard_hop_parts", parts);
         d.put("shard_wakeups", wakeups);
         d.put("shard_owner_replies", ownerReplies);
+        d.put("shard_owner_reply_posts", ownerReplyPosts);
         for (ShardSnapshot x : snaps) {
             StoreStats ss = x.store();
             d.put("shard_" + x.shard(), "keys=" + ss.keys() + ",expires=" + ss.expires() + ",segments=" + ss.segments()

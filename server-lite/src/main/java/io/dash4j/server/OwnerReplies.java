@@ -90,6 +90,11 @@ final class OwnerReplies {
     private java.util.IdentityHashMap<ReplyEncoding, ReplyEncoding.Encoder> encoders;
     /** Replies this shard wrote for connections of other shards (INFO shard_owner_replies). */
     long written;
+    /**
+     * Of those, the ones whose completion still went home as a message: the home was waiting, or
+     * the reply was not written whole (INFO shard_owner_reply_posts).
+     */
+    long posted;
 
     OwnerReplies(Shard shard) {
         this.shard = shard;
@@ -127,6 +132,7 @@ final class OwnerReplies {
             back = WRITTEN_MARK; // the home waits: tell it
         }
         hop.result = back;
+        posted++;
         shard.send(call.owner.home(), hop);
     }
 

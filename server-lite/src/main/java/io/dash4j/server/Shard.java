@@ -625,7 +625,7 @@ public final class Shard implements Runnable {
         return new ShardSnapshot(id, store.stats(), commands, opsPerSec(), connections.size(), connectionsAccepted,
                 clientMemory, netInput, netOutput, protocolErrors, outputLimitDisconnections,
                 clientMemoryDisconnections, idleDisconnections, memcachedStats.clone(), hopsSent, batchParts,
-                wakeupsSent, ownerReplies.written);
+                wakeupsSent, ownerReplies.written, ownerReplies.posted);
     }
 
     /** CLIENT LIST lines of this shard's connections (call on its thread). */
@@ -652,6 +652,7 @@ public final class Shard implements Runnable {
         batchParts = 0;
         wakeupsSent = 0;
         ownerReplies.written = 0;
+        ownerReplies.posted = 0;
         java.util.Arrays.fill(opsSamples, 0);
         java.util.Arrays.fill(memcachedStats, 0);
         store.resetStats();

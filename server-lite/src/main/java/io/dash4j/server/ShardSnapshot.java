@@ -21,5 +21,6 @@ public record ShardSnapshot(
         long hopsSent,
         long batchParts,
         long wakeupsSent,
-        long ownerReplies) {
+        long ownerReplies,
+        long ownerReplyPosts) {
 }
