@@ -24,7 +24,9 @@ import io.dash4j.server.store.Key;
  * {@link Shard.Remote} that carries it to another shard and back, and {@link #number} and
  * {@link #entry} for arguments parsed on the connection's thread. Invariant: a call is reset only
  * after its reply was written and every part came back, so no shard still reads it, and only when
- * the connection takes it for a new command, so no code that completed it still reads it.
+ * the connection takes it for a new command, so no code that completed it still reads it. (A
+ * reply written by the key's owner shard counts as back once the owner published that it is done
+ * with the call: {@link OwnerReplies}.)
  */
 public final class Call {
 

@@ -23,6 +23,12 @@ import java.util.ArrayDeque;
  * drop work: every command already received is still parsed and run — including those waiting for
  * other shards and those held back by the pipeline limit — and every reply written before the
  * connection closes.
+ *
+ * <p><b>Replies written by another shard.</b> A GET/SET/INCR whose key lives on another shard and
+ * that is the head of the queue with nothing unwritten before it may be answered by that shard
+ * straight onto the socket ({@link OwnerReplies}, which states the protocol). Such a call stays at
+ * the head, unencoded here, until this thread learns that its owner finished: lazily
+ * ({@link #settleOwnerWrites}) or, when a later reply or a close waits for it, through a message.
  */
 public final class Connection implements CallOwner {
 
