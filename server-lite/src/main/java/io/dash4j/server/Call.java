@@ -24,9 +24,7 @@ import io.dash4j.server.store.Key;
  * {@link Shard.Remote} that carries it to another shard and back, and {@link #number} and
  * {@link #entry} for arguments parsed on the connection's thread. Invariant: a call is reset only
  * after its reply was written and every part came back, so no shard still reads it, and only when
- * the connection takes it for a new command, so no code that completed it still reads it. (A
- * reply written by the key's owner shard counts as back once the owner published that it is done
- * with the call: {@link OwnerReplies}.)
+ * the connection takes it for a new command, so no code that completed it still reads it.
  */
 public final class Call {
 
@@ -95,7 +93,11 @@ public final class Call {
      * on the home thread just before the part leaves ({@link Connection#ownerReplyEncoding}).
      */
     io.dash4j.server.codec.ReplyEncoding ownerEncoding;
-    /** Who finishes an owner-written reply: {@link OwnerReplies}' states, set by both threads. */
+    /**
+     * Who finishes an owner-written reply: {@link OwnerReplies}' states, set by both threads. Such a
+     * call counts as back (and may be reset) once its owner published here, or in the message the
+     * home waits for, that it is done with it.
+     */
     volatile int ownerReply;
 
     public Call(Connection client, byte[][] argv) {
