@@ -135,7 +135,10 @@ class OwnerRepliesTest {
         throw new AssertionError("no connection on shard 0");
     }
 
-    /** A remote GET, then the client shuts its output: the reply comes, then the server closes. */
+    /**
+     * A remote GET, then the client shuts its output (or sends QUIT): the reply comes, then the
+     * server closes.
+     */
     @Test
     void endOfInputWaitsForTheOwnersReply() throws Exception {
         String remote = TxKeys.ownedBy(1, 2, "eof:", 0);
@@ -155,13 +158,47 @@ class OwnerRepliesTest {
                     continue;
                 }
                 onShard0++;
-                out.write(resp("GET", remote).getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-                s.shutdownOutput();
-                assertEquals("$4\r\nlast\r\n", new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+                if (onShard0 % 2 == 0) {
+                    out.write(resp("GET", remote).getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    s.shutdownOutput();
+                    assertEquals("$4\r\nlast\r\n", new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+                } else { // QUIT behind it: the reply, +OK, then the server closes
+                    out.write((resp("GET", remote) + resp("QUIT")).getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    assertEquals("$4\r\nlast\r\n+OK\r\n", new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+                }
             }
         }
         assertEquals(10, onShard0);
+    }
+
+    /**
+     * The idle timeout sees a connection whose last reply its owner wrote as idle (the call is
+     * retired lazily, not left in flight), and closes it.
+     */
+    @Test
+    void aConnectionAnsweredByTheOwnerBecomesIdle() throws Exception {
+        String remote = TxKeys.ownedBy(1, 2, "idle:", 0);
+        try (Jedis admin = new Jedis("127.0.0.1", server.port())) {
+            admin.set(remote, "v");
+            try (Jedis j = onShard(0)) {
+                long id = j.clientId();
+                admin.configSet("timeout", "1");
+                try {
+                    assertEquals("v", j.get(remote));
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    boolean closed = false;
+                    while (!closed && System.nanoTime() < deadline) {
+                        Thread.sleep(200);
+                        closed = admin.clientList().lines().noneMatch(l -> l.startsWith("id=" + id + " "));
+                    }
+                    assertTrue(closed, "the idle connection was closed");
+                } finally {
+                    admin.configSet("timeout", "0");
+                }
+            }
+        }
     }
 
     /**
