@@ -292,11 +292,14 @@ public final class Connection implements CallOwner {
     /**
      * The encoding the owner of {@code c}'s key may write its reply with, or null when the result
      * must come back here: {@code c} is the head of the queue with nothing before it unwritten,
-     * and the connection is in no state that needs its own thread to see the reply.
+     * it is the last command of the input read so far (a pipelined batch keeps its single write:
+     * its replies go out together from here), and the connection is in no state that needs its
+     * own thread to see the reply.
      */
     io.dash4j.server.codec.ReplyEncoding ownerReplyEncoding(Call c) {
         if (!config().ownerReplies || c.owner != this || c.then != null || inflight.peekFirst() != c
-                || !out.isEmpty() || multi != null || heldForTransaction || closeAfterFlush || closed || lingering) {
+                || !out.isEmpty() || in.rpos < in.wpos || multi != null || heldForTransaction || closeAfterFlush
+                || closed || lingering) {
             return null;
         }
         return codec.replyEncoding();

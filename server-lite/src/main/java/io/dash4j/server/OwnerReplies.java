@@ -16,8 +16,10 @@ import java.lang.invoke.VarHandle;
  * <p><b>When.</b> A decides on its own thread, as the part leaves ({@link Connection#ownerReplyEncoding}):
  * the call has one part, its reply is small and needs no connection state (GET, SET and the INCR
  * family framed in place, on RESP), it is the head of the connection's reply queue (nothing earlier
- * unwritten: the queue held nothing else and the output buffer is empty), and the connection is in
- * no MULTI, transaction hold or close. Otherwise the result travels back as before.
+ * unwritten: the queue held nothing else and the output buffer is empty), it is the last command of
+ * the input read so far (the replies of a pipelined batch still go out in one write, from A), and
+ * the connection is in no MULTI, transaction hold or close. Otherwise the result travels back as
+ * before.
  *
  * <p><b>B writes.</b> B runs the part as before, then encodes the result into its scratch buffer
  * with the connection's {@link ReplyEncoding} and writes it to the socket (a SocketChannel's writes

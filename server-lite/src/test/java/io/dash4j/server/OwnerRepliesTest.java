@@ -87,6 +87,19 @@ class OwnerRepliesTest {
             assertTrue(after - before >= 100, "owner-written replies: " + (after - before)); // the counter
             // is the server's: each of the 150 remote commands whose reply went first on its connection
 
+            // a pipelined batch keeps its one write: its replies go out together from the home
+            long batchBefore = infoLong(j, "shard_owner_replies");
+            Pipeline p = j.pipelined();
+            List<Response<String>> got = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                got.add(p.get(remote));
+            }
+            p.sync();
+            for (Response<String> r : got) {
+                assertEquals("v49", r.get());
+            }
+            assertTrue(infoLong(j, "shard_owner_replies") - batchBefore < 50, "a batch is not answered by the owner");
+
             j.configSet("owner-replies", "no");
             try {
                 long offBefore = infoLong(j, "shard_owner_replies");
@@ -118,17 +131,21 @@ class OwnerRepliesTest {
                 if (!readBulkText(in).contains("shard=0")) {
                     continue; // the key must be on the other shard
                 }
-                out.write((resp("HELLO", "3") + resp("GET", remote) + resp("SET", remote, "x") + resp("GET", remote))
-                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.write(resp("HELLO", "3").getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
-                String tail = "*0\r\n_\r\n+OK\r\n$1\r\nx\r\n"; // HELLO's map ends with modules' empty array
+                String helloEnd = "*0\r\n"; // HELLO's map ends with modules' empty array
                 StringBuilder got = new StringBuilder();
-                while (!got.toString().endsWith(tail)) {
+                while (!got.toString().endsWith(helloEnd)) {
                     int c = in.read();
                     assertTrue(c >= 0, "EOF after " + got);
                     got.append((char) c);
                 }
                 assertTrue(got.toString().startsWith("%"), got.toString());
+                for (String[] cmd : new String[][] {{"GET", remote}, {"SET", remote, "x"}, {"GET", remote}}) {
+                    out.write(resp(cmd).getBytes(StandardCharsets.ISO_8859_1)); // one at a time: the owner answers
+                    out.flush();
+                }
+                assertEquals("_\r\n+OK\r\n$1\r\nx\r\n", new String(in.readNBytes(15), StandardCharsets.ISO_8859_1));
                 return;
             }
         }
@@ -164,7 +181,12 @@ class OwnerRepliesTest {
                     s.shutdownOutput();
                     assertEquals("$4\r\nlast\r\n", new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
                 } else { // QUIT behind it: the reply, +OK, then the server closes
-                    out.write((resp("GET", remote) + resp("QUIT")).getBytes(StandardCharsets.ISO_8859_1));
+                    out.write(resp("GET", remote).getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    if (onShard0 % 4 == 1) {
+                        Thread.sleep(2);
+                    }
+                    out.write(resp("QUIT").getBytes(StandardCharsets.ISO_8859_1));
                     out.flush();
                     assertEquals("$4\r\nlast\r\n+OK\r\n", new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
                 }
@@ -209,8 +231,10 @@ class OwnerRepliesTest {
     @Test
     void everyClientReadsItsRepliesInOrder() throws Exception {
         long before;
+        long postsBefore;
         try (Jedis j = new Jedis("127.0.0.1", server.port())) {
             before = infoLong(j, "shard_owner_replies");
+            postsBefore = infoLong(j, "shard_owner_reply_posts");
         }
         int clients = 8;
         ExecutorService pool = Executors.newFixedThreadPool(clients + 2);
@@ -218,7 +242,7 @@ class OwnerRepliesTest {
             List<Future<Integer>> checks = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
                 int id = c;
-                checks.add(pool.submit(() -> clientRun(id, 2_500)));
+                checks.add(pool.submit(() -> id % 2 == 0 ? clientRun(id, 2_500) : trickleRun(id, 2_500)));
             }
             Future<?> vanishing = pool.submit(() -> {
                 for (int round = 0; round < 60; round++) {
@@ -238,6 +262,7 @@ class OwnerRepliesTest {
         try (Jedis j = new Jedis("127.0.0.1", server.port())) {
             assertEquals("PONG", j.ping()); // the server survived the vanishing clients
             assertTrue(infoLong(j, "shard_owner_replies") - before > 1_000, "the owner path was taken");
+            assertTrue(infoLong(j, "shard_owner_reply_posts") - postsBefore > 0, "some homes waited for their owner");
         }
     }
 
@@ -302,6 +327,88 @@ class OwnerRepliesTest {
         return checked;
     }
 
+    /**
+     * A raw client that trickles its pipelines: each command in its own write, sometimes after a
+     * pause, then reads the replies. A command that arrives alone may be answered by its owner
+     * while the commands behind it arrive later and wait for it (the held-reply path).
+     */
+    private static int trickleRun(int id, int ops) throws IOException, InterruptedException {
+        Random rnd = new Random(id * 104729L);
+        String[] counters = {TxKeys.ownedBy(0, 2, "t" + id + ":n:", 0), TxKeys.ownedBy(1, 2, "t" + id + ":n:", 0)};
+        String[] values = {TxKeys.ownedBy(0, 2, "t" + id + ":v:", 0), TxKeys.ownedBy(1, 2, "t" + id + ":v:", 0)};
+        long[] count = new long[2];
+        String[] value = new String[2];
+        int checked = 0;
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+            s.setSoTimeout(20_000);
+            s.setTcpNoDelay(true);
+            InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+            OutputStream out = s.getOutputStream();
+            out.write((resp("DEL", counters[0], values[0]) + resp("DEL", counters[1], values[1]))
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            readReply(in);
+            readReply(in);
+            while (checked < ops) {
+                int n = 1 + rnd.nextInt(6);
+                List<String> want = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    int sh = rnd.nextInt(2);
+                    String cmd;
+                    switch (rnd.nextInt(3)) {
+                        case 0 -> {
+                            cmd = resp("INCR", counters[sh]);
+                            want.add(":" + ++count[sh]);
+                        }
+                        case 1 -> {
+                            value[sh] = "tv-" + id + "-" + checked + "-" + i;
+                            cmd = resp("SET", values[sh], value[sh]);
+                            want.add("+OK");
+                        }
+                        default -> {
+                            cmd = resp("GET", values[sh]);
+                            want.add(value[sh] == null ? "$-1" : "$" + value[sh].length() + " " + value[sh]);
+                        }
+                    }
+                    out.write(cmd.getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    if (rnd.nextInt(4) == 0) {
+                        Thread.sleep(0, 200_000); // let the server read what came so far
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    assertEquals(want.get(i), readReply(in), "trickling client " + id + ", reply " + i + " of " + n);
+                }
+                checked += n;
+            }
+        }
+        return checked;
+    }
+
+    /** One RESP2 reply as text: {@code +OK}, {@code :n}, {@code $-1}, or {@code $len value}. */
+    private static String readReply(InputStream in) throws IOException {
+        String line = readLine(in);
+        if (line.startsWith("$") && !line.equals("$-1")) {
+            int len = Integer.parseInt(line.substring(1));
+            String v = new String(in.readNBytes(len), StandardCharsets.ISO_8859_1);
+            assertEquals("", readLine(in));
+            return line + " " + v;
+        }
+        return line;
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        int c;
+        while ((c = in.read()) != '\r') {
+            assertTrue(c >= 0, "EOF after " + b);
+            b.append((char) c);
+        }
+        assertEquals('\n', in.read());
+        return b.toString();
+    }
+
     /** A client that sends a pipeline over both shards and closes without reading (abruptly: RST). */
     private static void vanish(int round) throws IOException {
         StringBuilder b = new StringBuilder();
@@ -364,10 +471,13 @@ class OwnerRepliesTest {
                 if (!info.contains("shard=0")) {
                     continue; // the value must be on the other shard
                 }
-                out.write((resp("GET", remote) + resp("GET", local) + resp("INCR", remote + ":n") + resp("GET", remote))
-                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.write(resp("GET", remote).getBytes(StandardCharsets.ISO_8859_1)); // alone: its owner writes it
                 out.flush();
-                Thread.sleep(300); // the owner meets a full socket buffer
+                Thread.sleep(50);
+                out.write((resp("GET", local) + resp("INCR", remote + ":n") + resp("GET", remote))
+                        .getBytes(StandardCharsets.ISO_8859_1)); // held behind it
+                out.flush();
+                Thread.sleep(300); // the owner met a full socket buffer
                 String header = "$" + big.length + "\r\n";
                 byte[] expected = concat(header.getBytes(StandardCharsets.ISO_8859_1), big,
                         "\r\n$4\r\ntiny\r\n:1\r\n".getBytes(StandardCharsets.ISO_8859_1),
@@ -385,8 +495,14 @@ class OwnerRepliesTest {
                     j.set(local.getBytes(StandardCharsets.ISO_8859_1), big);
                 }
                 // Now the connection's own shard queues a large reply the socket cannot take at once:
-                // a remote GET behind it must not be written by its owner before those bytes.
-                out.write((resp("GET", local) + resp("INCR", remote + ":n") + resp("GET", local)).getBytes(StandardCharsets.ISO_8859_1));
+                // a remote INCR sent alone behind it must not be written by its owner before those bytes.
+                out.write(resp("GET", local).getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                Thread.sleep(50);
+                out.write(resp("INCR", remote + ":n").getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                Thread.sleep(50);
+                out.write(resp("GET", local).getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
                 Thread.sleep(300);
                 expected = concat(header.getBytes(StandardCharsets.ISO_8859_1), big, "\r\n:2\r\n".getBytes(StandardCharsets.ISO_8859_1),
