@@ -76,7 +76,7 @@ public final class MemcachedOps {
         if (expectedCas == 0) {
             return false;
         }
-        byte[] e = st.get(k, false);
+        byte[] e = st.peek(k, false);
         return e != null && Entry.cas(e) != expectedCas;
     }
 
@@ -133,7 +133,7 @@ public final class MemcachedOps {
      * A value that is not a number is refused with {@link CommandError.Kind#NOT_INTEGER}.
      */
     public static Object arith(ShardStore st, Key k, boolean incr, long delta, long newCas) {
-        byte[] e = st.get(k, false);
+        byte[] e = st.peek(k, false);
         if (e == null) {
             return MISS;
         }
@@ -198,7 +198,7 @@ public final class MemcachedOps {
             byte[] with = Entry.withMeta(e, Entry.flags(e), nextCas(s));
             try {
                 st.put(k, with, ShardStore.KEEP_TTL);
-                e = with;
+                e = Entry.share(with); // returned for the reply, as the one get() shared
             } catch (StoreFullException ex) {
                 // keep the old entry; its CAS reads as 0, which no cas command matches
             }

@@ -57,7 +57,7 @@ public final class KeyWatches {
     /** Starts watching {@code key} (on the shard's thread): remembers its current entry. */
     public Watch watch(Shard shard, Key key) {
         shard.store.setNow(shard.server().config().clock.getAsLong());
-        Watch w = new Watch(key, shard.store.get(key, false));
+        Watch w = new Watch(key, shard.store.get(key, false)); // get shares it: never overwritten in place
         byKey.computeIfAbsent(new Name(key.exact(), key.hash), n -> new ArrayList<>(1)).add(w);
         return w;
     }
@@ -97,7 +97,7 @@ public final class KeyWatches {
             return true;
         }
         shard.store.setNow(shard.server().config().clock.getAsLong());
-        return shard.store.get(w.key, false) != w.seen;
+        return shard.store.peek(w.key, false) != w.seen; // seen was shared by watch: identity means unchanged
     }
 
     /** Watched keys here (INFO, tests). */
