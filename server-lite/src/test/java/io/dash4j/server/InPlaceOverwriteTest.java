@@ -165,7 +165,7 @@ class InPlaceOverwriteTest {
                     }
                 }
                 case SNAP_STEP -> {
-                    if (running != null && running.snapshot.step(op.n() % 8 + 1)) {
+                    if (running != null && running.snapshot.step(op.n())) {
                         running = null;
                     }
                 }
