@@ -17,8 +17,11 @@ import java.util.function.Consumer;
  *
  * <h2>One object per key</h2>
  * The cache's key and value are both the {@link Entry} array (probes are {@link Key}s, matched by
- * {@link EntryKeys}), so a key costs its entry plus its Dashtable slot. An overwrite removes the old
- * entry and inserts the new one, so the slot never keeps a stale array alive. Only keys with a TTL
+ * {@link EntryKeys}), so a key costs its entry plus its Dashtable slot. An overwrite puts the new
+ * entry in the slot it finds (or removes the old one and inserts the new one when it changes cache
+ * or must make room), so the slot never keeps a stale array alive; a same-length overwrite of a
+ * private entry writes into the stored array instead ({@link #overwrite}: see {@link Entry} for
+ * the private/shared rule, kept by {@link #get} marking what it hands out). Only keys with a TTL
  * or a pin pay for the cache's small holder object.
  *
  * <h2>Load factor: split-wave smoothing and two choices</h2>

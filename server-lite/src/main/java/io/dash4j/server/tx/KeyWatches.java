@@ -11,7 +11,8 @@ import java.util.HashMap;
 
 /**
  * One shard's WATCHed keys (Redis's {@code watched_keys}). A {@link Watch} remembers the entry its
- * key had when WATCH ran (the very array: every write stores a new one) and is marked touched when a
+ * key had when WATCH ran (the very array, read with {@code get}, which marks it shared: every
+ * later write of the key stores a new array, none writes into it) and is marked touched when a
  * write command runs on the key. EXEC, once it holds its locks, finds a watch broken when it was
  * touched or when the key's live entry is no longer that array: written, deleted, flushed, expired
  * or evicted, whichever way it happened (RESP, memcached, FLUSHALL, active expiry, eviction).
