@@ -123,14 +123,23 @@ public final class Call {
      * while a transaction holds its key).
      */
     public void ownValue(byte[] a, int off, int len) {
+        System.arraycopy(a, off, valueBuffer(len), 0, len);
+    }
+
+    /**
+     * Makes {@link #value} hold at least {@code len} bytes (at most {@link #MAX_OWN_VALUE}) for the
+     * caller to fill, and {@link #valueLength} {@code len}: a memcached data block is read into it
+     * as it arrives.
+     */
+    public byte[] valueBuffer(int len) {
         if (len > MAX_OWN_VALUE) {
             throw new IllegalArgumentException("value of " + len + " bytes: more than a call carries");
         }
         if (value == null || value.length < len) {
             value = new byte[Math.max(len, 64)];
         }
-        System.arraycopy(a, off, value, 0, len);
         valueLength = len;
+        return value;
     }
 
     /** The call's reusable reply slice (its contents are read when the call's reply is encoded). */

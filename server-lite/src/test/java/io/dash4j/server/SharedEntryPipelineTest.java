@@ -9,6 +9,7 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.Transaction;
 import redis.clients.jedis.params.SetParams;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -120,6 +121,56 @@ class SharedEntryPipelineTest {
                 for (int i = 0; i < got.size(); i++) {
                     assertEquals(want.get(i), got.get(i).get(), "round " + round + ", reply " + i);
                 }
+            }
+        }
+    }
+
+    /**
+     * The memcached text protocol likewise: pipelined {@code get}/{@code gets} then a same-length
+     * {@code set} (which writes in place into a private entry that already has a CAS unique), and
+     * {@code get} then {@code incr} of a counter, answer what the key held when the read ran.
+     */
+    @Test
+    void memcachedReadsInAPipelineAnswerTheValueTheyRead() throws IOException {
+        Random rnd = new Random(11);
+        List<String> keys = keysOnBothShards("mc:", 3);
+        List<String> counters = keysOnBothShards("mcn:", 1);
+        Map<String, String> model = new HashMap<>();
+        try (TestServers.Raw mc = new TestServers.Raw(server.memcachedPort())) {
+            StringBuilder setup = new StringBuilder();
+            for (String k : keys) {
+                String v = value(rnd);
+                setup.append("set ").append(k).append(" 0 0 16\r\n").append(v).append("\r\n");
+                model.put(k, v);
+            }
+            for (String n : counters) {
+                setup.append("set ").append(n).append(" 0 0 7\r\n1000000\r\n");
+                model.put(n, "1000000");
+            }
+            String stored = "STORED\r\n".repeat(keys.size() + counters.size());
+            assertEquals(stored, mc.send(setup.toString()).read(stored.length()));
+            for (int round = 0; round < 30; round++) {
+                StringBuilder req = new StringBuilder();
+                StringBuilder want = new StringBuilder();
+                for (int i = 0; i < 100; i++) {
+                    String k = keys.get(rnd.nextInt(keys.size()));
+                    if (rnd.nextBoolean()) {
+                        String n = counters.get(rnd.nextInt(counters.size()));
+                        req.append("get ").append(n).append("\r\nincr ").append(n).append(" 1\r\n");
+                        long next = Long.parseLong(model.get(n)) + 1;
+                        want.append("VALUE ").append(n).append(" 0 7\r\n").append(model.get(n)).append("\r\nEND\r\n")
+                                .append(next).append("\r\n");
+                        model.put(n, Long.toString(next));
+                    }
+                    req.append("get ").append(k).append("\r\n");
+                    want.append("VALUE ").append(k).append(" 0 16\r\n").append(model.get(k)).append("\r\nEND\r\n");
+                    String v = value(rnd);
+                    req.append("set ").append(k).append(" 0 0 16\r\n").append(v).append("\r\n");
+                    want.append("STORED\r\n");
+                    model.put(k, v);
+                }
+                String expected = want.toString();
+                assertEquals(expected, mc.send(req.toString()).read(expected.length()), "round " + round);
             }
         }
     }
