@@ -9,8 +9,9 @@
 #    figure) -c 50 -d 64 -r 100000 at -P 1 and -P 16, -n chosen so each run takes ~RUN_SECONDS,
 #    against dash4j (--threads THREADS, and --threads 1 for the scaling section), Redis at its
 #    default (io-threads 1: THE reference for the verdicts) and Redis with --io-threads THREADS (an
-#    extra column); runs interleaved, REPEAT rounds. Each run records the server's CPU time
-#    (/proc/PID/stat), redis-benchmark's own CPU and the load average;
+#    extra column); runs interleaved, REPEAT rounds. Each run records the server's CPU time, user
+#    and kernel (/proc/PID/stat), dash4j's GC pauses (its JVM logs them: -Xlog:gc through
+#    JAVA_TOOL_OPTIONS), redis-benchmark's own CPU and the load average;
 # 3. memcaslap -c 50 -X 64, 90 % gets (-F), -t MEMASLAP_TIME against dash4j's memcached port and
 #    memcached -t THREADS;
 # 4. memory: for each count in MEMORY_KEYS, distinct 12-byte keys with 16-byte values loaded into a
@@ -163,9 +164,14 @@ stop() {
 dash4j_args() { # port memcached-port threads
   echo --bind 127.0.0.1 --port "$1" --memcached-port "$2" --threads "$3" --maxmemory "$DASH4J_MAXMEMORY"
 }
+declare -A GCLOG=()
 start_dash4j() { # name port memcached-port threads
+  # The JVM logs each collection's pause (JAVA_TOOL_OPTIONS adds to the launcher's flags, it does
+  # not replace them): measured() reports the pauses that fell inside each run.
+  GCLOG[$1]="$WORK/gc-$1-$2-$RANDOM.log"
   # shellcheck disable=SC2046
-  start "$1" "$2" "$3" -- bin/dash4j-server $(dash4j_args "$2" "$3" "$4")
+  JAVA_TOOL_OPTIONS="-Xlog:gc:file=${GCLOG[$1]}::filecount=0" \
+    start "$1" "$2" "$3" -- bin/dash4j-server $(dash4j_args "$2" "$3" "$4")
 }
 start_redis() { # name port io-threads
   local extra=()
@@ -221,18 +227,28 @@ load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # ------------------------------------------------------------------ redis-benchmark
 CLK_TCK=$(getconf CLK_TCK)
-cpu_seconds() { awk -v hz="$CLK_TCK" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+cpu_seconds() { awk -v hz="$CLK_TCK" '{ printf "%.2f %.2f", $14 / hz, $15 / hz }' "/proc/$1/stat"; }   # user sys
+gc_lines() { if [ -n "${GCLOG[$1]:-}" ] && [ -f "${GCLOG[$1]}" ]; then wc -l <"${GCLOG[$1]}"; else echo 0; fi; }
 # Runs a load generator ("$@") against server NAME, recording in FILE.cpu its wall time, its own CPU
-# time, the server's CPU time over the run, the load average before it (the machine may be
-# shared: CPU per op is robust) and the server's RSS after it.
+# time, the server's CPU time over the run (user and kernel: /proc/PID/stat's utime and stime), the
+# load average before it (the machine may be shared: CPU per op is robust), the server's RSS after
+# it and, for dash4j, the garbage-collection pauses logged during it (count, total and longest ms).
 measured() { # name file -- command...
-  local name=$1 file=$2 pid c0 c1 t load; shift 3
-  pid=$(pid_of "$name"); c0=$(cpu_seconds "$pid"); load=$(load_avg)
+  local name=$1 file=$2 pid u0 s0 u1 s1 g0 g1 t load; shift 3
+  pid=$(pid_of "$name"); read -r u0 s0 <<<"$(cpu_seconds "$pid")"; g0=$(gc_lines "$name"); load=$(load_avg)
   t=$( { TIMEFORMAT='%R %U %S'; time "$@" >"$file" 2>&1; } 2>&1 ) || return 1
-  c1=$(cpu_seconds "$pid")
+  read -r u1 s1 <<<"$(cpu_seconds "$pid")"; g1=$(gc_lines "$name")
   read -r real user sys <<<"$t"
-  printf 'real=%s\nclient_user=%s\nclient_sys=%s\nserver_cpu=%s\nload=%s\nrss=%s\n' "$real" "$user" "$sys" \
-    "$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }')" "$load" "$(proc_kib "$pid" VmRSS)" >"$file.cpu"
+  {
+    printf 'real=%s\nclient_user=%s\nclient_sys=%s\n' "$real" "$user" "$sys"
+    awk -v u0="$u0" -v s0="$s0" -v u1="$u1" -v s1="$s1" \
+      'BEGIN { printf "server_cpu=%.2f\nserver_user=%.2f\nserver_sys=%.2f\n", u1 + s1 - u0 - s0, u1 - u0, s1 - s0 }'
+    printf 'load=%s\nrss=%s\n' "$load" "$(proc_kib "$pid" VmRSS)"
+    if [ -n "${GCLOG[$name]:-}" ]; then   # lines like "[3.5s][info][gc] GC(16) Pause Young (...) 68M->18M(71M) 27.860ms"
+      sed -n "$((g0 + 1)),${g1}p" "${GCLOG[$name]}" | awk '/ Pause / { ms = $NF; sub(/ms$/, "", ms); n++; t += ms; if (ms > m) m = ms }
+        END { printf "gc_pauses=%d\ngc_pause_ms=%.1f\ngc_pause_max_ms=%.1f\n", n, t, m }'
+    fi
+  } >"$file.cpu"
 }
 bench_resp() { # server port pipeline test n rep -> raw/resp-SERVER-PP-TEST-rREP.csv (+ .cpu)
   local f="$WORK/raw/resp-$1-P$3-$4-r$6.csv"

@@ -49,6 +49,11 @@ public final class ServersReport {
         double usPerOp() {
             return cpu == null || n == 0 ? Double.NaN : cpu.serverUsPerOp(n);
         }
+
+        /** Of those, the kernel's microseconds per operation. */
+        double kernelUsPerOp() {
+            return cpu == null || n == 0 ? Double.NaN : cpu.kernelUsPerOp(n);
+        }
     }
 
     /** One memcaslap run: overall TPS and the latency figures of its "Total Statistics". */
@@ -57,10 +62,13 @@ public final class ServersReport {
     }
 
     /**
-     * CPU over one load-generator run: its wall time, its own CPU, the server process's CPU, the
-     * 1-minute load average when it started, and the server's RSS (bytes) when it ended.
+     * CPU over one load-generator run: its wall time, its own CPU, the server process's CPU (and of
+     * it the kernel's share, {@code serverSys}: NaN when not recorded), the 1-minute load average
+     * when it started, the server's RSS (bytes) when it ended, and for a JVM the garbage-collection
+     * pauses logged during the run ({@code gcPauses} -1 when not recorded).
      */
-    record Cpu(double real, double client, double server, double load1, long rss) {
+    record Cpu(double real, double client, double server, double serverSys, double load1, long rss,
+               int gcPauses, double gcPauseMs, double gcPauseMaxMs) {
         static Cpu read(Path f) throws IOException {
             Map<String, String> m = keyValues(f);
             if (m.isEmpty()) {
@@ -68,13 +76,21 @@ public final class ServersReport {
             }
             return new Cpu(Double.parseDouble(m.get("real")),
                     Double.parseDouble(m.get("client_user")) + Double.parseDouble(m.get("client_sys")),
-                    Double.parseDouble(m.get("server_cpu")), ServersReport.load1(m.get("load")),
-                    Long.parseLong(m.getOrDefault("rss", "-1")));
+                    Double.parseDouble(m.get("server_cpu")), Double.parseDouble(m.getOrDefault("server_sys", "NaN")),
+                    ServersReport.load1(m.get("load")), Long.parseLong(m.getOrDefault("rss", "-1")),
+                    Integer.parseInt(m.getOrDefault("gc_pauses", "-1")),
+                    Double.parseDouble(m.getOrDefault("gc_pause_ms", "NaN")),
+                    Double.parseDouble(m.getOrDefault("gc_pause_max_ms", "NaN")));
         }
 
         /** Server CPU microseconds per operation. */
         double serverUsPerOp(long ops) {
             return server * 1e6 / ops;
+        }
+
+        /** Of {@link #serverUsPerOp}, the microseconds the kernel spent for the server (its syscalls). */
+        double kernelUsPerOp(long ops) {
+            return serverSys * 1e6 / ops;
         }
 
         /** The load generator's CPU use, in % of one core. */
@@ -382,6 +398,20 @@ public final class ServersReport {
             return medianOf(runs(server, p, test).stream().map(Resp::usPerOp).toList());
         }
 
+        double kernelUsPerOp(String server, int p, String test) {
+            return medianOf(runs(server, p, test).stream().map(Resp::kernelUsPerOp).toList());
+        }
+
+        /** The GC pauses of the median run by pause total: "count, total ms (longest ms)", or "" when not logged. */
+        String gcPauses(String server, int p, String test) {
+            List<Resp> logged = runs(server, p, test).stream().filter(r -> r.cpu != null && r.cpu.gcPauses >= 0).toList();
+            if (logged.isEmpty()) {
+                return "";
+            }
+            Cpu c = median(logged, Comparator.comparingDouble(r -> r.cpu.gcPauseMs)).cpu;
+            return c.gcPauses == 0 ? "none" : fmt("%d, %.0f ms (max %.1f)", c.gcPauses, c.gcPauseMs, c.gcPauseMaxMs);
+        }
+
         double p99(String server, int p, String test) {
             return medianOf(runs(server, p, test).stream().map(Resp::p99Ms).toList());
         }
@@ -426,6 +456,7 @@ public final class ServersReport {
             respSection();
             scalingSection();
             slapSection();
+            floorSection();
             memorySection();
             whySection();
             reproduce();
@@ -604,9 +635,12 @@ public final class ServersReport {
                     .append("shared machine it is steadier than ops/s, and whoever needs less CPU per request serves ")
                     .append("more of them. \"Load\" is the 1-minute load average when the runs started; ")
                     .append("\"client CPU\" shows how close the single redis-benchmark thread was to its limit (100 %); ")
-                    .append("\"RSS\" is the server's `VmRSS` right after the run.\n\n");
-            md.append("| server | -P | test | -n | ops/s | server CPU µs/op | p50 ms | p99 ms | RSS | load | client CPU | ops/s of every run |\n");
-            md.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                    .append("\"RSS\" is the server's `VmRSS` right after the run. \"Of which kernel\" is the system part ")
+                    .append("of the server's CPU (`stime`): its syscalls and, on loopback, the TCP stack both ways. ")
+                    .append("\"GC pauses\" are the JVM's stop-the-world collections logged during the run (count, ")
+                    .append("total, longest), every shard stopped meanwhile.\n\n");
+            md.append("| server | -P | test | -n | ops/s | server CPU µs/op | of which kernel | p50 ms | p99 ms | GC pauses | RSS | load | client CPU | ops/s of every run |\n");
+            md.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|\n");
             List<String> servers = respServers();
             for (int p : PIPELINES) {
                 for (String test : TESTS) {
@@ -615,9 +649,10 @@ public final class ServersReport {
                             continue;
                         }
                         String all = String.join(", ", runs(s, p, test).stream().map(r -> ops(r.rps)).toList());
-                        md.append(fmt("| %s | %d | %s | %s | %s | %s | %.3f | %.3f | %s | %.2f | %.0f %% | %s |\n",
+                        md.append(fmt("| %s | %d | %s | %s | %s | %s | %s | %.3f | %.3f | %s | %s | %.2f | %.0f %% | %s |\n",
                                 label(s, meta), p, test, nOf(s, p, test), ops(rps(s, p, test)),
-                                num(usPerOp(s, p, test), 2), p50(s, p, test), p99(s, p, test), mib(rss(s, p, test)),
+                                num(usPerOp(s, p, test), 2), num(kernelUsPerOp(s, p, test), 2), p50(s, p, test),
+                                p99(s, p, test), gcPauses(s, p, test), mib(rss(s, p, test)),
                                 load(s, p, test), clientPercent(s, p, test), all));
                     }
                 }
@@ -729,9 +764,9 @@ public final class ServersReport {
                     more shards the same keys spread over more shards, so a transaction pays more sequential hops before \
                     it runs and holds its locks longer. A single-key command takes none: it checks its own shard's locks \
                     (free when none are held) and waits only behind a transaction holding its key.
-                    - **the JVM**: one heap. The launcher's Serial collector stops every shard for each collection; its \
-                    young generation grows with the shard count (4 MiB each), so collections stay rare, but a full \
-                    collection of a heap of tens of GB would stop all 64 shards for seconds. At that size choose a \
+                    - **the JVM**: one heap. The launcher's Serial collector stops every shard for each collection (the \
+                    GC pauses column above shows what that cost in each run); its young generation grows with the shard \
+                    count (4 MiB each), and a full collection of a heap of tens of GB would stop all 64 shards for seconds. At that size choose a \
                     parallel or concurrent collector (`DASH4J_JAVA_OPTS="-XX:+UseParallelGC ..."` or G1), trading RSS \
                     for pauses; see docs/server.md.
 
@@ -746,8 +781,8 @@ public final class ServersReport {
                     .append("runs. memcaslap reports latency as an average and a power-of-two histogram, so p50 and p99 ")
                     .append("are given as the histogram bucket that holds them. Median of ").append(meta.get("repeat"))
                     .append(" runs.\n\n");
-            md.append("| server | TPS | server CPU µs per op | avg µs | get avg µs | set avg µs | p50 bucket | p99 bucket | get misses | error replies | RSS | load | memcaslap CPU (% of a core) | TPS of every run |\n");
-            md.append("|---|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---|\n");
+            md.append("| server | TPS | server CPU µs per op | of which kernel | avg µs | get avg µs | set avg µs | p50 bucket | p99 bucket | get misses | error replies | RSS | load | memcaslap CPU (% of a core) | TPS of every run |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---|\n");
             List<String> cats = new ArrayList<>();
             List<Double> vals = new ArrayList<>();
             for (String s : new String[]{"dash4j", "memcached"}) {
@@ -756,9 +791,10 @@ public final class ServersReport {
                     continue;
                 }
                 String all = String.join(", ", slap.stream().filter(x -> x.server.equals(s)).map(x -> ops(x.tps)).toList());
-                md.append(fmt("| %s | %s | %s | %.0f | %.0f | %.0f | %s | %s | %d | %d | %s | %s | %s | %s |\n",
+                md.append(fmt("| %s | %s | %s | %s | %.0f | %.0f | %.0f | %s | %s | %d | %d | %s | %s | %s | %s |\n",
                         label(s, meta), ops(m.tps),
-                        m.cpu == null ? "" : fmt("%.2f", m.cpu.serverUsPerOp(m.ops)), m.avgUs, m.getAvgUs, m.setAvgUs,
+                        m.cpu == null ? "" : fmt("%.2f", m.cpu.serverUsPerOp(m.ops)),
+                        m.cpu == null ? "" : num(m.cpu.kernelUsPerOp(m.ops), 2), m.avgUs, m.getAvgUs, m.setAvgUs,
                         bucket(m.p50Log2), bucket(m.p99Log2), m.getMisses, m.errorReplies,
                         m.cpu == null ? "" : mib(m.cpu.rss), m.cpu == null ? "" : num(m.cpu.load1, 2),
                         m.cpu == null ? "" : fmt("%.0f %%", m.cpu.clientPercent()), all));
@@ -815,6 +851,78 @@ public final class ServersReport {
 
         static String mib(long bytes) {
             return bytes < 0 ? "" : fmt("%.1f MiB", bytes / 1048576.0);
+        }
+
+        /**
+         * What the CPU targets leave for user-space code once the kernel has been paid: the same
+         * syscalls cost every server about the same, so a target below the kernel's share of the
+         * work cannot be met by any code above it.
+         */
+        void floorSection() {
+            if (!respServers().contains("redis") || Double.isNaN(kernelUsPerOp("dash4j", 1, "GET"))) {
+                return;
+            }
+            String t = threads();
+            boolean t1 = respServers().contains("dash4j-t1");
+            md.append("## The kernel's share: what the CPU targets leave for our code\n\n");
+            md.append("Each server's CPU per operation split into user and kernel time (`utime` and `stime` of ")
+                    .append("`/proc/PID/stat`, median runs of the table above). Both servers make the same syscalls ")
+                    .append("per command (one `read` and one `write` per command at -P 1, per pipeline of 16 at -P 16, ")
+                    .append("and a fraction of an `epoll_wait`; docs/profile-server.md counts them), and the kernel's ")
+                    .append("work for them is the same whoever calls. The target \"≤ 0.8x Redis\" is a budget for ")
+                    .append("dash4j's whole CPU per operation; what remains of it after dash4j's own kernel time is ")
+                    .append("all that user-space code (the JVM's NIO and the command itself) may spend.\n\n");
+            md.append("| -P | test | Redis: user + kernel µs/op | budget (0.8x Redis) | dash4j ")
+                    .append(t1 ? "--threads 1: user + kernel | dash4j " : "").append("--threads ").append(t)
+                    .append(": user + kernel | budget left for user code (--threads ").append(t).append(") |\n");
+            md.append(t1 ? "|---:|---|---:|---:|---:|---:|---:|\n" : "|---:|---|---:|---:|---:|---:|\n");
+            for (int p : PIPELINES) {
+                for (String test : TESTS) {
+                    double r = usPerOp("redis", p, test);
+                    double rk = kernelUsPerOp("redis", p, test);
+                    double d = usPerOp("dash4j", p, test);
+                    double dk = kernelUsPerOp("dash4j", p, test);
+                    md.append(fmt("| %d | %s | %s + %s | %s | ", p, test, num(r - rk, 2), num(rk, 2), num(0.8 * r, 2)));
+                    if (t1) {
+                        double c1 = usPerOp("dash4j-t1", p, test);
+                        double k1 = kernelUsPerOp("dash4j-t1", p, test);
+                        md.append(fmt("%s + %s | ", num(c1 - k1, 2), num(k1, 2)));
+                    }
+                    md.append(fmt("%s + %s | %s (%s user now) |\n", num(d - dk, 2), num(dk, 2), num(0.8 * r - dk, 2),
+                            num(d - dk, 2)));
+                }
+            }
+            md.append('\n');
+            double r1 = usPerOp("redis", 1, "GET");
+            double rk1 = kernelUsPerOp("redis", 1, "GET");
+            double dk1 = kernelUsPerOp("dash4j", 1, "GET");
+            md.append(fmt("At -P 1 a GET costs Redis %.2f µs of which the kernel %.2f (%.0f %%); dash4j's own kernel time "
+                    + "is %.2f µs, which leaves %.2f µs of the %.2f µs budget for everything above the kernel, where "
+                    + "Redis itself spends %.2f µs in user space. ", r1, rk1, 100 * rk1 / r1, dk1, 0.8 * r1 - dk1,
+                    0.8 * r1, r1 - rk1));
+            if (t1) {
+                double k1 = kernelUsPerOp("dash4j-t1", 1, "GET");
+                md.append(fmt("With one shard (no hop) dash4j's kernel time is %.2f µs; the difference to %s shards is "
+                        + "the hop's sleeps and wake-ups (an eventfd write and a context switch each; see the scaling "
+                        + "section). ", k1, t));
+            }
+            md.append("The kernel's split is sampled at the scheduler tick, so it is good to a few per cent of a ")
+                    .append("run's CPU; `perf record` of the same runs (docs/profile-server.md) puts about three quarters ")
+                    .append("of the shard threads' -P 1 samples in the kernel.\n\n");
+            Slap dm = slapMedian("dash4j");
+            Slap mm = slapMedian("memcached");
+            if (dm != null && mm != null && dm.cpu != null && mm.cpu != null) {
+                double c = mm.cpu.client * 1e6 / mm.ops; // memcaslap's CPU per op against memcached
+                double sm = mm.cpu.serverUsPerOp(mm.ops);
+                double budget = (c + sm) / 1.2 - c;
+                md.append(fmt("**memcaslap.** When the %s cores are the limit, TPS is about cores / (C + S), with C the "
+                        + "load generator's and S the server's CPU per operation. Against memcached C = %.2f µs and "
+                        + "S = %.2f µs (kernel %.2f), so 1.2x memcached's TPS needs S ≤ (C + S) / 1.2 − C = %.2f µs "
+                        + "for dash4j, whose kernel time alone is %.2f µs per operation (memcaslap keeps one request "
+                        + "in flight per connection: one `read` and one `write` per request, no batch to coalesce).\n\n",
+                        meta.getOrDefault("cpus", "?"), c, sm, mm.cpu.kernelUsPerOp(mm.ops), budget,
+                        dm.cpu.kernelUsPerOp(dm.ops)));
+            }
         }
 
         void whySection() {
