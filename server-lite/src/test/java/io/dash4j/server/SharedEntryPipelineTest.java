@@ -175,6 +175,30 @@ class SharedEntryPipelineTest {
         }
     }
 
+    /**
+     * WATCH compares the key's entry by identity at EXEC, and a memcached write marks no watch:
+     * a same-length memcached set of a key memcached wrote (an entry with a CAS unique, so the
+     * set could go in place) must still break the watch, because WATCH shared the entry it read.
+     */
+    @Test
+    void aWatchedEntryIsNeverOverwrittenInPlace() throws Exception {
+        List<String> keys = keysOnBothShards("watched:", 1);
+        try (TestServers.Raw mc = new TestServers.Raw(server.memcachedPort()); Jedis a = new Jedis("127.0.0.1",
+                server.port())) {
+            for (String k : keys) {
+                String stored = "STORED\r\n";
+                assertEquals(stored, mc.send("set " + k + " 0 0 8\r\naaaaaaaa\r\n").read(stored.length()));
+                assertEquals(stored, mc.send("set " + k + " 0 0 8\r\nbbbbbbbb\r\n").read(stored.length()));
+                a.watch(k);
+                assertEquals(stored, mc.send("set " + k + " 0 0 8\r\ncccccccc\r\n").read(stored.length()));
+                Transaction t = a.multi();
+                t.set("watched:other", "x");
+                assertEquals(null, t.exec(), "EXEC after a memcached set of watched " + k);
+                assertEquals("cccccccc", a.get(k));
+            }
+        }
+    }
+
     @Test
     void aTransactionThatReadsThenWritesRepliesTheValueRead() {
         Random rnd = new Random(7);
