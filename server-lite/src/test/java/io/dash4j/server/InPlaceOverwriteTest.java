@@ -28,7 +28,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The in-place overwrite ({@link ShardStore#overwrite}, through {@link StringOps#set} and
+ * The in-place overwrite ({@link ShardStore#write}, through {@link StringOps#set} and
  * {@link StringOps#incrBy}) against two references: a map model of the values and TTLs, and a
  * second store fed the same writes as new arrays only (today's allocating path), whose memory,
  * key count, TTL count and change counter it must match exactly. Every reference a read handed

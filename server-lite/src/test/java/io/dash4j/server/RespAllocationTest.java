@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The RESP write hot paths allocate nothing when they overwrite: a SET of a stored key with a
  * value of the same length, and an INCR that keeps the number's digit count, write into the
- * stored entry ({@code ShardStore.overwrite}); bounds on the shard thread's bytes per command
+ * stored entry ({@code ShardStore.write}); bounds on the shard thread's bytes per command
  * ({@link McAllocationProbe#resp()}; counts, not timings). Before the in-place overwrite these
  * were 107 and 50 bytes (SET: the new 104-byte entry of a 16-byte key and a 64-byte value; INCR: a
  * 48-byte entry of 10 digits), measured by the probe on main at 971193a; now 2.4 and 1.8.

@@ -148,11 +148,9 @@ public final class MemcachedOps {
         }
         long next = incr ? cur + delta : (Long.compareUnsigned(delta, cur) > 0 ? 0 : cur - delta);
         if (next >= 0) { // below 2^63: the signed decimal writer writes it into the entry
-            byte[] n = st.overwrite(k, Entry.flags(e), newCas, Args.decimalLength(next), ShardStore.KEEP_TTL);
-            if (n != null) {
-                Args.writeDecimal(next, n, n.length); // the value ends the array
-                return next;
-            }
+            byte[] n = st.write(k, Entry.flags(e), newCas, Args.decimalLength(next), ShardStore.KEEP_TTL);
+            Args.writeDecimal(next, n, n.length); // the value ends the array
+            return next;
         }
         byte[] digits = Long.toUnsignedString(next).getBytes(StandardCharsets.US_ASCII);
         st.put(k, Entry.of(k, digits, 0, digits.length, Entry.flags(e), newCas), ShardStore.KEEP_TTL);

@@ -33,7 +33,7 @@ public final class StringOps {
      * {@code newCas} as its CAS unique (0 = none, RESP writes). An expiry already past deletes the
      * key and still reports STORED, as Redis (SET .. EXAT past) and memcached (negative exptime) do.
      * An overwrite with a value of the same length goes into the stored entry when the store
-     * allows it ({@link ShardStore#overwrite}: a private entry), allocating nothing; otherwise the
+     * allows it ({@link ShardStore#write}: a private entry), allocating nothing; otherwise the
      * new entry is the write's one allocation.
      */
     public static WriteStatus set(ShardStore st, Key k, byte[] src, int off, int len, SetArgs a, long newCas) {
@@ -46,12 +46,8 @@ public final class StringOps {
             st.remove(k);
             return WriteStatus.STORED;
         }
-        byte[] e = st.overwrite(k, a.flags(), newCas, len, ttl);
-        if (e != null) {
-            System.arraycopy(src, off, e, Entry.valueOffset(e), len);
-        } else {
-            st.put(k, Entry.of(k, src, off, len, a.flags(), newCas), ttl);
-        }
+        byte[] e = st.write(k, a.flags(), newCas, len, ttl);
+        System.arraycopy(src, off, e, Entry.valueOffset(e), len);
         return WriteStatus.STORED;
     }
 
@@ -122,7 +118,7 @@ public final class StringOps {
     /**
      * INCRBY's arithmetic on a signed 64-bit decimal value (absent = 0); keeps the TTL and flags.
      * The digits are written straight into the entry: the stored one when the new number has as
-     * many digits and the entry is private ({@link ShardStore#overwrite}), else a new one (the
+     * many digits and the entry is private ({@link ShardStore#write}), else a new one (the
      * only allocation).
      */
     public static long incrBy(ShardStore st, Key k, long delta) {
@@ -140,15 +136,8 @@ public final class StringOps {
         } catch (ArithmeticException ex) {
             throw CommandError.OVERFLOW.exception();
         }
-        int digits = Args.decimalLength(next);
-        byte[] n = e == null ? null : st.overwrite(k, flags, 0, digits, ShardStore.KEEP_TTL);
-        if (n != null) {
-            Args.writeDecimal(next, n, n.length); // the value ends the array
-            return next;
-        }
-        n = Entry.allocate(k, flags, 0, digits);
-        Args.writeDecimal(next, n, n.length);
-        st.put(k, n, ShardStore.KEEP_TTL);
+        byte[] n = st.write(k, flags, 0, Args.decimalLength(next), ShardStore.KEEP_TTL);
+        Args.writeDecimal(next, n, n.length); // the value ends the array
         return next;
     }
 

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * {@link EntryKeys}), so a key costs its entry plus its Dashtable slot. An overwrite puts the new
  * entry in the slot it finds (or removes the old one and inserts the new one when it changes cache
  * or must make room), so the slot never keeps a stale array alive; a same-length overwrite of a
- * private entry writes into the stored array instead ({@link #overwrite}: see {@link Entry} for
+ * private entry writes into the stored array instead ({@link #write}: see {@link Entry} for
  * the private/shared rule, kept by {@link #get} marking what it hands out). Only keys with a TTL
  * or a pin pay for the cache's small holder object.
  *
@@ -366,7 +366,11 @@ public final class CacheShardStore implements ShardStore {
     @Override
     public void put(Key key, byte[] entry, long ttlMillis) {
         byte[] old = locate(key);
-        DashCache<Object, byte[]> oc = locatedIn;
+        store(key, entry, ttlMillis, old, locatedIn);
+    }
+
+    /** {@link #put} of {@code entry} where {@code key}'s live entry is {@code old} (or null) in cache {@code oc}. */
+    private void store(Key key, byte[] entry, long ttlMillis, byte[] old, DashCache<Object, byte[]> oc) {
         long oldLeft = old != null && Entry.has(old, Entry.TTL) ? oc.expiresInNanos(key) : 0;
         long ttlNanos = ttlNanos(ttlMillis, oldLeft);
         boolean sticky = old != null && Entry.has(old, Entry.STICKY);
@@ -445,7 +449,25 @@ public final class CacheShardStore implements ShardStore {
     }
 
     /**
-     * The allocation-free overwrite ({@link ShardStore#overwrite}). Invariant (see {@link Entry}):
+     * {@link ShardStore#write}: one lookup serves both ways, the overwrite in place of a private
+     * entry ({@link #inPlace}) or the store of a new one.
+     */
+    @Override
+    public byte[] write(Key key, int flags, long cas, int valueLength, long ttlMillis) {
+        byte[] old = locate(key);
+        DashCache<Object, byte[]> oc = locatedIn;
+        if (old != null && inPlace(key, old, oc, flags, cas, valueLength, ttlMillis)) {
+            return old;
+        }
+        byte[] entry = Entry.allocate(key, flags, cas, valueLength);
+        store(key, entry, ttlMillis, old, oc);
+        return entry;
+    }
+
+    /**
+     * The allocation-free overwrite: true when {@code e}, {@code key}'s live entry in cache
+     * {@code c}, now is the entry of the write (its metadata written, its value left to fill),
+     * false when the write must store a new array (nothing changed). Invariant (see {@link Entry}):
      * only a private entry is written to — never one marked SHARED (a read handed it out: a reply
      * not yet encoded, a WATCH or RENAME that compares identity) and never while a snapshot runs
      * (its walk, and the pre-write hook that preserves buckets ahead of it, hand references to
@@ -455,32 +477,27 @@ public final class CacheShardStore implements ShardStore {
      * of the key by the same array ({@link #overwriteInPlace}), so the TTL, the pin, the slot
      * order and every counter end up exactly as after a {@link #put} of a new array.
      */
-    @Override
-    public byte[] overwrite(Key key, int flags, long cas, int valueLength, long ttlMillis) {
-        if (snapshot != null) {
-            return null;
-        }
-        byte[] e = locate(key);
-        DashCache<Object, byte[]> c = locatedIn;
-        if (e == null || c == large || Entry.has(e, Entry.SHARED) || !Entry.hasLayout(e, flags, cas)
+    private boolean inPlace(Key key, byte[] e, DashCache<Object, byte[]> c, int flags, long cas, int valueLength,
+                            long ttlMillis) {
+        if (snapshot != null || c == large || Entry.has(e, Entry.SHARED) || !Entry.hasLayout(e, flags, cas)
                 || Entry.valueLength(e) != valueLength) {
-            return null;
+            return false;
         }
         boolean hadTtl = Entry.has(e, Entry.TTL);
         long ttlNanos = ttlNanos(ttlMillis, hadTtl ? c.expiresInNanos(key) : 0);
         boolean ttl = ttlNanos > 0;
         boolean sticky = Entry.has(e, Entry.STICKY);
         if (!evicting && ttl && !hadTtl && !sticky && usedMemory() + HOLDER_BYTES > budget) {
-            return null; // the new TTL holder does not fit: put refuses it, naming the limit
+            return false; // the new TTL holder does not fit: put refuses it, naming the limit
         }
         if (c.weightedSize() > c.maximumWeight()) {
-            return null; // as put: an overwrite that must make room takes the remove-and-insert way
+            return false; // as put: an overwrite that must make room takes the remove-and-insert way
         }
         // the cache replaces the array by itself: it reports it REPLACED while the header still
         // shows the old TTL bit (onRemoval counts it out), then the new bits are counted in
         overwriteInPlace(c, key, e, ttlNanos, ttl);
         Entry.putMeta(e, flags, cas);
-        return e;
+        return true;
     }
 
     /**

@@ -48,17 +48,19 @@ public interface ShardStore {
     void put(Key key, byte[] entry, long ttlMillis);
 
     /**
-     * The in-place form of {@link #put}: when {@code key}'s live entry is private (not
-     * {@link Entry#SHARED}), already has exactly {@code valueLength} value bytes and the FLAGS/CAS
-     * layout of {@code flags}/{@code cas}, and no snapshot is running, does everything
-     * {@code put} of a new entry would (TTL as {@code ttlMillis} says, the pin kept, change
-     * counter, eviction metadata, memory) with that same array, writes {@code flags} and
-     * {@code cas} into it, and returns it for the caller to fill its {@code valueLength} value
-     * bytes (from {@link Entry#valueOffset}) before anything else runs on this shard. Returns
-     * null, changing nothing, when the write must allocate a new entry (the caller then calls
-     * {@code put}, which also reports a limit).
+     * {@link #put} of a value the caller writes afterwards: makes {@code key} hold an entry with
+     * {@code flags}, {@code cas} and {@code valueLength} value bytes, under {@code ttlMillis} as
+     * {@code put} takes it, and returns that entry for the caller to fill its value (from
+     * {@link Entry#valueOffset}) before anything else runs on this shard. When the key's live
+     * entry is private (not {@link Entry#SHARED}), already has exactly {@code valueLength} value
+     * bytes and the FLAGS/CAS layout of {@code flags}/{@code cas}, and no snapshot is running, it
+     * is that very array (an overwrite in place: nothing allocated), with everything {@code put}
+     * of a new array would leave (TTL, pin, change counter, eviction metadata, memory); otherwise
+     * a new entry, stored. The value bytes of the returned array are undefined until filled.
+     *
+     * @throws StoreFullException as {@link #put} (the keyspace is then unchanged)
      */
-    byte[] overwrite(Key key, int flags, long cas, int valueLength, long ttlMillis);
+    byte[] write(Key key, int flags, long cas, int valueLength, long ttlMillis);
 
     /**
      * Throws the {@link StoreFullException} {@link #put} would throw for a new entry with
