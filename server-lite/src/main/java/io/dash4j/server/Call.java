@@ -21,8 +21,9 @@ import io.dash4j.server.store.Key;
  * the call serves the connection's next command. A pooled call brings its own reusable pieces, so
  * a single-key command allocates nothing for the layer: {@link #key} (a view of {@link #ownKey}'s
  * copy in the call's key buffer), {@link #bulk} (the reply slice of a stored value), the
- * {@link Shard.Remote} that carries it to another shard and back, and {@link #number} and
- * {@link #entry} for arguments parsed on the connection's thread. Invariant: a call is reset only
+ * {@link Shard.Remote} that carries it to another shard and back, {@link #number} and
+ * {@link #entry} for arguments parsed on the connection's thread, and {@link #value} (a SET's
+ * value copied out of the input buffer, for the owner to write into the stored entry). Invariant: a call is reset only
  * after its reply was written and every part came back, so no shard still reads it, and only when
  * the connection takes it for a new command, so no code that completed it still reads it.
  */
@@ -69,6 +70,11 @@ public final class Call {
     public long number;
     /** An entry built on the connection's thread (a plain SET's), for the shard function to store. */
     public byte[] entry;
+    /** Largest value {@link #ownValue} carries: a pooled call never pins a big array. */
+    public static final int MAX_OWN_VALUE = 4096;
+    /** A value carried to the owner shard, {@code value[0, valueLength)}, once {@link #ownValue} was called. */
+    public byte[] value;
+    public int valueLength;
     /** The call's own single key, a view of {@link #keyBuf} once {@link #ownKey} was called. */
     public final Key key = new Key();
     private final Key[] oneKey = {key};
@@ -126,6 +132,32 @@ public final class Call {
         return key;
     }
 
+    /**
+     * Copies {@code a[off, off+len)} (at most {@link #MAX_OWN_VALUE} bytes) into the call's value
+     * buffer, {@link #value}: like {@link #ownKey}, the bytes stay valid after the input buffer is
+     * reused, on whichever shard the part runs (the home shard may also run it later: a part waits
+     * while a transaction holds its key).
+     */
+    public void ownValue(byte[] a, int off, int len) {
+        System.arraycopy(a, off, valueBuffer(len), 0, len);
+    }
+
+    /**
+     * Makes {@link #value} hold at least {@code len} bytes (at most {@link #MAX_OWN_VALUE}) for the
+     * caller to fill, and {@link #valueLength} {@code len}: a memcached data block is read into it
+     * as it arrives.
+     */
+    public byte[] valueBuffer(int len) {
+        if (len > MAX_OWN_VALUE) {
+            throw new IllegalArgumentException("value of " + len + " bytes: more than a call carries");
+        }
+        if (value == null || value.length < len) {
+            value = new byte[Math.max(len, 64)];
+        }
+        valueLength = len;
+        return value;
+    }
+
     /** The call's reusable reply slice (its contents are read when the call's reply is encoded). */
     public Replies.Bulk bulk() {
         if (bulk == null) {
@@ -177,6 +209,7 @@ public final class Call {
         waitsForEvent = false;
         number = 0;
         entry = null;
+        valueLength = 0; // the buffer (at most MAX_OWN_VALUE bytes) stays for the next SET
         if (bulk != null) {
             bulk.set(null, 0, 0);
         }

@@ -45,8 +45,9 @@ final class ShardSaver {
 
     /**
      * The snapshot's sink (from the walk or from inside a write): the entry's reference joins the
-     * batch. Safe to hand to another thread: an entry array never changes once stored, except
-     * for its TTL and STICKY header bits, which {@link #encode} does not read.
+     * batch. Safe to hand to another thread: the store's snapshot marks every entry it hands
+     * over SHARED, so the array never changes again, except for its TTL, STICKY and SHARED header
+     * bits, which {@link #encode} does not read.
      */
     private void add(byte[] entry, long expireAtMillis) {
         if (batch.add(entry, expireAtMillis)) {

@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Bytes the server allocates per memcached command, read from the shard thread's own allocation
+ * Bytes the server allocates per memcached (or RESP: {@link #resp()}) command, read from the shard thread's own allocation
  * counter ({@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes}) around a long run of
  * pipelined batches on one connection. One shard, so every command runs inline on the
  * connection's thread and the figure is the codec + command path + store (no hop messages).
@@ -36,12 +36,25 @@ public final class McAllocationProbe implements AutoCloseable {
     private final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
+    /** Whether this probe's connection speaks RESP (else memcached, text or binary). */
+    private final boolean resp;
+
     public McAllocationProbe() throws IOException {
+        this(false);
+    }
+
+    /** A probe on the RESP port: {@link #respSet}, {@link #respIncr}, {@link #respGet}. */
+    public static McAllocationProbe resp() throws IOException {
+        return new McAllocationProbe(true);
+    }
+
+    private McAllocationProbe(boolean resp) throws IOException {
+        this.resp = resp;
         server = TestServers.start(c -> {
             c.threads = 1;
         });
         socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", server.memcachedPort()), 5000);
+        socket.connect(new InetSocketAddress("127.0.0.1", resp ? server.port() : server.memcachedPort()), 5000);
         socket.setSoTimeout(10_000);
         socket.setTcpNoDelay(true);
         in = socket.getInputStream();
@@ -88,6 +101,8 @@ public final class McAllocationProbe implements AutoCloseable {
 
     static final int MARK = 0x5e5e5e5e;
 
+    static final String RESP_MARK = "+PONG\r\n";
+
     static boolean endsWithMark(byte[] r, boolean binary) {
         if (binary) {
             return r.length >= 24 && (r[r.length - 24] & 0xFF) == 0x81 && r[r.length - 23] == 0x0a
@@ -99,6 +114,22 @@ public final class McAllocationProbe implements AutoCloseable {
     }
 
     Batch batch(String name, int commands, byte[] request, boolean binary) throws IOException {
+        if (resp) {
+            byte[] marked = concat(new byte[][] {request, "PING\r\n".getBytes(StandardCharsets.US_ASCII)});
+            out.write(marked);
+            out.flush();
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            byte[] buf = new byte[1 << 16];
+            // the replies are +OK, integers or bulks of the probe's own values: none ends like PONG
+            while (!new String(got.toByteArray(), StandardCharsets.ISO_8859_1).endsWith(RESP_MARK)) {
+                int n = in.read(buf);
+                if (n < 0) {
+                    throw new IOException("connection closed after " + got.size() + " reply bytes");
+                }
+                got.write(buf, 0, n);
+            }
+            return new Batch(name, commands, marked, got.size());
+        }
         byte[] mark = binary ? binary(0x0a, new byte[0], new byte[0], new byte[0], MARK)
                 : "version\r\n".getBytes(StandardCharsets.US_ASCII);
         byte[] marked = concat(new byte[][] {request, mark});
@@ -210,6 +241,41 @@ public final class McAllocationProbe implements AutoCloseable {
         return batch("binary GETKQ (+NOOP)", n, concat(f), true);
     }
 
+    /** RESP {@code SET k v} of 64-byte values over stored keys: same-length overwrites (replies +OK). */
+    public Batch respSet(int n) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            b.append("*3\r\n$3\r\nSET\r\n$16\r\n").append(key(i % KEYS)).append("\r\n$64\r\n")
+                    .append(new String(VALUE, StandardCharsets.US_ASCII)).append("\r\n");
+        }
+        return batch("RESP SET (overwrite)", n, text(b), false);
+    }
+
+    /** RESP {@code GET k} of stored keys. */
+    public Batch respGet(int n) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            b.append("*2\r\n$3\r\nGET\r\n$16\r\n").append(key(i % KEYS)).append("\r\n");
+        }
+        return batch("RESP GET (hit)", n, text(b), false);
+    }
+
+    /**
+     * RESP {@code INCR} of {@code n} counters set to 10^9 first: each keeps its 10 digits for the
+     * next ~10^9 increments, so every INCR is a same-length overwrite (and every reply as long).
+     */
+    public Batch respIncr(int n) throws IOException {
+        StringBuilder set = new StringBuilder();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            String k = "ctr:" + key(i).substring(4); // 16 bytes, apart from the SET keys
+            set.append("*3\r\n$3\r\nSET\r\n$16\r\n").append(k).append("\r\n$10\r\n1000000000\r\n");
+            b.append("*2\r\n$4\r\nINCR\r\n$16\r\n").append(k).append("\r\n");
+        }
+        batch("RESP SET of the counters", n, text(set), false);
+        return batch("RESP INCR (overwrite)", n, text(b), false);
+    }
+
     /** Every workload's bytes per command, in order: the text ones, then binary on its own connection. */
     public static Map<String, Double> measure(int warmRounds, int rounds) throws IOException {
         Map<String, Double> r = new LinkedHashMap<>();
@@ -220,6 +286,11 @@ public final class McAllocationProbe implements AutoCloseable {
         }
         try (McAllocationProbe p = new McAllocationProbe()) {
             for (Batch b : new Batch[] {p.binarySetQ(100), p.binaryGetK(100), p.binaryGetKQ(100)}) {
+                r.put(b.name, p.bytesPerCommand(b, warmRounds, rounds));
+            }
+        }
+        try (McAllocationProbe p = resp()) {
+            for (Batch b : new Batch[] {p.respSet(100), p.respGet(100), p.respIncr(100)}) {
                 r.put(b.name, p.bytesPerCommand(b, warmRounds, rounds));
             }
         }

@@ -9,8 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The memcached hot paths allocate (almost) nothing but what they store: bounds on the bytes the
  * shard thread allocates per command ({@link McAllocationProbe}; counts, not timings). A get
- * hit, text or binary, allocates no call, key, token or request object; a text set allocates its
- * entry (a 112-byte array for a 16-byte key and a 64-byte value, CAS included). Before the
+ * hit, text or binary, allocates no call, key, token or request object; a text set that overwrites
+ * a value of the same length allocates nothing (its data block is read into the call's value
+ * buffer and written into the stored entry: 0.3 B measured), where it allocated its entry before
+ * (a 112-byte array for a 16-byte key and a 64-byte value, CAS included: 112.3 B). Before the
  * in-place parsing and pooled calls these were 482, 715 and 250 bytes (text get, text set,
  * binary GETK).
  *
@@ -34,7 +36,7 @@ class McAllocationTest {
             McAllocationProbe.Batch set = p.textSet(100);
             McAllocationProbe.Batch get = p.textGet(100);
             assertThat(settled(p, get, 32)).as("bytes per text get hit").isLessThanOrEqualTo(32);
-            assertThat(settled(p, set, 160)).as("bytes per text set of 64 bytes").isLessThanOrEqualTo(160);
+            assertThat(settled(p, set, 8)).as("bytes per text set overwriting 64 bytes").isLessThanOrEqualTo(8);
         }
     }
 

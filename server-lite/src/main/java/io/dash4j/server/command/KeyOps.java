@@ -20,7 +20,7 @@ public final class KeyOps {
 
     /** EXISTS and TOUCH (a lookup also refreshes the entry's place in the eviction order). */
     public static boolean exists(ShardStore st, Key k) {
-        return st.get(k, false) != null;
+        return st.peek(k, false) != null;
     }
 
     /** EXPIRE's conditions. */
@@ -90,7 +90,7 @@ public final class KeyOps {
 
     /** TYPE: every value is a string. */
     public static Replies.Status type(ShardStore st, Key k) {
-        return st.get(k, false) == null ? NONE : STRING;
+        return st.peek(k, false) == null ? NONE : STRING;
     }
 
     private static final Replies.Status NONE = new Replies.Status("none");
@@ -104,7 +104,7 @@ public final class KeyOps {
 
     /** The source half of a move: the live entry and its TTL (0 = none), or null when absent. */
     public static Snapshot read(ShardStore st, Key k) {
-        byte[] e = st.get(k, false);
+        byte[] e = st.get(k, false); // shared: it travels to another shard, and removeIfSame compares identity
         if (e == null) {
             return null;
         }
@@ -117,7 +117,7 @@ public final class KeyOps {
      * {@code replace} false an existing destination is left alone and false returned.
      */
     public static boolean place(ShardStore st, Key dst, Snapshot s, boolean replace) {
-        if (!replace && st.get(dst, false) != null) {
+        if (!replace && st.peek(dst, false) != null) {
             return false;
         }
         byte[] e = s.entry();
@@ -131,7 +131,7 @@ public final class KeyOps {
      * entry that was moved (entries are immutable, so identity means "not written since").
      */
     public static boolean removeIfSame(ShardStore st, Key k, byte[] entry) {
-        if (st.get(k, false) != entry) {
+        if (st.peek(k, false) != entry) { // entry was shared by read: it cannot have changed in place
             return false;
         }
         st.remove(k);

@@ -248,7 +248,7 @@ public final class KeyspaceFamily {
         }
         String what = Args.str(sub).toUpperCase(java.util.Locale.ROOT);
         Families.onKeyAt(c, 2, (s, call, p) -> {
-            byte[] e = s.store.get(call.keys[0], false);
+            byte[] e = s.store.peek(call.keys[0], false);
             if (e == null) {
                 return null;
             }

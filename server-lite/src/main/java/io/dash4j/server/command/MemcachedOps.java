@@ -76,7 +76,7 @@ public final class MemcachedOps {
         if (expectedCas == 0) {
             return false;
         }
-        byte[] e = st.get(k, false);
+        byte[] e = st.peek(k, false);
         return e != null && Entry.cas(e) != expectedCas;
     }
 
@@ -133,7 +133,7 @@ public final class MemcachedOps {
      * A value that is not a number is refused with {@link CommandError.Kind#NOT_INTEGER}.
      */
     public static Object arith(ShardStore st, Key k, boolean incr, long delta, long newCas) {
-        byte[] e = st.get(k, false);
+        byte[] e = st.peek(k, false);
         if (e == null) {
             return MISS;
         }
@@ -147,6 +147,11 @@ public final class MemcachedOps {
             throw NON_NUMERIC.exception();
         }
         long next = incr ? cur + delta : (Long.compareUnsigned(delta, cur) > 0 ? 0 : cur - delta);
+        if (next >= 0) { // below 2^63: the signed decimal writer writes it into the entry
+            byte[] n = st.write(k, Entry.flags(e), newCas, Args.decimalLength(next), ShardStore.KEEP_TTL);
+            Args.writeDecimal(next, n, n.length); // the value ends the array
+            return next;
+        }
         byte[] digits = Long.toUnsignedString(next).getBytes(StandardCharsets.US_ASCII);
         st.put(k, Entry.of(k, digits, 0, digits.length, Entry.flags(e), newCas), ShardStore.KEEP_TTL);
         return next;
@@ -198,7 +203,7 @@ public final class MemcachedOps {
             byte[] with = Entry.withMeta(e, Entry.flags(e), nextCas(s));
             try {
                 st.put(k, with, ShardStore.KEEP_TTL);
-                e = with;
+                e = Entry.share(with); // returned for the reply, as the one get() shared
             } catch (StoreFullException ex) {
                 // keep the old entry; its CAS reads as 0, which no cas command matches
             }

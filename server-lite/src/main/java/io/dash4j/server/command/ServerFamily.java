@@ -168,7 +168,7 @@ public final class ServerFamily {
             }
             c.keys = new Key[] {new Key(c.argv[2])};
             c.onKey(c.keys[0], (s, call, p) -> {
-                byte[] e = s.store.get(call.keys[0], false);
+                byte[] e = s.store.peek(call.keys[0], false);
                 return e == null ? null : (Object) s.store.memoryOf(e);
             });
         } else if (is(sub, "STATS")) {

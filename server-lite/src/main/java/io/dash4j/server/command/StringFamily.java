@@ -250,14 +250,29 @@ public final class StringFamily {
     }
 
     /**
-     * {@code SET key value} framed in place: the entry is built here from the input buffer (the
-     * command's one allocation) and stored on the key's owner by a constant shard function.
+     * {@code SET key value} framed in place. A value of at most {@link Call#MAX_OWN_VALUE} bytes
+     * is copied into the call's own value buffer, and the key's owner writes it into the stored
+     * entry when it can ({@link StringOps#set}: same length, private), so an overwrite allocates
+     * nothing; it builds the entry there otherwise. The input buffer cannot be read from the
+     * owner: it is reused once this returns, and even the home shard may run the part later
+     * (while a transaction holds the key). A bigger value builds its entry here, from the input
+     * buffer (the command's one allocation), as the copy would cost as much.
      */
     private static void setInPlace(Call c, ArgSlices a) {
         Key k = c.ownKey(a.buf, a.off(1), a.len(1));
+        if (a.len(2) <= Call.MAX_OWN_VALUE) {
+            c.ownValue(a.buf, a.off(2), a.len(2));
+            c.onKey(k, SET_CARRIED);
+            return;
+        }
         c.entry = Entry.of(k, a.buf, a.off(2), a.len(2), 0, 0);
         c.onKey(k, SET_BUILT);
     }
+
+    private static final ShardFn SET_CARRIED = (s, call, p) -> {
+        StringOps.set(s.store, call.keys[0], call.value, 0, call.valueLength, SetArgs.PLAIN, 0);
+        return OK;
+    };
 
     private static final ShardFn SET_BUILT = (s, call, p) -> {
         StringOps.setEntry(s.store, call.keys[0], call.entry, SetArgs.PLAIN);

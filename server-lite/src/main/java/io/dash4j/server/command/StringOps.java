@@ -32,13 +32,23 @@ public final class StringOps {
      * Writes {@code src[off, off+len)} as the value of {@code k} under {@code a}'s condition, with
      * {@code newCas} as its CAS unique (0 = none, RESP writes). An expiry already past deletes the
      * key and still reports STORED, as Redis (SET .. EXAT past) and memcached (negative exptime) do.
+     * An overwrite with a value of the same length goes into the stored entry when the store
+     * allows it ({@link ShardStore#write}: a private entry), allocating nothing; otherwise the
+     * new entry is the write's one allocation.
      */
     public static WriteStatus set(ShardStore st, Key k, byte[] src, int off, int len, SetArgs a, long newCas) {
         WriteStatus refused = refused(st, k, a);
         if (refused != null) {
             return refused;
         }
-        return store(st, k, Entry.of(k, src, off, len, a.flags(), newCas), a);
+        long ttl = ttlOf(st, a);
+        if (ttl == EXPIRED) {
+            st.remove(k);
+            return WriteStatus.STORED;
+        }
+        byte[] e = st.write(k, a.flags(), newCas, len, ttl);
+        System.arraycopy(src, off, e, Entry.valueOffset(e), len);
+        return WriteStatus.STORED;
     }
 
     /**
@@ -57,17 +67,17 @@ public final class StringOps {
     private static WriteStatus refused(ShardStore st, Key k, SetArgs a) {
         switch (a.condition()) {
             case IF_ABSENT -> {
-                if (st.get(k, false) != null) {
+                if (st.peek(k, false) != null) {
                     return WriteStatus.NOT_STORED;
                 }
             }
             case IF_PRESENT -> {
-                if (st.get(k, false) == null) {
+                if (st.peek(k, false) == null) {
                     return WriteStatus.NOT_STORED;
                 }
             }
             case IF_CAS -> {
-                byte[] old = st.get(k, false);
+                byte[] old = st.peek(k, false);
                 if (old == null) {
                     return WriteStatus.NOT_FOUND;
                 }
@@ -83,28 +93,36 @@ public final class StringOps {
 
     /** Stores {@code entry} under {@code a}'s expiry (a deadline already past deletes the key). */
     private static WriteStatus store(ShardStore st, Key k, byte[] entry, SetArgs a) {
-        long ttl = 0;
+        long ttl = ttlOf(st, a);
+        if (ttl == EXPIRED) {
+            st.remove(k);
+        } else {
+            st.put(k, entry, ttl);
+        }
+        return WriteStatus.STORED;
+    }
+
+    /** {@link #ttlOf}'s answer for a deadline already past: the write deletes the key. */
+    private static final long EXPIRED = Long.MIN_VALUE;
+
+    /** The {@link ShardStore#put} TTL argument of {@code a}'s expiry, or {@link #EXPIRED}. */
+    private static long ttlOf(ShardStore st, SetArgs a) {
         if (a.expiry() != null) {
             long now = st.now();
             long at = a.expiry().deadline(now);
-            if (at <= now) {
-                st.remove(k);
-                return WriteStatus.STORED;
-            }
-            ttl = Expiry.storableTtl(at - now);
-        } else if (a.keepTtl()) {
-            ttl = ShardStore.KEEP_TTL;
+            return at <= now ? EXPIRED : Expiry.storableTtl(at - now);
         }
-        st.put(k, entry, ttl);
-        return WriteStatus.STORED;
+        return a.keepTtl() ? ShardStore.KEEP_TTL : 0;
     }
 
     /**
      * INCRBY's arithmetic on a signed 64-bit decimal value (absent = 0); keeps the TTL and flags.
-     * Allocates only the new entry: the digits are written straight into it.
+     * The digits are written straight into the entry: the stored one when the new number has as
+     * many digits and the entry is private ({@link ShardStore#write}), else a new one (the
+     * only allocation).
      */
     public static long incrBy(ShardStore st, Key k, long delta) {
-        byte[] e = st.get(k, false);
+        byte[] e = st.peek(k, false);
         long cur = 0;
         int flags = 0;
         if (e != null) {
@@ -118,9 +136,8 @@ public final class StringOps {
         } catch (ArithmeticException ex) {
             throw CommandError.OVERFLOW.exception();
         }
-        byte[] n = Entry.allocate(k, flags, 0, Args.decimalLength(next));
-        Args.writeDecimal(next, n, n.length);
-        st.put(k, n, ShardStore.KEEP_TTL);
+        byte[] n = st.write(k, flags, 0, Args.decimalLength(next), ShardStore.KEEP_TTL);
+        Args.writeDecimal(next, n, n.length); // the value ends the array
         return next;
     }
 
@@ -165,7 +182,7 @@ public final class StringOps {
 
     /** INCRBYFLOAT: the new value as Redis prints it (up to 17 decimals, no trailing zeros). */
     public static byte[] incrByFloat(ShardStore st, Key k, BigDecimal incr, boolean incrInfinite) {
-        byte[] e = st.get(k, false);
+        byte[] e = st.peek(k, false);
         BigDecimal cur = BigDecimal.ZERO;
         int flags = 0;
         boolean[] curInf = new boolean[1];
@@ -201,7 +218,7 @@ public final class StringOps {
      */
     public static long concat(ShardStore st, Key k, byte[] add, int off, int len, boolean prepend, boolean create,
                               long maxLen, CommandError tooBig, long newCas) {
-        byte[] e = st.get(k, false);
+        byte[] e = st.peek(k, false);
         if (e == null) {
             if (!create) {
                 return -1;
@@ -234,7 +251,7 @@ public final class StringOps {
 
     /** STRLEN. */
     public static long strlen(ShardStore st, Key k) {
-        byte[] e = st.get(k, true);
+        byte[] e = st.peek(k, true);
         return e == null ? 0 : Entry.valueLength(e);
     }
 
@@ -279,7 +296,7 @@ public final class StringOps {
      * overflow it, and the key is kept.
      */
     public static long setRange(ShardStore st, Key k, long offset, byte[] v, long maxLen) {
-        byte[] e = st.get(k, false);
+        byte[] e = st.peek(k, false);
         long oldLen = e == null ? 0 : Entry.valueLength(e);
         if (v.length == 0) {
             return oldLen;

@@ -87,18 +87,20 @@ public final class McTextCodec extends Codec {
     private static final Form LINE = form(Kind.LINE, false, false, false);
 
     /**
-     * A storage command's mode and exptime: the call's opts (its key is the call's, its flags, CAS
-     * field and data are in the entry {@link Call#entry}, the expected CAS of a cas in
-     * {@link Call#number}). Shared per mode when the exptime is 0, so a plain set allocates none.
+     * A storage command's mode, exptime and client flags: the call's opts (its key is the call's,
+     * its data is in the call's value buffer {@link Call#value}, or, for a block over
+     * {@link Call#MAX_OWN_VALUE}, in the entry {@link Call#entry} with its flags and CAS field; the
+     * expected CAS of a cas in {@link Call#number}). Shared per mode when exptime and flags are 0,
+     * so a plain set allocates none.
      */
-    private record StoreSpec(StoreMode mode, long exptime) {
+    private record StoreSpec(StoreMode mode, long exptime, int flags) {
     }
 
-    private static final StoreSpec[] NO_EXPTIME = new StoreSpec[StoreMode.values().length];
+    private static final StoreSpec[] PLAIN_SPEC = new StoreSpec[StoreMode.values().length];
 
     static {
         for (StoreMode m : StoreMode.values()) {
-            NO_EXPTIME[m.ordinal()] = new StoreSpec(m, 0);
+            PLAIN_SPEC[m.ordinal()] = new StoreSpec(m, 0, 0);
         }
     }
 
@@ -316,9 +318,9 @@ public final class McTextCodec extends Codec {
     }
 
     /**
-     * Reads the data block of the pending storage command straight into its entry's value (or
-     * skips it for a refused command), checks the CRLF after it, and runs the command once the
-     * block is complete.
+     * Reads the data block of the pending storage command straight into the call's value buffer
+     * or, for a large block, its entry's value (or skips it for a refused command), checks the
+     * CRLF after it, and runs the command once the block is complete.
      */
     private boolean data() {
         InputBuffer in = conn.input();
@@ -327,8 +329,12 @@ public final class McTextCodec extends Codec {
         if (c != null) {
             byte[] e = c.entry;
             int into = Math.min(take, Math.max(0, dataLength - fill));
-            if (into > 0) { // past the data (only its CRLF left) the offset would point beyond the entry
-                System.arraycopy(in.bytes, in.rpos, e, Entry.valueOffset(e) + fill, into);
+            if (into > 0) { // past the data (only its CRLF left) the offset would point beyond the value
+                if (e == null) {
+                    System.arraycopy(in.bytes, in.rpos, c.value, fill, into);
+                } else {
+                    System.arraycopy(in.bytes, in.rpos, e, Entry.valueOffset(e) + fill, into);
+                }
             }
             for (int i = into; i < take; i++) {
                 // the two bytes after the data must be CRLF
@@ -346,7 +352,7 @@ public final class McTextCodec extends Codec {
         if (c == null) {
             return true; // the error was answered when the command line arrived
         }
-        conn.account(-c.entry.length);
+        conn.account(-(long) dataLength);
         if (badChunkEnd) {
             conn.replyNow("CLIENT_ERROR bad data chunk", LINE);
             return true;
@@ -454,12 +460,18 @@ public final class McTextCodec extends Codec {
         Call c = conn.obtainCall();
         Key key = t.ownKey(c, 1);
         c.render = form(mode == StoreMode.CAS ? Kind.CAS : Kind.STORE, noreply, false, false);
-        c.opts = exptime == 0 ? NO_EXPTIME[mode.ordinal()] : new StoreSpec(mode, exptime);
+        c.opts = exptime == 0 && flags == 0 ? PLAIN_SPEC[mode.ordinal()] : new StoreSpec(mode, exptime, (int) flags);
         c.number = cas;
-        // the entry is the write's one allocation: the data block is read into its value, and the
-        // owner shard fills in the CAS unique (1 here only reserves the field)
-        c.entry = Entry.allocate(key, (int) flags, 1, (int) len);
-        conn.account(c.entry.length);
+        if (len <= Call.MAX_OWN_VALUE) {
+            // read into the call's value buffer: the owner writes it into the stored entry when
+            // it can (a same-length overwrite of a private entry), else into a new one
+            c.valueBuffer((int) len);
+        } else {
+            // the entry is the write's one allocation: the data block is read into its value, and
+            // the owner shard fills in the CAS unique (1 here only reserves the field)
+            c.entry = Entry.allocate(key, (int) flags, 1, (int) len);
+        }
+        conn.account(len);
         expectData(c, len);
     }
 
@@ -483,8 +495,12 @@ public final class McTextCodec extends Codec {
 
     private static final ShardFn STORE_FN = (s, cl, part) -> {
         StoreSpec spec = (StoreSpec) cl.opts;
-        WriteStatus w = MemcachedOps.storeEntry(s.store, cl.key, spec.mode(), cl.entry, spec.exptime(), cl.number,
-                MemcachedOps.nextCas(s), s.server().config().itemSizeMax);
+        long itemSizeMax = s.server().config().itemSizeMax;
+        WriteStatus w = cl.entry != null
+                ? MemcachedOps.storeEntry(s.store, cl.key, spec.mode(), cl.entry, spec.exptime(), cl.number,
+                        MemcachedOps.nextCas(s), itemSizeMax)
+                : MemcachedOps.store(s.store, cl.key, spec.mode(), cl.value, 0, cl.valueLength, spec.flags(),
+                        spec.exptime(), cl.number, MemcachedOps.nextCas(s), itemSizeMax);
         if (w == WriteStatus.STORED) {
             s.memcachedStats[TOTAL_ITEMS]++;
         }

@@ -23,8 +23,9 @@ import java.util.function.LongSupplier;
  *   shard N --batch--/     (entry refs + deadlines)     64 KiB writes: temp file -> fsync -> rename
  * </pre>
  *
- * <p><b>Why references.</b> A stored entry is an immutable array (its key, value, flags and CAS
- * never change in place; an overwrite stores a new array), so the writer thread may read one
+ * <p><b>Why references.</b> An entry handed to a snapshot is marked shared, and a shared entry
+ * is immutable (its key, value, flags and CAS never change in place; its next overwrite stores a
+ * new array; see {@code Entry}), so the writer thread may read one
  * after the shard has moved on, even after the key was overwritten or deleted: the shard's part
  * of a save costs a reference and a deadline per entry, and every byte of encoding, LZF
  * compression and checksumming runs on this thread, away from the commands. The price is that an

@@ -17,8 +17,11 @@ import java.util.function.Consumer;
  *
  * <h2>One object per key</h2>
  * The cache's key and value are both the {@link Entry} array (probes are {@link Key}s, matched by
- * {@link EntryKeys}), so a key costs its entry plus its Dashtable slot. An overwrite removes the old
- * entry and inserts the new one, so the slot never keeps a stale array alive. Only keys with a TTL
+ * {@link EntryKeys}), so a key costs its entry plus its Dashtable slot. An overwrite puts the new
+ * entry in the slot it finds (or removes the old one and inserts the new one when it changes cache
+ * or must make room), so the slot never keeps a stale array alive; a same-length overwrite of a
+ * private entry writes into the stored array instead ({@link #write}: see {@link Entry} for
+ * the private/shared rule, kept by {@link #get} marking what it hands out). Only keys with a TTL
  * or a pin pay for the cache's small holder object.
  *
  * <h2>Load factor: split-wave smoothing and two choices</h2>
@@ -297,6 +300,11 @@ public final class CacheShardStore implements ShardStore {
 
     @Override
     public byte[] get(Key key, boolean read) {
+        return Entry.share(peek(key, read)); // handed out: immutable from now on
+    }
+
+    @Override
+    public byte[] peek(Key key, boolean read) {
         int p = pairOf(key.hash); // a live key is in at most one cache of its pair, or in large
         byte[] e = parts[p].getIfPresent(key, key.hash);
         if (e == null) {
@@ -327,9 +335,11 @@ public final class CacheShardStore implements ShardStore {
         return large.size() > 0 && large.getIfPresentQuietly(key, key.hash) != null ? large : null;
     }
 
-    @Override
-    public void put(Key key, byte[] entry, long ttlMillis) {
-        // the old live entry and its cache, looked up without side effects
+    /**
+     * The live entry of {@code key} looked up without side effects, or null; its cache is left in
+     * {@link #locatedIn} (a field, so the write paths allocate nothing to return two things).
+     */
+    private byte[] locate(Key key) {
         int p = pairOf(key.hash);
         DashCache<Object, byte[]> oc = parts[p];
         byte[] old = oc.getIfPresentQuietly(key, key.hash);
@@ -341,8 +351,28 @@ public final class CacheShardStore implements ShardStore {
                 old = large.size() > 0 ? large.getIfPresentQuietly(key, key.hash) : null;
             }
         }
+        locatedIn = oc;
+        return old;
+    }
+
+    /** {@link #locate}'s cache. */
+    private DashCache<Object, byte[]> locatedIn;
+
+    /** A write's TTL in nanos (0: none) from its {@code ttlMillis} argument and the old entry's time left. */
+    private static long ttlNanos(long ttlMillis, long oldLeftNanos) {
+        return ttlMillis == KEEP_TTL ? Math.max(0, oldLeftNanos) : ttlMillis > 0 ? ttlMillis * 1_000_000L : 0;
+    }
+
+    @Override
+    public void put(Key key, byte[] entry, long ttlMillis) {
+        byte[] old = locate(key);
+        store(key, entry, ttlMillis, old, locatedIn);
+    }
+
+    /** {@link #put} of {@code entry} where {@code key}'s live entry is {@code old} (or null) in cache {@code oc}. */
+    private void store(Key key, byte[] entry, long ttlMillis, byte[] old, DashCache<Object, byte[]> oc) {
         long oldLeft = old != null && Entry.has(old, Entry.TTL) ? oc.expiresInNanos(key) : 0;
-        long ttlNanos = ttlMillis == KEEP_TTL ? Math.max(0, oldLeft) : ttlMillis > 0 ? ttlMillis * 1_000_000L : 0;
+        long ttlNanos = ttlNanos(ttlMillis, oldLeft);
         boolean sticky = old != null && Entry.has(old, Entry.STICKY);
         boolean ttl = ttlNanos > 0;
         long weight = weightOf(entry);
@@ -357,13 +387,13 @@ public final class CacheShardStore implements ShardStore {
                 throw storeFull();
             }
         }
-        Entry.mark(entry, Entry.TTL, ttl);
         Entry.mark(entry, Entry.STICKY, sticky);
         if (old != null && !toLarge && oc != large
                 && oc.weightedSize() - weightOf(old) + weight <= oc.maximumWeight()) {
-            overwriteInPlace(oc, key, entry, ttlNanos);
+            overwriteInPlace(oc, key, entry, ttlNanos, ttl);
             return;
         }
+        Entry.mark(entry, Entry.TTL, ttl);
         if (old != null) {
             oc.remove(key);
         }
@@ -406,15 +436,68 @@ public final class CacheShardStore implements ShardStore {
      * budget was checked above): an overwrite that must make room goes the remove-and-insert way,
      * which can refuse it and put the old entry back when every other entry is pinned.
      */
-    private void overwriteInPlace(DashCache<Object, byte[]> c, Key key, byte[] entry, long ttlNanos) {
+    private void overwriteInPlace(DashCache<Object, byte[]> c, Key key, byte[] entry, long ttlNanos, boolean ttl) {
         try {
             entryKeys.hashing(entry, key.hash);
             c.put(entry, entry, ttlNanos);
         } finally {
             entryKeys.done();
         }
+        Entry.mark(entry, Entry.TTL, ttl); // after the REPLACED report, which counted the old bits out
         onAdded(entry);
         changes++;
+    }
+
+    /**
+     * {@link ShardStore#write}: one lookup serves both ways, the overwrite in place of a private
+     * entry ({@link #inPlace}) or the store of a new one.
+     */
+    @Override
+    public byte[] write(Key key, int flags, long cas, int valueLength, long ttlMillis) {
+        byte[] old = locate(key);
+        DashCache<Object, byte[]> oc = locatedIn;
+        if (old != null && inPlace(key, old, oc, flags, cas, valueLength, ttlMillis)) {
+            return old;
+        }
+        byte[] entry = Entry.allocate(key, flags, cas, valueLength);
+        store(key, entry, ttlMillis, old, oc);
+        return entry;
+    }
+
+    /**
+     * The allocation-free overwrite: true when {@code e}, {@code key}'s live entry in cache
+     * {@code c}, now is the entry of the write (its metadata written, its value left to fill),
+     * false when the write must store a new array (nothing changed). Invariant (see {@link Entry}):
+     * only a private entry is written to — never one marked SHARED (a read handed it out: a reply
+     * not yet encoded, a WATCH or RENAME that compares identity) and never while a snapshot runs
+     * (its walk, and the pre-write hook that preserves buckets ahead of it, hand references to
+     * the dump writer; each is marked SHARED when handed over, so once the walk is over the
+     * writer's backlog holds only shared entries). Same length and layout means the same weight,
+     * so memory and the cache's bound are unchanged; the bookkeeping is the cache's own replace
+     * of the key by the same array ({@link #overwriteInPlace}), so the TTL, the pin, the slot
+     * order and every counter end up exactly as after a {@link #put} of a new array.
+     */
+    private boolean inPlace(Key key, byte[] e, DashCache<Object, byte[]> c, int flags, long cas, int valueLength,
+                            long ttlMillis) {
+        if (snapshot != null || c == large || Entry.has(e, Entry.SHARED) || !Entry.hasLayout(e, flags, cas)
+                || Entry.valueLength(e) != valueLength) {
+            return false;
+        }
+        boolean hadTtl = Entry.has(e, Entry.TTL);
+        long ttlNanos = ttlNanos(ttlMillis, hadTtl ? c.expiresInNanos(key) : 0);
+        boolean ttl = ttlNanos > 0;
+        boolean sticky = Entry.has(e, Entry.STICKY);
+        if (!evicting && ttl && !hadTtl && !sticky && usedMemory() + HOLDER_BYTES > budget) {
+            return false; // the new TTL holder does not fit: put refuses it, naming the limit
+        }
+        if (c.weightedSize() > c.maximumWeight()) {
+            return false; // as put: an overwrite that must make room takes the remove-and-insert way
+        }
+        // the cache replaces the array by itself: it reports it REPLACED while the header still
+        // shows the old TTL bit (onRemoval counts it out), then the new bits are counted in
+        overwriteInPlace(c, key, e, ttlNanos, ttl);
+        Entry.putMeta(e, flags, cas);
+        return true;
     }
 
     /**
@@ -546,7 +629,7 @@ public final class CacheShardStore implements ShardStore {
         while (p <= PARTS) {
             tc = cacheAt(p).scan(tc, Math.max(1, count - seen[0]), (k, e) -> {
                 seen[0]++;
-                visitor.accept(e);
+                visitor.accept(Entry.share(e));
             });
             if (tc == 0) {
                 p++;
@@ -579,7 +662,7 @@ public final class CacheShardStore implements ShardStore {
         if (c.scan(cursor, 1, (k, e) -> found.add(e)) == 0 && found.isEmpty()) {
             c.scan(0, 1, (k, e) -> found.add(e));
         }
-        return found.isEmpty() ? null : found.get(rnd.nextInt(found.size()));
+        return found.isEmpty() ? null : Entry.share(found.get(rnd.nextInt(found.size())));
     }
 
     // ------------------------------------------------------------------ size and memory
@@ -724,8 +807,9 @@ public final class CacheShardStore implements ShardStore {
         private boolean ended;
 
         CacheSnapshot(Sink sink) {
+            // the dump writer reads the entry on its own thread, maybe long after: never again in place
             DashCache.SnapshotSink<Object, byte[]> bridge =
-                    (k, e, at) -> sink.accept(e, at == Long.MAX_VALUE ? -1 : at / 1_000_000L);
+                    (k, e, at) -> sink.accept(Entry.share(e), at == Long.MAX_VALUE ? -1 : at / 1_000_000L);
             for (int i = 0; i <= PARTS; i++) {
                 tables[i] = cacheAt(i).startSnapshot(bridge);
             }

@@ -9,7 +9,8 @@ import java.util.Arrays;
  *
  * <pre>
  *  [0]      header: bit 0 FLAGS (4 bytes follow the key), bit 1 CAS (8 bytes), bit 2 TTL (the
- *           store holds an expiry for it), bit 3 STICKY (STICK'ed: never evicted)
+ *           store holds an expiry for it), bit 3 STICKY (STICK'ed: never evicted), bit 4 SHARED
+ *           (the array was handed out: it never changes again, see below)
  *  [1]      key length when &lt; 128; else 4 bytes big-endian with the top bit set
  *  key      the key bytes
  *  flags    memcached client flags (only when FLAGS)
@@ -18,8 +19,20 @@ import java.util.Arrays;
  * </pre>
  *
  * A 12-byte key with a 16-byte value costs 1 + 1 + 12 + 16 = 30 bytes of payload: a 48-byte array.
- * Entries are immutable once stored except for the TTL and STICKY bits, which the owning shard
- * flips in place (they only mirror what the cache underneath knows).
+ *
+ * <h2>Private and shared entries</h2>
+ * An overwrite of a key with a value of the same length (and the same FLAGS/CAS layout) writes the
+ * new value into the stored array instead of allocating a new one, so a SET/INCR-heavy workload
+ * allocates nothing per command. That is safe only while nobody else can read the array later. A
+ * reference escapes when a store read hands the entry to a caller (a GET's reply is encoded later,
+ * perhaps on another thread, perhaps after later commands of the same pipeline ran; WATCH and a
+ * cross-shard RENAME compare entries by identity) or when a snapshot takes it (the dump writer
+ * reads it on its own thread). Every such path sets {@link #SHARED} first, on the owning shard's
+ * thread, before the reference leaves it. Invariant: <em>a SHARED entry never changes again</em>
+ * (its next overwrite stores a new, private array), and a private entry is read only by its
+ * shard's thread, so no other thread ever sees an array that is still written to. The TTL,
+ * STICKY and SHARED header bits are the exception: the owning shard flips them in place (they only
+ * mirror what the store knows; nothing off the shard reads them).
  */
 public final class Entry {
 
@@ -27,6 +40,8 @@ public final class Entry {
     public static final int CAS = 2;
     public static final int TTL = 4;
     public static final int STICKY = 8;
+    /** Handed out (a read's result, a snapshot's reference): immutable from now on. */
+    public static final int SHARED = 16;
 
     /** Array header of a {@code byte[]}: 16 bytes with compressed class pointers (mark, klass, length). */
     public static final int ARRAY_HEADER = (int) HeapLayout.BYTE_ARRAY_HEADER;
@@ -108,9 +123,43 @@ public final class Entry {
         return (e[0] & bit) != 0;
     }
 
-    /** Sets or clears a mutable header bit ({@link #TTL}, {@link #STICKY}) in place. */
+    /** Sets or clears a mutable header bit ({@link #TTL}, {@link #STICKY}, {@link #SHARED}) in place. */
     public static void mark(byte[] e, int bit, boolean on) {
         e[0] = (byte) (on ? e[0] | bit : e[0] & ~bit);
+    }
+
+    /**
+     * Marks {@code e} {@link #SHARED} (on its owning shard's thread, before the reference leaves
+     * it) and returns it. Writes the header only when the bit is not set yet, so repeated reads of
+     * a hot key do not dirty its cache line.
+     */
+    public static byte[] share(byte[] e) {
+        if (e != null && (e[0] & SHARED) == 0) {
+            e[0] |= SHARED;
+        }
+        return e;
+    }
+
+    /** True when the entry's FLAGS and CAS fields are exactly those {@link #allocate} lays out for {@code flags}, {@code cas}. */
+    public static boolean hasLayout(byte[] e, int flags, long cas) {
+        return (e[0] & (FLAGS | CAS)) == ((flags != 0 ? FLAGS : 0) | (cas != 0 ? CAS : 0));
+    }
+
+    /**
+     * Rewrites the FLAGS and CAS fields of {@code e}, which must already have their layout
+     * ({@link #hasLayout}); the in-place overwrite's metadata.
+     */
+    static void putMeta(byte[] e, int flags, long cas) {
+        int o = metaOffset(e);
+        if (flags != 0) {
+            e[o++] = (byte) (flags >>> 24);
+            e[o++] = (byte) (flags >>> 16);
+            e[o++] = (byte) (flags >>> 8);
+            e[o] = (byte) flags;
+        }
+        if (cas != 0) {
+            putCas(e, cas);
+        }
     }
 
     /** Bytes the entry occupies on the heap: header plus payload, 8-byte aligned. */

@@ -22,11 +22,19 @@ public interface ShardStore {
     long now();
 
     /**
-     * The live entry of {@code key}, or null (an expired entry is removed). A hit promotes the entry
-     * in the 2Q order, as Dragonfly bumps every successful lookup. {@code read} counts the lookup
-     * as a keyspace hit or miss.
+     * The live entry of {@code key}, or null (an expired entry is removed), for a caller that
+     * hands it out: the entry is marked {@link Entry#SHARED} (it becomes immutable: see
+     * {@link Entry}). A hit promotes the entry in the 2Q order, as Dragonfly bumps every
+     * successful lookup. {@code read} counts the lookup as a keyspace hit or miss.
      */
     byte[] get(Key key, boolean read);
+
+    /**
+     * {@link #get} for a look that keeps the array on the shard's thread for the command's own
+     * use: the array must not be returned, kept, sent to another thread nor compared by identity
+     * later (it may be overwritten in place by the next write). Leaves it private.
+     */
+    byte[] peek(Key key, boolean read);
 
     /**
      * Makes {@code entry} the value of {@code key} (replacing any), with a time to live of
@@ -38,6 +46,21 @@ public interface ShardStore {
      *         exception names the limit
      */
     void put(Key key, byte[] entry, long ttlMillis);
+
+    /**
+     * {@link #put} of a value the caller writes afterwards: makes {@code key} hold an entry with
+     * {@code flags}, {@code cas} and {@code valueLength} value bytes, under {@code ttlMillis} as
+     * {@code put} takes it, and returns that entry for the caller to fill its value (from
+     * {@link Entry#valueOffset}) before anything else runs on this shard. When the key's live
+     * entry is private (not {@link Entry#SHARED}), already has exactly {@code valueLength} value
+     * bytes and the FLAGS/CAS layout of {@code flags}/{@code cas}, and no snapshot is running, it
+     * is that very array (an overwrite in place: nothing allocated), with everything {@code put}
+     * of a new array would leave (TTL, pin, change counter, eviction metadata, memory); otherwise
+     * a new entry, stored. The value bytes of the returned array are undefined until filled.
+     *
+     * @throws StoreFullException as {@link #put} (the keyspace is then unchanged)
+     */
+    byte[] write(Key key, int flags, long cas, int valueLength, long ttlMillis);
 
     /**
      * Throws the {@link StoreFullException} {@link #put} would throw for a new entry with
@@ -57,7 +80,10 @@ public interface ShardStore {
         }
     }
 
-    /** Removes {@code key}; returns the live entry removed, or null. */
+    /**
+     * Removes {@code key}; returns the live entry removed, or null. (Out of the store, the array
+     * can no longer be overwritten in place: it needs no {@link Entry#SHARED} mark.)
+     */
     byte[] remove(Key key);
 
     /** Remaining time to live in ms; -1 when the key has none, -2 when absent. */
@@ -69,10 +95,13 @@ public interface ShardStore {
     /** Marks {@code key} never evictable (Dragonfly's STICK); true when it was present and not yet sticky. */
     boolean stick(Key key);
 
-    /** Cursor scan (0 starts, 0 ends): visits at least {@code count} live entries unless it ends. */
+    /**
+     * Cursor scan (0 starts, 0 ends): visits at least {@code count} live entries unless it ends.
+     * The visitor is handed the entries: they are marked {@link Entry#SHARED}.
+     */
     long scan(long cursor, int count, Consumer<byte[]> visitor);
 
-    /** A live entry picked at random, or null when empty. */
+    /** A live entry picked at random (marked {@link Entry#SHARED}), or null when empty. */
     byte[] random(SplittableRandom rnd);
 
     long size();

@@ -11,7 +11,8 @@ import java.util.HashMap;
 
 /**
  * One shard's WATCHed keys (Redis's {@code watched_keys}). A {@link Watch} remembers the entry its
- * key had when WATCH ran (the very array: every write stores a new one) and is marked touched when a
+ * key had when WATCH ran (the very array, read with {@code get}, which marks it shared: every
+ * later write of the key stores a new array, none writes into it) and is marked touched when a
  * write command runs on the key. EXEC, once it holds its locks, finds a watch broken when it was
  * touched or when the key's live entry is no longer that array: written, deleted, flushed, expired
  * or evicted, whichever way it happened (RESP, memcached, FLUSHALL, active expiry, eviction).
@@ -57,7 +58,7 @@ public final class KeyWatches {
     /** Starts watching {@code key} (on the shard's thread): remembers its current entry. */
     public Watch watch(Shard shard, Key key) {
         shard.store.setNow(shard.server().config().clock.getAsLong());
-        Watch w = new Watch(key, shard.store.get(key, false));
+        Watch w = new Watch(key, shard.store.get(key, false)); // get shares it: never overwritten in place
         byKey.computeIfAbsent(new Name(key.exact(), key.hash), n -> new ArrayList<>(1)).add(w);
         return w;
     }
@@ -97,7 +98,7 @@ public final class KeyWatches {
             return true;
         }
         shard.store.setNow(shard.server().config().clock.getAsLong());
-        return shard.store.get(w.key, false) != w.seen;
+        return shard.store.peek(w.key, false) != w.seen; // seen was shared by watch: identity means unchanged
     }
 
     /** Watched keys here (INFO, tests). */
