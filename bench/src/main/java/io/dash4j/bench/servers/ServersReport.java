@@ -706,7 +706,8 @@ public final class ServersReport {
             if (measured) {
                 md.append("The same redis-benchmark runs against dash4j with `--threads 1` (one shard: every key is ")
                         .append("local to the connection's shard) and `--threads ").append(t).append("` (a command whose key ")
-                        .append("another shard owns is handed to that shard's inbox and its reply handed back: about ")
+                        .append("another shard owns is handed to that shard's inbox, which writes a single command's reply ")
+                        .append("to the socket itself and hands a pipelined batch's results back: about ")
                         .append(fmt("%.0f %%", 100.0 * (1 - 1.0 / Integer.parseInt(t))))
                         .append(" of the commands). Shared-nothing should keep CPU per operation flat; what it grows by ")
                         .append("is the price of the hop.\n\n");
@@ -945,7 +946,8 @@ public final class ServersReport {
                 md.append(fmt("- **CPU per operation.** GET cost dash4j %.2f µs at -P 1 and %.2f at -P 16, Redis %.2f and %.2f "
                         + "(%.2fx and %.2fx). dash4j's shards are shared-nothing: with %s shards about %s of the "
                         + "commands are owned by another shard than the connection's and pay a hop through its inbox "
-                        + "(see the scaling section for the price of that hop).\n",
+                        + "(see the scaling section for the price of that hop, and \"The kernel's share\" for what "
+                        + "the targets leave once the syscalls are paid).\n",
                         d1, d16, r1, r16, d1 / r1, d16 / r16, threads(),
                         threads().equals("1") ? "none" : fmt("%.0f %%", 100.0 * (1 - 1.0 / Integer.parseInt(threads())))));
             }
