@@ -7,8 +7,6 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.GatheringByteChannel;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -39,7 +37,7 @@ class OutBufRestTest {
             reply.writeBytes(part);
         }
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
-        scratch.writeTo(limited(wire, budget));
+        scratch.writeTo(new CollectingChannel(wire, budget));
         OutBuf rest = scratch.takeRest();
         assertEquals(0, scratch.pending());
         assertEquals(reply.size() - wire.size(), rest.pending());
@@ -76,45 +74,5 @@ class OutBufRestTest {
             b[i] = (byte) (seed * 31 + i * 7);
         }
         return b;
-    }
-
-    /** A channel that takes at most {@code budget} bytes in all, then 0 (a full socket buffer). */
-    private static GatheringByteChannel limited(ByteArrayOutputStream sink, int budget) {
-        return new GatheringByteChannel() {
-            int left = budget;
-
-            @Override
-            public long write(ByteBuffer[] srcs, int offset, int length) {
-                long n = 0;
-                for (int i = offset; i < offset + length; i++) {
-                    n += write(srcs[i]);
-                }
-                return n;
-            }
-
-            @Override
-            public long write(ByteBuffer[] srcs) {
-                return write(srcs, 0, srcs.length);
-            }
-
-            @Override
-            public int write(ByteBuffer src) {
-                int n = Math.min(left, src.remaining());
-                byte[] a = new byte[n];
-                src.get(a);
-                sink.writeBytes(a);
-                left -= n;
-                return n;
-            }
-
-            @Override
-            public boolean isOpen() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
     }
 }

@@ -120,36 +120,25 @@ class OwnerRepliesTest {
         try (Jedis j = new Jedis("127.0.0.1", server.port())) {
             j.del(remote);
         }
-        for (int attempt = 0; attempt < 8; attempt++) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
-                s.setSoTimeout(10_000);
-                InputStream in = s.getInputStream();
-                OutputStream out = s.getOutputStream();
-                out.write(resp("CLIENT", "INFO").getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-                if (!readBulkText(in).contains("shard=0")) {
-                    continue; // the key must be on the other shard
-                }
-                out.write(resp("HELLO", "3").getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-                String helloEnd = "*0\r\n"; // HELLO's map ends with modules' empty array
-                StringBuilder got = new StringBuilder();
-                while (!got.toString().endsWith(helloEnd)) {
-                    int c = in.read();
-                    assertTrue(c >= 0, "EOF after " + got);
-                    got.append((char) c);
-                }
-                assertTrue(got.toString().startsWith("%"), got.toString());
-                for (String[] cmd : new String[][] {{"GET", remote}, {"SET", remote, "x"}, {"GET", remote}}) {
-                    out.write(resp(cmd).getBytes(StandardCharsets.ISO_8859_1)); // one at a time: the owner answers
-                    out.flush();
-                }
-                assertEquals("_\r\n+OK\r\n$1\r\nx\r\n", new String(in.readNBytes(15), StandardCharsets.ISO_8859_1));
-                return;
+        try (Socket s = rawOnShard0(0)) { // the key must be on the other shard
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            out.write(resp("HELLO", "3").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            String helloEnd = "*0\r\n"; // HELLO's map ends with modules' empty array
+            StringBuilder got = new StringBuilder();
+            while (!got.toString().endsWith(helloEnd)) {
+                int c = in.read();
+                assertTrue(c >= 0, "EOF after " + got);
+                got.append((char) c);
             }
+            assertTrue(got.toString().startsWith("%"), got.toString());
+            for (String[] cmd : new String[][] {{"GET", remote}, {"SET", remote, "x"}, {"GET", remote}}) {
+                out.write(resp(cmd).getBytes(StandardCharsets.ISO_8859_1)); // one at a time: the owner answers
+                out.flush();
+            }
+            assertEquals("_\r\n+OK\r\n$1\r\nx\r\n", new String(in.readNBytes(15), StandardCharsets.ISO_8859_1));
         }
-        throw new AssertionError("no connection on shard 0");
     }
 
     /**
@@ -162,19 +151,10 @@ class OwnerRepliesTest {
         try (Jedis j = new Jedis("127.0.0.1", server.port())) {
             j.set(remote, "last");
         }
-        int onShard0 = 0;
-        for (int attempt = 0; attempt < 40 && onShard0 < 10; attempt++) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
-                s.setSoTimeout(10_000);
+        for (int onShard0 = 1; onShard0 <= 10; onShard0++) {
+            try (Socket s = rawOnShard0(0)) {
                 InputStream in = s.getInputStream();
                 OutputStream out = s.getOutputStream();
-                out.write(resp("CLIENT", "INFO").getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-                if (!readBulkText(in).contains("shard=0")) {
-                    continue;
-                }
-                onShard0++;
                 if (onShard0 % 2 == 0) {
                     out.write(resp("GET", remote).getBytes(StandardCharsets.ISO_8859_1));
                     out.flush();
@@ -192,7 +172,6 @@ class OwnerRepliesTest {
                 }
             }
         }
-        assertEquals(10, onShard0);
     }
 
     /**
@@ -458,61 +437,48 @@ class OwnerRepliesTest {
             j.del(remote + ":n");
             before = infoLong(j, "shard_owner_replies");
         }
-        for (int attempt = 0; attempt < 8; attempt++) {
-            try (Socket s = new Socket()) {
-                s.setReceiveBufferSize(16 * 1024);
-                s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
-                s.setSoTimeout(20_000);
-                InputStream in = s.getInputStream();
-                OutputStream out = s.getOutputStream();
-                out.write(resp("CLIENT", "INFO").getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-                String info = readBulkText(in);
-                if (!info.contains("shard=0")) {
-                    continue; // the value must be on the other shard
-                }
-                out.write(resp("GET", remote).getBytes(StandardCharsets.ISO_8859_1)); // alone: its owner writes it
-                out.flush();
-                Thread.sleep(50);
-                out.write((resp("GET", local) + resp("INCR", remote + ":n") + resp("GET", remote))
-                        .getBytes(StandardCharsets.ISO_8859_1)); // held behind it
-                out.flush();
-                Thread.sleep(300); // the owner met a full socket buffer
-                String header = "$" + big.length + "\r\n";
-                byte[] expected = concat(header.getBytes(StandardCharsets.ISO_8859_1), big,
-                        "\r\n$4\r\ntiny\r\n:1\r\n".getBytes(StandardCharsets.ISO_8859_1),
-                        header.getBytes(StandardCharsets.ISO_8859_1), big, "\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                byte[] got = new byte[expected.length];
-                int off = 0;
-                while (off < got.length) {
-                    int n = in.read(got, off, Math.min(8192, got.length - off));
-                    assertTrue(n > 0, "the connection ended after " + off + " bytes");
-                    off += n;
-                }
-                assertArrayEquals(expected, got);
-                try (Jedis j = new Jedis("127.0.0.1", server.port())) {
-                    assertTrue(infoLong(j, "shard_owner_replies") > before, "the owner wrote the first GET");
-                    j.set(local.getBytes(StandardCharsets.ISO_8859_1), big);
-                }
-                // Now the connection's own shard queues a large reply the socket cannot take at once:
-                // a remote INCR sent alone behind it must not be written by its owner before those bytes.
-                out.write(resp("GET", local).getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-                Thread.sleep(50);
-                out.write(resp("INCR", remote + ":n").getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-                Thread.sleep(50);
-                out.write(resp("GET", local).getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-                Thread.sleep(300);
-                expected = concat(header.getBytes(StandardCharsets.ISO_8859_1), big, "\r\n:2\r\n".getBytes(StandardCharsets.ISO_8859_1),
-                        header.getBytes(StandardCharsets.ISO_8859_1), big, "\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                got = in.readNBytes(expected.length);
-                assertArrayEquals(expected, got);
-                return;
+        try (Socket s = rawOnShard0(16 * 1024)) { // the value must be on the other shard
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            out.write(resp("GET", remote).getBytes(StandardCharsets.ISO_8859_1)); // alone: its owner writes it
+            out.flush();
+            Thread.sleep(50);
+            out.write((resp("GET", local) + resp("INCR", remote + ":n") + resp("GET", remote))
+                    .getBytes(StandardCharsets.ISO_8859_1)); // held behind it
+            out.flush();
+            Thread.sleep(300); // the owner met a full socket buffer
+            String header = "$" + big.length + "\r\n";
+            byte[] expected = concat(header.getBytes(StandardCharsets.ISO_8859_1), big,
+                    "\r\n$4\r\ntiny\r\n:1\r\n".getBytes(StandardCharsets.ISO_8859_1),
+                    header.getBytes(StandardCharsets.ISO_8859_1), big, "\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            byte[] got = new byte[expected.length];
+            int off = 0;
+            while (off < got.length) {
+                int n = in.read(got, off, Math.min(8192, got.length - off));
+                assertTrue(n > 0, "the connection ended after " + off + " bytes");
+                off += n;
             }
+            assertArrayEquals(expected, got);
+            try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+                assertTrue(infoLong(j, "shard_owner_replies") > before, "the owner wrote the first GET");
+                j.set(local.getBytes(StandardCharsets.ISO_8859_1), big);
+            }
+            // Now the connection's own shard queues a large reply the socket cannot take at once:
+            // a remote INCR sent alone behind it must not be written by its owner before those bytes.
+            out.write(resp("GET", local).getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            Thread.sleep(50);
+            out.write(resp("INCR", remote + ":n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            Thread.sleep(50);
+            out.write(resp("GET", local).getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            Thread.sleep(300);
+            expected = concat(header.getBytes(StandardCharsets.ISO_8859_1), big, "\r\n:2\r\n".getBytes(StandardCharsets.ISO_8859_1),
+                    header.getBytes(StandardCharsets.ISO_8859_1), big, "\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            got = in.readNBytes(expected.length);
+            assertArrayEquals(expected, got);
         }
-        throw new AssertionError("no connection on shard 0");
     }
 
     /** A remote value over client-output-buffer-limit closes the client, as when its own shard encodes it. */
@@ -549,6 +515,28 @@ class OwnerRepliesTest {
             }
         }
         throw new AssertionError("INFO stats has no " + field);
+    }
+
+    /**
+     * A raw connection the server gave to shard 0 (it deals connections to the shards in turn):
+     * keys of shard 1 are then remote to it. {@code receiveBuffer} > 0 sets SO_RCVBUF first.
+     */
+    private Socket rawOnShard0(int receiveBuffer) throws IOException {
+        for (int attempt = 0; attempt < 8; attempt++) {
+            Socket s = new Socket();
+            if (receiveBuffer > 0) {
+                s.setReceiveBufferSize(receiveBuffer);
+            }
+            s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(resp("CLIENT", "INFO").getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            if (readBulkText(s.getInputStream()).contains("shard=0")) {
+                return s;
+            }
+            s.close();
+        }
+        throw new AssertionError("no connection on shard 0 in 8 attempts");
     }
 
     private static String readBulkText(InputStream in) throws IOException {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.GatheringByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -143,39 +142,7 @@ public final class BinaryWire {
     /** Everything queued in {@code out}, drained. */
     public static byte[] drain(OutBuf out) throws IOException {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        out.writeTo(new GatheringByteChannel() {
-            @Override
-            public long write(ByteBuffer[] srcs, int offset, int length) {
-                long n = 0;
-                for (int i = offset; i < offset + length; i++) {
-                    n += write(srcs[i]);
-                }
-                return n;
-            }
-
-            @Override
-            public long write(ByteBuffer[] srcs) {
-                return write(srcs, 0, srcs.length);
-            }
-
-            @Override
-            public int write(ByteBuffer src) {
-                int n = src.remaining();
-                byte[] a = new byte[n];
-                src.get(a);
-                sink.writeBytes(a);
-                return n;
-            }
-
-            @Override
-            public boolean isOpen() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-            }
-        });
+        out.writeTo(new io.dash4j.server.CollectingChannel(sink));
         return sink.toByteArray();
     }
 }
