@@ -90,8 +90,9 @@ public final class Call {
     /** Came from a connection's pool: goes back there once its reply is written. */
     final boolean pooled;
     /**
-     * The command's reply is small and its encoding needs no connection state (GET, SET and the
-     * INCR family framed in place): the shard owning its key may write it ({@link OwnerReplies}).
+     * The command's reply is small and its encoding needs no connection state (RESP: GET, SET and
+     * the INCR family framed in place; memcached text: a one-key get/gets, set/add/replace,
+     * incr/decr): the shard owning its key may write it ({@link OwnerReplies}).
      */
     boolean ownerMayReply;
     /**
@@ -105,6 +106,15 @@ public final class Call {
      * home waits for, that it is done with it.
      */
     volatile int ownerReply;
+
+    /**
+     * Lets the shard owning this call's key write its reply ({@link #ownerMayReply}): for a codec
+     * whose {@link io.dash4j.server.codec.Codec#replyEncoding} encodes this command's reply from
+     * the call alone. Set before the call is dispatched; the connection still decides per call.
+     */
+    public void letOwnerReply() {
+        ownerMayReply = true;
+    }
 
     public Call(Connection client, byte[][] argv) {
         this(client, argv, false);

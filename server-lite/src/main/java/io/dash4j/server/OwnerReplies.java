@@ -143,7 +143,7 @@ final class OwnerReplies {
             if (encoders == null) {
                 encoders = new java.util.IdentityHashMap<>();
             }
-            lastEncoder = encoders.computeIfAbsent(encoding, e -> e.open(scratch));
+            lastEncoder = encoders.computeIfAbsent(encoding, e -> e.open(shard, scratch));
             lastEncoding = encoding;
         }
         return lastEncoder;

@@ -8,6 +8,7 @@ import io.dash4j.server.Shard;
 import io.dash4j.server.ShardSnapshot;
 import io.dash4j.server.codec.Codec;
 import io.dash4j.server.codec.InputBuffer;
+import io.dash4j.server.codec.ReplyEncoding;
 import io.dash4j.server.ShardFn;
 import io.dash4j.server.command.CommandError;
 import io.dash4j.server.command.Handler;
@@ -49,16 +50,9 @@ public final class McTextCodec extends Codec {
     /** Keys longer than this are refused (memcached's KEY_MAX_LENGTH). */
     static final int KEY_MAX = 250;
 
-    private static final byte[] STORED = ascii("STORED\r\n");
-    private static final byte[] NOT_STORED = ascii("NOT_STORED\r\n");
-    private static final byte[] EXISTS = ascii("EXISTS\r\n");
-    private static final byte[] NOT_FOUND = ascii("NOT_FOUND\r\n");
-    private static final byte[] DELETED = ascii("DELETED\r\n");
-    private static final byte[] TOUCHED = ascii("TOUCHED\r\n");
-    private static final byte[] END = ascii("END\r\n");
-    private static final byte[] OK = ascii("OK\r\n");
+    static final byte[] END = ascii("END\r\n");
+    static final byte[] OK = ascii("OK\r\n");
     private static final byte[] ERROR = ascii("ERROR\r\n");
-    private static final byte[] VALUE = ascii("VALUE ");
     static final String BAD_FORMAT = "CLIENT_ERROR bad command line format";
     static final String OOM = "SERVER_ERROR out of memory storing object";
     static final String TOO_LARGE = "SERVER_ERROR object too large for cache";
@@ -125,12 +119,16 @@ public final class McTextCodec extends Codec {
     /** The line being handled, split in place (reused for every line). */
     private final CommandLine line = new CommandLine();
 
+    /** This connection's reply encoder: on its output buffer, counting into its shard's stats. */
+    private final ReplyEncoding.Encoder replies;
+
     public McTextCodec(Connection conn) {
         super(conn);
         this.shard = conn.shard;
+        this.replies = TextReplies.ENCODING.open(conn.shard, conn.output());
     }
 
-    private static byte[] ascii(String s) {
+    static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -153,86 +151,12 @@ public final class McTextCodec extends Codec {
 
     @Override
     public void encode(Call c, OutBuf out) {
-        Form f = (Form) c.render;
-        Object r = c.result;
-        if (r instanceof CommandError e) {
-            out.ascii(errorLine(e, f == null ? Kind.LINE : f.kind()));
-            out.crlf();
-            return;
-        }
-        switch (f == null ? Kind.LINE : f.kind()) {
-            case LINE -> line(out, r);
-            case STORE, CAS -> {
-                WriteStatus w = (WriteStatus) r;
-                if (f.kind() == Kind.CAS) {
-                    shard.memcachedStats[w == WriteStatus.STORED ? CAS_HITS : w == WriteStatus.EXISTS ? CAS_BADVAL
-                            : w == WriteStatus.NOT_FOUND ? CAS_MISSES : 30]++;
-                }
-                if (!f.noreply()) {
-                    out.write(switch (w) {
-                        case STORED -> STORED;
-                        case NOT_STORED -> NOT_STORED;
-                        case EXISTS -> EXISTS;
-                        case NOT_FOUND -> NOT_FOUND;
-                    });
-                }
-            }
-            case RETRIEVE -> {
-                if (c.slots == null) {
-                    // a single-key get: the result is the entry (or null)
-                    long hits = r == null ? 0 : 1;
-                    if (r != null) {
-                        value(out, (byte[]) r, f.withCas());
-                    }
-                    out.write(END);
-                    countRetrieved(f, hits, 1);
-                } else {
-                    values(out, c.slots, f);
-                }
-            }
-            case DELETE -> {
-                boolean hit = r == Boolean.TRUE;
-                shard.memcachedStats[hit ? DELETE_HITS : DELETE_MISSES]++;
-                if (!f.noreply()) {
-                    out.write(hit ? DELETED : NOT_FOUND);
-                }
-            }
-            case INCR, DECR -> {
-                boolean hit = r instanceof Long;
-                boolean incr = f.kind() == Kind.INCR;
-                shard.memcachedStats[incr ? (hit ? INCR_HITS : INCR_MISSES) : (hit ? DECR_HITS : DECR_MISSES)]++;
-                if (!f.noreply()) {
-                    if (hit) {
-                        out.unsigned((Long) r);
-                        out.crlf();
-                    } else {
-                        out.write(NOT_FOUND);
-                    }
-                }
-            }
-            case TOUCH -> {
-                boolean hit = r == Boolean.TRUE;
-                shard.memcachedStats[hit ? TOUCH_HITS : TOUCH_MISSES]++;
-                if (!f.noreply()) {
-                    out.write(hit ? TOUCHED : NOT_FOUND);
-                }
-            }
-            case FLUSH -> {
-                if (!f.noreply()) {
-                    out.write(OK);
-                }
-            }
-        }
+        replies.encode(c); // out is the connection's output buffer, which replies writes to
     }
 
-    /** A raw reply: a line (String, CRLF added), raw bytes, or nothing (null). */
-    private static void line(OutBuf out, Object r) {
-        if (r instanceof byte[] b) {
-            out.write(b);
-        } else if (r instanceof String s) {
-            out.ascii(s);
-            out.crlf();
-        }
+    @Override
+    public ReplyEncoding replyEncoding() {
+        return TextReplies.ENCODING;
     }
 
     /** memcached's text for a typed error (errors are sent even with noreply, as before). */
@@ -245,45 +169,6 @@ public final class McTextCodec extends Codec {
             case INTERNAL -> "SERVER_ERROR " + e.message();
             default -> "CLIENT_ERROR " + e.message();
         };
-    }
-
-    private void values(OutBuf out, Object[] slots, Form f) {
-        long hits = 0;
-        for (Object o : slots) {
-            if (o != null) {
-                hits++;
-                value(out, (byte[]) o, f.withCas());
-            }
-        }
-        out.write(END);
-        countRetrieved(f, hits, slots.length);
-    }
-
-    /** {@code VALUE key flags bytes [cas]} and the data, written from the stored entry {@code e}. */
-    private static void value(OutBuf out, byte[] e, boolean withCas) {
-        int vo = Entry.valueOffset(e);
-        out.write(VALUE);
-        out.write(e, Entry.keyOffset(e), Entry.keyLength(e));
-        out.write(' ');
-        out.unsigned(Entry.flags(e) & 0xFFFFFFFFL);
-        out.write(' ');
-        out.decimal(e.length - vo);
-        if (withCas) {
-            out.write(' ');
-            out.unsigned(Entry.cas(e));
-        }
-        out.crlf();
-        out.write(e, vo, e.length - vo);
-        out.crlf();
-    }
-
-    private void countRetrieved(Form f, long hits, int keys) {
-        shard.memcachedStats[GET_HITS] += hits;
-        shard.memcachedStats[GET_MISSES] += keys - hits;
-        if (f.touch()) {
-            shard.memcachedStats[TOUCH_HITS] += hits;
-            shard.memcachedStats[TOUCH_MISSES] += keys - hits;
-        }
     }
 
     // ------------------------------------------------------------------ framing
@@ -358,6 +243,9 @@ public final class McTextCodec extends Codec {
             return true;
         }
         shard.memcachedStats[CMD_SET]++;
+        if (((Form) c.render).kind() == Kind.STORE) {
+            c.letOwnerReply(); // not a cas (it counts its outcome): one line from the call alone, the owner may write it
+        }
         conn.dispatch(c, STORE);
         return true;
     }
@@ -550,6 +438,9 @@ public final class McTextCodec extends Codec {
         }
         c.opts = how;
         c.render = form(Kind.RETRIEVE, false, how.withCas(), how.touch());
+        if (n == 1 && !how.touch()) {
+            c.letOwnerReply(); // one entry or none: the key's owner may write (and count) the reply
+        }
         conn.dispatch(c, n == 1 ? RETRIEVE_ONE : RETRIEVE_MANY);
     }
 
@@ -603,6 +494,7 @@ public final class McTextCodec extends Codec {
         c.render = form(incr ? Kind.INCR : Kind.DECR, noreply, false, false);
         t.ownKey(c, 1);
         c.number = delta;
+        c.letOwnerReply(); // a number or NOT_FOUND: the key's owner may write (and count) the reply
         conn.dispatch(c, ARITH);
     }
 

@@ -31,7 +31,7 @@ public final class RespCodec extends Codec {
      * RESP replies depend on the call alone (its result and RESP version), so any thread may encode
      * them into a buffer of its own.
      */
-    public static final ReplyEncoding ENCODING = Writers::new;
+    public static final ReplyEncoding ENCODING = (shard, out) -> new Writers(out);
 
     /** This connection's encoder, on its output buffer. */
     private final ReplyEncoding.Encoder replies;
@@ -53,7 +53,7 @@ public final class RespCodec extends Codec {
 
     public RespCodec(Connection conn) {
         super(conn);
-        this.replies = ENCODING.open(conn.output());
+        this.replies = ENCODING.open(conn.shard, conn.output());
     }
 
     @Override
