@@ -53,8 +53,8 @@ public final class ServerConfig {
     /** Makes each shard's store (tests may substitute one). */
     public ShardStoreFactory storeFactory = ShardStoreFactory.DASH;
     /**
-     * The shard that owns a key writes the reply of a single-key GET/SET/INCR sent from another
-     * shard's connection itself, instead of sending the result back (runtime; see OwnerReplies).
+     * The shard that owns a key writes the reply of a single-key GET/SET/INCR (memcached text:
+     * get/gets, set/add/replace/append/prepend, incr/decr) sent from another shard's connection itself, instead of sending the result back (runtime; see OwnerReplies).
      */
     public volatile boolean ownerReplies = true;
     /** Commands one connection may have in flight (pipelined) before the server stops reading it. */
@@ -306,6 +306,7 @@ public final class ServerConfig {
                                            default is Redis's "3600 1 300 100 60 10000"
                   --rdbcompression yes|no  LZF-compress long strings in the dump (default yes)
                   --owner-replies yes|no   a key's owner shard writes a cross-shard GET/SET/INCR
-                                           reply itself, saving the hop back (default yes)""";
+                                           (memcached: get/set/incr) reply itself, saving
+                                           the hop back (default yes)""";
     }
 }
