@@ -351,6 +351,58 @@ class McOwnerRepliesTest {
         assertEquals(total.incrMisses(), delta(after, before, "incr_misses"), "incr_misses");
     }
 
+    // ------------------------------------------------------------------ binary protocol
+
+    /**
+     * The binary protocol through spymemcached, one request at a time on one connection: gets
+     * (hits and misses), set/add/replace (and their failures) and incr/decr on a key of each shard
+     * answer as the model says, the remote ones written by their owner; {@code stats} counts each
+     * get and incr once.
+     */
+    @Test
+    void binaryRequestsAreAnsweredByTheOwner() throws Exception {
+        String[] keys = {TxKeys.ownedBy(0, 2, "bin:", 0), TxKeys.ownedBy(1, 2, "bin:", 0)};
+        net.spy.memcached.MemcachedClient mc = SpyClients.binary(server.memcachedPort(), 10_000);
+        try {
+            for (String k : keys) {
+                mc.delete(k).get(10, TimeUnit.SECONDS);
+                mc.delete(k + ":n").get(10, TimeUnit.SECONDS);
+            }
+            Map<String, Long> before = stats();
+            long ownedBefore = infoLong("shard_owner_replies");
+            int rounds = 30;
+            for (int i = 0; i < rounds; i++) {
+                for (String k : keys) {
+                    if (i == 0) {
+                        assertEquals(null, mc.get(k));
+                        assertEquals(false, mc.replace(k, 0, "r").get(10, TimeUnit.SECONDS));
+                        assertEquals(true, mc.add(k, 0, "a").get(10, TimeUnit.SECONDS));
+                        assertEquals(false, mc.add(k, 0, "b").get(10, TimeUnit.SECONDS));
+                        assertEquals(-1L, mc.incr(k + ":n", 1));
+                        assertEquals(true, mc.set(k + ":n", 0, "100").get(10, TimeUnit.SECONDS));
+                    }
+                    assertEquals(true, mc.set(k, 0, "v" + i).get(10, TimeUnit.SECONDS));
+                    assertEquals("v" + i, mc.get(k));
+                    assertEquals(100L + i + 2, mc.incr(k + ":n", 2)); // each round adds 1 in all
+                    assertEquals(100L + i + 1, mc.decr(k + ":n", 1));
+                    assertEquals(true, mc.replace(k, 0, "w" + i).get(10, TimeUnit.SECONDS));
+                    assertEquals("w" + i, mc.get(k));
+                }
+            }
+            long owned = infoLong("shard_owner_replies") - ownedBefore;
+            assertTrue(owned >= rounds * 6 / 2, "owner-written binary answers: " + owned);
+            Map<String, Long> after = stats();
+            assertEquals(2 + 2L * rounds * 2, delta(after, before, "cmd_get"), "cmd_get");
+            assertEquals(2L * rounds * 2, delta(after, before, "get_hits"), "get_hits");
+            assertEquals(2, delta(after, before, "get_misses"), "get_misses");
+            assertEquals(2L * rounds, delta(after, before, "incr_hits"), "incr_hits");
+            assertEquals(2, delta(after, before, "incr_misses"), "incr_misses");
+            assertEquals(2L * rounds, delta(after, before, "decr_hits"), "decr_hits");
+        } finally {
+            mc.shutdown(2, TimeUnit.SECONDS);
+        }
+    }
+
     // ------------------------------------------------------------------ a large value
 
     /**

@@ -9,6 +9,7 @@ import io.dash4j.server.ShardFn;
 import io.dash4j.server.ShardSnapshot;
 import io.dash4j.server.codec.Codec;
 import io.dash4j.server.codec.InputBuffer;
+import io.dash4j.server.codec.ReplyEncoding;
 import io.dash4j.server.command.CommandError;
 import io.dash4j.server.command.Handler;
 import io.dash4j.server.command.KeyOps;
@@ -53,7 +54,8 @@ public final class McBinaryCodec extends Codec {
 
     private final Shard shard;
     private final RequestFramer framer = new RequestFramer();
-    private final ResponseWriter writer = new ResponseWriter();
+    /** This connection's answers, on its output buffer. */
+    private final ReplyEncoding.Encoder replies;
     private final Sink sink = new Sink();
     /** Set by the sink when {@link #parseOne}'s advance delivered an event. */
     private boolean delivered;
@@ -61,6 +63,7 @@ public final class McBinaryCodec extends Codec {
     public McBinaryCodec(Connection conn) {
         super(conn);
         this.shard = conn.shard;
+        this.replies = Replies.ENCODING.open(conn.shard, conn.output());
     }
 
     @Override
@@ -76,9 +79,29 @@ public final class McBinaryCodec extends Codec {
         delivered = false;
         int n = framer.advance(in.bytes, in.rpos, in.wpos, sink);
         in.rpos += n;
+        // A request starts only now, past its frame: the connection sees whether it is the last
+        // one read so far (Connection.ownerReplyEncoding). The framer delivers at most one event
+        // per advance, and a get's key stays in the buffer until the next read.
+        if (readyGet != null) {
+            Opcode op = readyGet;
+            readyGet = null;
+            getFast(op, readyOpaque, in.bytes, readyKeyOffset, readyKeyLength);
+        } else if (readyRequest != null) {
+            BinaryRequest r = readyRequest;
+            readyRequest = null;
+            start(r);
+        }
         // no event and nothing consumed: the frame is incomplete
         return delivered || n > 0;
     }
+
+    /** The get framed by the last advance, started once its frame is consumed (opaque, key slice). */
+    private Opcode readyGet;
+    private int readyOpaque;
+    private int readyKeyOffset;
+    private int readyKeyLength;
+    /** The request framed by the last advance, started once its frame is consumed. */
+    private BinaryRequest readyRequest;
 
     /** The framer's side of the connection: limits, client memory, and where requests go. */
     private final class Sink implements RequestFramer.Sink {
@@ -101,13 +124,16 @@ public final class McBinaryCodec extends Codec {
         public void request(BinaryRequest r) {
             delivered = true;
             conn.account(-r.value.length); // reserved while it arrived; the call holds it from here
-            start(r);
+            readyRequest = r;
         }
 
         @Override
         public void get(Opcode op, int opaque, long cas, byte[] in, int keyOffset, int keyLength) {
             delivered = true;
-            getFast(op, opaque, in, keyOffset, keyLength);
+            readyGet = op;
+            readyOpaque = opaque;
+            readyKeyOffset = keyOffset;
+            readyKeyLength = keyLength;
         }
 
         @Override
@@ -172,8 +198,16 @@ public final class McBinaryCodec extends Codec {
      * shared constants and a request allocates no lambda, call or key object.
      */
     private void onKeyOwner(BinaryRequest r, Handler onOwner) {
+        onKeyOwner(r, onOwner, false);
+    }
+
+    /** {@link #onKeyOwner(BinaryRequest, Handler)}; {@code ownerMayReply}: see {@link Call#letOwnerReply}. */
+    private void onKeyOwner(BinaryRequest r, Handler onOwner, boolean ownerMayReply) {
         Call c = call(r);
         c.ownKey(r.key, 0, r.key.length);
+        if (ownerMayReply) {
+            c.letOwnerReply();
+        }
         conn.dispatch(c, onOwner);
     }
 
@@ -188,6 +222,7 @@ public final class McBinaryCodec extends Codec {
         c.render = op;
         c.number = opaque;
         c.ownKey(in, keyOffset, keyLength);
+        c.letOwnerReply(); // one item or a miss, from the call alone: the key's owner may answer
         conn.dispatch(c, GET_FAST);
     }
 
@@ -210,7 +245,7 @@ public final class McBinaryCodec extends Codec {
 
     private void store(BinaryRequest r) {
         shard.memcachedStats[CMD_SET]++;
-        onKeyOwner(r, STORE);
+        onKeyOwner(r, STORE, true); // an empty answer or a status: the key's owner may write it
     }
 
     private void delete(BinaryRequest r) {
@@ -218,7 +253,7 @@ public final class McBinaryCodec extends Codec {
     }
 
     private void counter(BinaryRequest r) {
-        onKeyOwner(r, COUNTER);
+        onKeyOwner(r, COUNTER, true); // a number or a status: the key's owner may write it
     }
 
     // the shard side: each reads its request from call.render and its key from call.opts
@@ -323,93 +358,126 @@ public final class McBinaryCodec extends Codec {
 
     @Override
     public void encode(Call call, OutBuf out) {
-        if (call.render instanceof Refusal f) {
-            writer.error(out, f.opcode, f.status, f.opaque, f.text);
-            return;
-        }
-        if (call.render instanceof Opcode op) {
-            encodeGet(call, op, out);
-            return;
-        }
-        BinaryRequest r = (BinaryRequest) call.render;
-        Opcode op = r.opcode;
-        Object result = call.result;
-        if (result instanceof CommandError e) {
-            writer.error(out, op.code, statusOf(e), r.opaque); // errors are answered even when quiet
-            return;
-        }
-        if (result instanceof WriteStatus w && w != WriteStatus.STORED) {
-            writer.error(out, op.code, failure(op.kind, w), r.opaque);
-            return;
-        }
-        switch (op.kind) {
-            case GET, GAT, TOUCH -> {
-                byte[] e = (byte[]) result;
-                if (e == null) {
-                    if (op.quiet) {
-                        return; // quiet gets answer only hits
-                    }
-                    if (op.returnsKey) {
-                        writer.missWithKey(out, op.code, r.opaque, r.key);
-                    } else {
-                        writer.error(out, op.code, Status.KEY_NOT_FOUND, r.opaque);
-                    }
-                    return;
-                }
-                int vo = Entry.valueOffset(e);
-                writer.item(out, op.code, r.opaque, Entry.cas(e), Entry.flags(e), e, Entry.keyOffset(e),
-                        Entry.keyLength(e), op.returnsKey, vo, op.kind == Opcode.Kind.TOUCH ? -1 : e.length - vo);
-            }
-            case INCREMENT, DECREMENT -> {
-                if (!op.quiet) {
-                    Counter n = (Counter) result;
-                    writer.counter(out, op.code, r.opaque, n.cas(), n.value());
-                }
-            }
-            case SET, ADD, REPLACE, APPEND, PREPEND -> {
-                if (!op.quiet) {
-                    writer.empty(out, op.code, r.opaque, r.storedCas);
-                }
-            }
-            case VERSION -> writer.text(out, op.code, r.opaque, McStats.VERSION);
-            case STAT -> {
-                @SuppressWarnings("unchecked")
-                List<McStats.Stat> stats = (List<McStats.Stat>) result;
-                for (McStats.Stat st : stats) {
-                    writer.stat(out, op.code, r.opaque, st.name(), st.value());
-                }
-                writer.stat(out, op.code, r.opaque, "", ""); // the end of the list
-            }
-            default -> {
-                if (!op.quiet) {
-                    writer.empty(out, op.code, r.opaque, 0);
-                }
-            }
-        }
+        replies.encode(call); // out is the connection's output buffer, which replies writes to
     }
 
-    /** The answer of a get framed without a request object ({@link #getFast}). */
-    private void encodeGet(Call call, Opcode op, OutBuf out) {
-        int opaque = (int) call.number;
-        if (call.result instanceof CommandError e) {
-            writer.error(out, op.code, statusOf(e), opaque);
-            return;
+    @Override
+    public ReplyEncoding replyEncoding() {
+        return Replies.ENCODING;
+    }
+
+    /**
+     * Writes binary answers from the finished call alone (its request or opcode in
+     * {@link Call#render}, its typed result; the hit and miss counters were kept by the shard that
+     * ran it, {@link #counted}), into the buffer it was opened on: so the shard owning a key may
+     * answer a connection of another shard ({@code io.dash4j.server.OwnerReplies}). Each encoder
+     * has its own {@link ResponseWriter} (a header scratch array) for its one thread.
+     */
+    static final class Replies implements ReplyEncoding.Encoder {
+
+        static final ReplyEncoding ENCODING = (shard, out) -> new Replies(out);
+
+        private final OutBuf out;
+        private final ResponseWriter writer = new ResponseWriter();
+
+        private Replies(OutBuf out) {
+            this.out = out;
         }
-        byte[] e = (byte[]) call.result;
-        if (e == null) {
-            if (op.quiet) {
-                return; // quiet gets answer only hits
-            }
-            if (op.returnsKey) {
-                writer.missWithKey(out, op.code, opaque, call.key.bytes, call.key.off, call.key.len);
-            } else {
-                writer.error(out, op.code, Status.KEY_NOT_FOUND, opaque);
-            }
-            return;
+
+        @Override
+        public void encode(Call call) {
+            encode(call, out);
         }
-        int vo = Entry.valueOffset(e);
-        writer.item(out, op.code, opaque, Entry.cas(e), Entry.flags(e), e, Entry.keyOffset(e), Entry.keyLength(e),
-                op.returnsKey, vo, e.length - vo);
+
+        private void encode(Call call, OutBuf out) {
+            if (call.render instanceof Refusal f) {
+                writer.error(out, f.opcode, f.status, f.opaque, f.text);
+                return;
+            }
+            if (call.render instanceof Opcode op) {
+                encodeGet(call, op, out);
+                return;
+            }
+            BinaryRequest r = (BinaryRequest) call.render;
+            Opcode op = r.opcode;
+            Object result = call.result;
+            if (result instanceof CommandError e) {
+                writer.error(out, op.code, statusOf(e), r.opaque); // errors are answered even when quiet
+                return;
+            }
+            if (result instanceof WriteStatus w && w != WriteStatus.STORED) {
+                writer.error(out, op.code, failure(op.kind, w), r.opaque);
+                return;
+            }
+            switch (op.kind) {
+                case GET, GAT, TOUCH -> {
+                    byte[] e = (byte[]) result;
+                    if (e == null) {
+                        if (op.quiet) {
+                            return; // quiet gets answer only hits
+                        }
+                        if (op.returnsKey) {
+                            writer.missWithKey(out, op.code, r.opaque, r.key);
+                        } else {
+                            writer.error(out, op.code, Status.KEY_NOT_FOUND, r.opaque);
+                        }
+                        return;
+                    }
+                    int vo = Entry.valueOffset(e);
+                    writer.item(out, op.code, r.opaque, Entry.cas(e), Entry.flags(e), e, Entry.keyOffset(e),
+                            Entry.keyLength(e), op.returnsKey, vo, op.kind == Opcode.Kind.TOUCH ? -1 : e.length - vo);
+                }
+                case INCREMENT, DECREMENT -> {
+                    if (!op.quiet) {
+                        Counter n = (Counter) result;
+                        writer.counter(out, op.code, r.opaque, n.cas(), n.value());
+                    }
+                }
+                case SET, ADD, REPLACE, APPEND, PREPEND -> {
+                    if (!op.quiet) {
+                        writer.empty(out, op.code, r.opaque, r.storedCas);
+                    }
+                }
+                case VERSION -> writer.text(out, op.code, r.opaque, McStats.VERSION);
+                case STAT -> {
+                    @SuppressWarnings("unchecked")
+                    List<McStats.Stat> stats = (List<McStats.Stat>) result;
+                    for (McStats.Stat st : stats) {
+                        writer.stat(out, op.code, r.opaque, st.name(), st.value());
+                    }
+                    writer.stat(out, op.code, r.opaque, "", ""); // the end of the list
+                }
+                default -> {
+                    if (!op.quiet) {
+                        writer.empty(out, op.code, r.opaque, 0);
+                    }
+                }
+            }
+        }
+
+        /** The answer of a get framed without a request object ({@link #getFast}). */
+        private void encodeGet(Call call, Opcode op, OutBuf out) {
+            int opaque = (int) call.number;
+            if (call.result instanceof CommandError e) {
+                writer.error(out, op.code, statusOf(e), opaque);
+                return;
+            }
+            byte[] e = (byte[]) call.result;
+            if (e == null) {
+                if (op.quiet) {
+                    return; // quiet gets answer only hits
+                }
+                if (op.returnsKey) {
+                    writer.missWithKey(out, op.code, opaque, call.key.bytes, call.key.off, call.key.len);
+                } else {
+                    writer.error(out, op.code, Status.KEY_NOT_FOUND, opaque);
+                }
+                return;
+            }
+            int vo = Entry.valueOffset(e);
+            writer.item(out, op.code, opaque, Entry.cas(e), Entry.flags(e), e, Entry.keyOffset(e), Entry.keyLength(e),
+                    op.returnsKey, vo, e.length - vo);
+        }
     }
 
     /**
