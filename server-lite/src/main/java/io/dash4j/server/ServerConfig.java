@@ -53,8 +53,8 @@ public final class ServerConfig {
     /** Makes each shard's store (tests may substitute one). */
     public ShardStoreFactory storeFactory = ShardStoreFactory.DASH;
     /**
-     * The shard that owns a key writes the reply of a single-key GET/SET/INCR (memcached text:
-     * get/gets, set/add/replace/append/prepend, incr/decr) sent from another shard's connection itself, instead of sending the result back (runtime; see OwnerReplies).
+     * The shard that owns a key writes the reply of a single-key GET/SET/INCR (memcached, text and
+     * binary: get/gets, set/add/replace/append/prepend, incr/decr) sent from another shard's connection itself, instead of sending the result back (runtime; see OwnerReplies).
      */
     public volatile boolean ownerReplies = true;
     /** Commands one connection may have in flight (pipelined) before the server stops reading it. */
