@@ -29,8 +29,10 @@ import static io.dash4j.server.memcache.McStats.*;
  * The memcached text protocol on one connection: get/gets/gat/gats, set/add/replace/append/
  * prepend/cas with their data blocks, delete, incr/decr, touch, flush_all, stats, version,
  * verbosity, quit, and noreply. Each command is framed and checked here, then runs as the
- * matching {@link MemcachedOps} operation on its key's owner; this class only turns the typed
- * results ({@link WriteStatus}, entries, counters, {@link CommandError}) into memcached's lines.
+ * matching {@link MemcachedOps} operation on its key's owner; {@link TextReplies} turns the typed
+ * results ({@link WriteStatus}, entries, counters, {@link CommandError}) into memcached's lines,
+ * here or, for a one-key get, a store or an incr/decr from another shard's connection, on the
+ * key's owner ({@link #replyEncoding}).
  * Items share the keyspace with RESP (a RESP string reads as flags 0).
  *
  * <p><b>What a get or a set costs.</b> The line is split in place ({@link CommandLine}: offsets
