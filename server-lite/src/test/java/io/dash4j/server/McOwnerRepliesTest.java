@@ -47,13 +47,8 @@ class McOwnerRepliesTest {
 
     private static long infoLong(String field) {
         try (Jedis j = new Jedis("127.0.0.1", server.port())) {
-            for (String line : j.info("dash4j").split("\r\n")) {
-                if (line.startsWith(field + ":")) {
-                    return Long.parseLong(line.substring(field.length() + 1).trim());
-                }
-            }
+            return OwnerRepliesTest.infoLong(j, field);
         }
-        throw new AssertionError("INFO dash4j has no " + field);
     }
 
     private static void ownerReplies(boolean on) {
@@ -441,7 +436,7 @@ class McOwnerRepliesTest {
                 out.flush();
                 Thread.sleep(300); // the writer met a full socket buffer
                 n++;
-                byte[] expected = concat(bytes("VALUE " + k + " 3 " + big.length + "\r\n"), big,
+                byte[] expected = OwnerRepliesTest.concat(bytes("VALUE " + k + " 3 " + big.length + "\r\n"), big,
                         bytes("\r\nEND\r\nVALUE " + small + " 0 4\r\ntiny\r\nEND\r\n" + n + "\r\n"));
                 byte[] got = new byte[expected.length];
                 int off = 0;
@@ -454,19 +449,5 @@ class McOwnerRepliesTest {
             }
         }
         assertTrue(infoLong("shard_owner_replies") > before, "the owner wrote the remote value");
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        int n = 0;
-        for (byte[] p : parts) {
-            n += p.length;
-        }
-        byte[] all = new byte[n];
-        int off = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, all, off, p.length);
-            off += p.length;
-        }
-        return all;
     }
 }

@@ -40,7 +40,8 @@ class OwnerRepliesTest {
     @RegisterExtension
     static final ServerPerClass server = new ServerPerClass(c -> c.threads = 2);
 
-    private static long infoLong(Jedis j, String field) {
+    /** A counter of INFO's dash4j section. */
+    static long infoLong(Jedis j, String field) {
         for (String line : j.info("dash4j").split("\r\n")) {
             if (line.startsWith(field + ":")) {
                 return Long.parseLong(line.substring(field.length() + 1).trim());
@@ -551,7 +552,8 @@ class OwnerRepliesTest {
         return new String(b, StandardCharsets.ISO_8859_1);
     }
 
-    private static byte[] concat(byte[]... parts) {
+    /** The parts one after the other. */
+    static byte[] concat(byte[]... parts) {
         int n = 0;
         for (byte[] p : parts) {
             n += p.length;
