@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 
 /** INFO's text, from every shard's snapshot, with Redis's field names plus dash4j's own section. */
 public final class Info {
@@ -26,9 +27,14 @@ public final class Info {
     }
 
     public static long clientMemory(ShardSnapshot[] snaps) {
+        return sum(snaps, ShardSnapshot::clientMemory);
+    }
+
+    /** One per-shard counter summed over the shards. */
+    public static long sum(ShardSnapshot[] snaps, ToLongFunction<ShardSnapshot> counter) {
         long n = 0;
         for (ShardSnapshot s : snaps) {
-            n += s.clientMemory();
+            n += counter.applyAsLong(s);
         }
         return n;
     }
@@ -110,38 +116,20 @@ public final class Info {
         out.put("persistence", server.persistence().info());
 
         Map<String, Object> st = new LinkedHashMap<>();
-        long commands = 0;
-        long ops = 0;
-        long netIn = 0;
-        long netOut = 0;
-        long protoErr = 0;
-        long outDisc = 0;
-        long memDisc = 0;
-        long idleDisc = 0;
-        for (ShardSnapshot x : snaps) {
-            commands += x.commands();
-            ops += x.opsPerSec();
-            netIn += x.netInput();
-            netOut += x.netOutput();
-            protoErr += x.protocolErrors();
-            outDisc += x.outputLimitDisconnections();
-            memDisc += x.clientMemoryDisconnections();
-            idleDisc += x.idleDisconnections();
-        }
         st.put("total_connections_received", server.totalConnections.get());
-        st.put("total_commands_processed", commands);
-        st.put("instantaneous_ops_per_sec", ops);
-        st.put("total_net_input_bytes", netIn);
-        st.put("total_net_output_bytes", netOut);
+        st.put("total_commands_processed", sum(snaps, ShardSnapshot::commands));
+        st.put("instantaneous_ops_per_sec", sum(snaps, ShardSnapshot::opsPerSec));
+        st.put("total_net_input_bytes", sum(snaps, ShardSnapshot::netInput));
+        st.put("total_net_output_bytes", sum(snaps, ShardSnapshot::netOutput));
         st.put("rejected_connections", server.rejectedConnections.get());
         st.put("expired_keys", t.expirations());
         st.put("evicted_keys", t.evictions());
         st.put("keyspace_hits", t.hits());
         st.put("keyspace_misses", t.misses());
-        st.put("client_output_buffer_limit_disconnections", outDisc);
-        st.put("client_memory_limit_disconnections", memDisc);
-        st.put("idle_timeout_disconnections", idleDisc);
-        st.put("protocol_errors", protoErr);
+        st.put("client_output_buffer_limit_disconnections", sum(snaps, ShardSnapshot::outputLimitDisconnections));
+        st.put("client_memory_limit_disconnections", sum(snaps, ShardSnapshot::clientMemoryDisconnections));
+        st.put("idle_timeout_disconnections", sum(snaps, ShardSnapshot::idleDisconnections));
+        st.put("protocol_errors", sum(snaps, ShardSnapshot::protocolErrors));
         out.put("stats", st);
 
         Map<String, Object> d = new LinkedHashMap<>();
@@ -155,23 +143,11 @@ public final class Info {
         d.put("segments", t.segments());
         d.put("table_capacity", t.capacity());
         d.put("load_factor", String.format(Locale.ROOT, "%.4f", t.capacity() == 0 ? 0.0 : (double) t.keys() / t.capacity()));
-        long hops = 0;
-        long parts = 0;
-        long wakeups = 0;
-        long ownerReplies = 0;
-        long ownerReplyPosts = 0;
-        for (ShardSnapshot x : snaps) {
-            ownerReplies += x.ownerReplies();
-            ownerReplyPosts += x.ownerReplyPosts();
-            hops += x.hopsSent();
-            parts += x.batchParts();
-            wakeups += x.wakeupsSent();
-        }
-        d.put("shard_hops", hops);
-        d.put("shard_hop_parts", parts);
-        d.put("shard_wakeups", wakeups);
-        d.put("shard_owner_replies", ownerReplies);
-        d.put("shard_owner_reply_posts", ownerReplyPosts);
+        d.put("shard_hops", sum(snaps, ShardSnapshot::hopsSent));
+        d.put("shard_hop_parts", sum(snaps, ShardSnapshot::batchParts));
+        d.put("shard_wakeups", sum(snaps, ShardSnapshot::wakeupsSent));
+        d.put("shard_owner_replies", sum(snaps, ShardSnapshot::ownerReplies));
+        d.put("shard_owner_reply_posts", sum(snaps, ShardSnapshot::ownerReplyPosts));
         for (ShardSnapshot x : snaps) {
             StoreStats ss = x.store();
             d.put("shard_" + x.shard(), "keys=" + ss.keys() + ",expires=" + ss.expires() + ",segments=" + ss.segments()

@@ -30,17 +30,14 @@ public final class McStats {
     /** {@code stats} without a group: the general statistics, summed over the shards' snapshots. */
     public static List<Stat> general(Server server, ShardSnapshot[] snaps) {
         long[] mc = new long[32];
-        long conns = 0;
-        long netIn = 0;
-        long netOut = 0;
         for (ShardSnapshot s : snaps) {
             for (int i = 0; i < mc.length; i++) {
                 mc[i] += s.memcached()[i];
             }
-            conns += s.connections();
-            netIn += s.netInput();
-            netOut += s.netOutput();
         }
+        long conns = Info.sum(snaps, ShardSnapshot::connections);
+        long netIn = Info.sum(snaps, ShardSnapshot::netInput);
+        long netOut = Info.sum(snaps, ShardSnapshot::netOutput);
         StoreStats st = Info.total(snaps);
         var cfg = server.config();
         long now = System.currentTimeMillis();
