@@ -150,14 +150,24 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
 
     /** Reinsertion in the home and neighbour of {@code hash} when both are full (a promotion will demote). */
     private void reinsertBeforeDemotion(Segment<K, Object> seg, long hash) {
-        int home = seg.homeBucket(hash);
-        int next = seg.nextBucket(home);
-        int slots = seg.slotsPerBucket();
-        if (cache.hasPins() || seg.bucketSize(home) < slots || seg.bucketSize(next) < slots) {
-            return; // a free slot takes the promotion: nobody is demoted
+        int home = demotingHome(seg, hash);
+        if (home >= 0) {
+            seg.reinsertCounted(home);
+            seg.reinsertCounted(seg.nextBucket(home));
         }
-        seg.reinsertCounted(home);
-        seg.reinsertCounted(next);
+    }
+
+    /**
+     * The home bucket of {@code hash} when promoting its stash entry will demote someone (home and
+     * neighbour both full, no pins), else -1: a free slot takes the promotion and nobody is demoted.
+     */
+    private int demotingHome(Segment<K, Object> seg, long hash) {
+        int home = seg.homeBucket(hash);
+        int slots = seg.slotsPerBucket();
+        if (cache.hasPins() || seg.bucketSize(home) < slots || seg.bucketSize(seg.nextBucket(home)) < slots) {
+            return -1;
+        }
+        return home;
     }
 
     // ------------------------------------------------------------------ admission
@@ -362,14 +372,11 @@ final class ExperimentalOrder<K> extends SlotOrder<K> {
      * then an entry nobody hit since the last reorder, as move-to-front would have made it.
      */
     private void reorderBeforeDemotion(Segment<K, Object> seg, long hash) {
-        int home = seg.homeBucket(hash);
-        int next = seg.nextBucket(home);
-        int slots = seg.slotsPerBucket();
-        if (cache.hasPins() || seg.bucketSize(home) < slots || seg.bucketSize(next) < slots) {
-            return; // a free slot takes the promotion: nobody is demoted
+        int home = demotingHome(seg, hash);
+        if (home >= 0) {
+            seg.promoteMarked(home);
+            seg.promoteMarked(seg.nextBucket(home));
         }
-        seg.promoteMarked(home);
-        seg.promoteMarked(next);
     }
 
     private void evict(Segment<K, Object> seg, int bucket, int slot) {
